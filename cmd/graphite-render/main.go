@@ -1,0 +1,56 @@
+// Command graphite-render serves whisper files over Graphite's render API
+// and inspects them from the command line.
+//
+// Usage:
+//
+//	graphite-render info FILE [-json]
+//	graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// version is the program's version, printed by -version.
+const version = "0.1.0"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, time.Now))
+}
+
+// run dispatches to a subcommand and returns the exit status. clock is the
+// only source of the current time.
+func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "info":
+		return runInfo(args[1:], stdout, stderr)
+	case "fetch":
+		return runFetch(args[1:], stdout, stderr, clock)
+	case "-version", "--version", "version":
+		fmt.Fprintf(stdout, "graphite-render %s\n", version)
+		return 0
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "graphite-render: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  graphite-render info FILE [-json]
+        print a whisper file's header, like whisper-info
+  graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]
+        print a range of a whisper file, like whisper-fetch
+  graphite-render -version
+`)
+}

@@ -1,0 +1,221 @@
+package whisperfs
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+)
+
+// ErrNoData is returned by Fetch when the requested range lies wholly in the
+// future or wholly before the file's retention, where Python's whisper.fetch
+// returns None.
+var ErrNoData = errors.New("no data in the requested range")
+
+// ErrInvalidInterval is returned when from is after until.
+var ErrInvalidInterval = errors.New("invalid time interval")
+
+// Series is the result of a read: Values[i] is the value of the slot at
+// Start + i*Step, NaN where the slot is empty or stale.
+type Series struct {
+	// Start and End are whisper's fromInterval and untilInterval: the first
+	// slot read and the slot just past the last one.
+	Start, End, Step int64
+	Values           []float64
+	// Archive is the index of the archive that was read.
+	Archive      int
+	Aggregation  Aggregation
+	XFilesFactor float32
+}
+
+// Fetch reads the range [from, until] the way Python's whisper.fetch(path,
+// from, until, now=now) does:
+//
+//   - from > until is ErrInvalidInterval;
+//   - from > now, or until < now - maxRetention, is ErrNoData;
+//   - from is raised to now - maxRetention and until lowered to now;
+//   - the archive is the first whose retention covers now - from (not
+//     until - from), so an old range is read from a coarse archive even
+//     when it is short.
+//
+// The slots are then read as ReadArchive describes.
+func (f *File) Fetch(from, until, now int64) (Series, error) {
+	if from > until {
+		return Series{}, fmt.Errorf("%w: from %d is after until %d", ErrInvalidInterval, from, until)
+	}
+	oldest := now - f.header.MaxRetention
+	if from > now || until < oldest {
+		return Series{}, ErrNoData
+	}
+	from = max(from, oldest)
+	until = min(until, now)
+	return f.ReadArchive(f.header.archiveFor(now-from), from, until)
+}
+
+// archiveFor returns the index of the first archive whose retention is at
+// least age seconds, or the last archive when none is.
+func (h Header) archiveFor(age int64) int {
+	for i, a := range h.Archives {
+		if a.Retention() >= age {
+			return i
+		}
+	}
+	return len(h.Archives) - 1
+}
+
+// ArchiveFor returns the index of the archive Fetch reads for a range that
+// starts at from, given the current time now (after Fetch's clamping of from
+// to the retention).
+func (h Header) ArchiveFor(from, now int64) int {
+	return h.archiveFor(now - max(from, now-h.MaxRetention))
+}
+
+// ReadArchive reads the slots of archive i that cover [from, until], without
+// Fetch's clamping to the retention. With step s, the slots read are
+//
+//	fromInterval  = from  - from%s  + s
+//	untilInterval = until - until%s + s   (one more step when equal to fromInterval)
+//
+// and the result holds the slots fromInterval, fromInterval+s, ... up to but
+// not including untilInterval. For s = 60, from = 130 and until = 250:
+//
+//	time   0    60   120  180  240  300
+//	slot   |----|----|----|----|----|
+//	             from=130 ^         ^ until=250
+//	read             [180  240]          Start=180, End=300, 2 values
+//
+// The ring is addressed from the archive's first point (its base interval):
+// slot t lives at point (t - base)/s modulo the ring size, so a read may wrap
+// from the end of the archive to its start. A range longer than the ring
+// returns only as many slots as the offsets span, as whisper does.
+func (f *File) ReadArchive(i int, from, until int64) (Series, error) {
+	if i < 0 || i >= len(f.header.Archives) {
+		return Series{}, fmt.Errorf("archive %d of %s does not exist: the file has %d", i, f.name, len(f.header.Archives))
+	}
+	if from > until {
+		return Series{}, fmt.Errorf("%w: from %d is after until %d", ErrInvalidInterval, from, until)
+	}
+	a := f.header.Archives[i]
+	step := a.SecondsPerPoint
+	fromInterval := from - floorMod(from, step) + step
+	untilInterval := until - floorMod(until, step) + step
+	if fromInterval == untilInterval {
+		untilInterval += step
+	}
+	s := Series{
+		Start: fromInterval, End: untilInterval, Step: step,
+		Archive: i, Aggregation: f.header.Aggregation, XFilesFactor: f.header.XFilesFactor,
+	}
+	slots := (untilInterval - fromInterval) / step
+	if slots > a.Points+1 {
+		return Series{}, fmt.Errorf("range [%d, %d] spans %d slots of %ds, more than archive %d of %s holds (%d)", from, until, slots, step, i, f.name, a.Points)
+	}
+
+	bp := getBuffer(4)
+	defer putBuffer(bp)
+	if err := f.readFull(*bp, a.Offset); err != nil {
+		return Series{}, err
+	}
+	base := int64(binary.BigEndian.Uint32(*bp))
+	if base == 0 {
+		s.Values = nanSlice(slots)
+		return s, nil
+	}
+
+	size := a.Size()
+	fromOff := floorMod(floorDiv(fromInterval-base, step)*PointSize, size)
+	untilOff := floorMod(floorDiv(untilInterval-base, step)*PointSize, size)
+	n := untilOff - fromOff
+	if fromOff >= untilOff {
+		n = size - fromOff + untilOff
+	}
+	resizeBuffer(bp, int(n))
+	buf := *bp
+	if fromOff < untilOff {
+		if err := f.readFull(buf, a.Offset+fromOff); err != nil {
+			return Series{}, err
+		}
+	} else {
+		head := size - fromOff
+		if err := f.readFull(buf[:head], a.Offset+fromOff); err != nil {
+			return Series{}, err
+		}
+		if err := f.readFull(buf[head:], a.Offset); err != nil {
+			return Series{}, err
+		}
+	}
+	s.Values = decodePoints(buf, fromInterval, step)
+	return s, nil
+}
+
+// decodePoints turns packed points into values, keeping a value only where
+// its stored interval is the expected one. It allocates the result only.
+func decodePoints(buf []byte, first, step int64) []float64 {
+	values := make([]float64, len(buf)/PointSize)
+	expected := first
+	for i := range values {
+		p := buf[i*PointSize : i*PointSize+PointSize]
+		if int64(binary.BigEndian.Uint32(p[0:4])) == expected {
+			values[i] = math.Float64frombits(binary.BigEndian.Uint64(p[4:12]))
+		} else {
+			values[i] = math.NaN()
+		}
+		expected += step
+	}
+	return values
+}
+
+func nanSlice(n int64) []float64 {
+	v := make([]float64, n)
+	nan := math.NaN()
+	for i := range v {
+		v[i] = nan
+	}
+	return v
+}
+
+// floorMod is Python's % for a positive m: the result is in [0, m).
+func floorMod(x, m int64) int64 {
+	r := x % m
+	if r < 0 {
+		r += m
+	}
+	return r
+}
+
+// floorDiv is Python's // for a positive m.
+func floorDiv(x, m int64) int64 {
+	q := x / m
+	if x%m < 0 {
+		q--
+	}
+	return q
+}
+
+// bufferPool holds read buffers so that a fetch allocates only its values.
+var bufferPool sync.Pool
+
+func getBuffer(n int) *[]byte {
+	if bp, ok := bufferPool.Get().(*[]byte); ok && cap(*bp) >= n {
+		*bp = (*bp)[:n]
+		return bp
+	}
+	b := make([]byte, n, max(n, 64<<10))
+	return &b
+}
+
+// resizeBuffer makes *bp n bytes long, reallocating only when its capacity
+// is too small.
+func resizeBuffer(bp *[]byte, n int) {
+	if cap(*bp) < n {
+		*bp = make([]byte, n)
+	}
+	*bp = (*bp)[:n]
+}
+
+func putBuffer(bp *[]byte) {
+	if cap(*bp) <= 4<<20 {
+		bufferPool.Put(bp)
+	}
+}

@@ -1,0 +1,164 @@
+package whisperfs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"syscall"
+)
+
+// DefaultMaxMatches is the default bound on the nodes one Find may return.
+const DefaultMaxMatches = 100_000
+
+// leafSuffix is the file-name suffix of a whisper file.
+const leafSuffix = ".wsp"
+
+// ErrTooManyMatches is returned when a pattern matches more nodes than the
+// tree's MaxMatches.
+var ErrTooManyMatches = errors.New("too many matches")
+
+// TreeOptions configures a Tree.
+type TreeOptions struct {
+	// MaxMatches bounds the nodes one Find may return; 0 means
+	// DefaultMaxMatches.
+	MaxMatches int
+	// FollowOutsideSymlinks lets symbolic links point outside the root.
+	// By default a link is followed only when its target lies inside it.
+	FollowOutsideSymlinks bool
+}
+
+// Node is a metric or a branch of the metric tree.
+type Node struct {
+	// Path is the dotted metric path, such as "servers.host1.cpu".
+	Path string
+	// Leaf is true for a metric (a .wsp file) and false for a branch (a
+	// directory).
+	Leaf bool
+}
+
+// Tree is a metric tree rooted at a directory: branches are directories and
+// leaves are .wsp files. Its methods are safe for concurrent use.
+type Tree struct {
+	dir     string // the root as given, cleaned
+	real    string // the root with symbolic links resolved
+	maxHits int
+	outside bool
+	// readDir lists a directory; tests replace it to count listings.
+	readDir func(string) ([]os.DirEntry, error)
+}
+
+// NewTree returns a tree rooted at dir, which must be a directory.
+func NewTree(dir string, opts TreeOptions) (*Tree, error) {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, fmt.Errorf("whisper root %s: %w", dir, err)
+	}
+	real, err = filepath.Abs(real)
+	if err != nil {
+		return nil, fmt.Errorf("whisper root %s: %w", dir, err)
+	}
+	if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("whisper root %s is not a directory", dir)
+	}
+	t := &Tree{dir: filepath.Clean(dir), real: real, maxHits: opts.MaxMatches, outside: opts.FollowOutsideSymlinks, readDir: os.ReadDir}
+	if t.maxHits <= 0 {
+		t.maxHits = DefaultMaxMatches
+	}
+	return t, nil
+}
+
+// Dir returns the directory the tree is rooted at.
+func (t *Tree) Dir() string { return t.dir }
+
+// Open opens the whisper file of the metric name (a dotted path without
+// wildcards). Errors wrap ErrBadName for a malformed name, fs.ErrNotExist
+// for a metric that does not exist (or a link that leaves the root), and
+// ErrCorrupt for a damaged file.
+func (t *Tree) Open(name string) (*File, error) {
+	rel, err := t.RelPath(name)
+	if err != nil {
+		return nil, err
+	}
+	// O_NONBLOCK keeps a FIFO named like a metric from blocking the open;
+	// it does not change reads of regular files.
+	fh, err := os.OpenFile(t.abs(rel), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open metric %q: %w", name, err)
+	}
+	if !t.outside && !t.inside(openedPath(fh)) {
+		fh.Close()
+		return nil, fmt.Errorf("open metric %q: a symbolic link leads outside the whisper root: %w", name, fs.ErrNotExist)
+	}
+	f, err := openFile(fh, filepath.Join(t.dir, rel))
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// RelPath returns the path of the metric's file relative to the root, such
+// as "servers/host1/cpu.wsp", after checking the name.
+func (t *Tree) RelPath(name string) (string, error) {
+	segs, err := splitName(name)
+	if err != nil {
+		return "", err
+	}
+	if hasWildcard(name) {
+		return "", fmt.Errorf("%w: %q is a pattern, not a metric", ErrBadName, name)
+	}
+	return filepath.Join(segs...) + leafSuffix, nil
+}
+
+// openedPath returns the resolved path of an open file: on Linux the target
+// of /proc/self/fd/N, which names the file actually opened (so a link
+// swapped after the check cannot fool it), elsewhere the path with links
+// evaluated. It returns "" when neither works.
+func openedPath(fh *os.File) string {
+	if p, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(fh.Fd()))); err == nil && filepath.IsAbs(p) {
+		return p
+	}
+	p, err := filepath.EvalSymlinks(fh.Name())
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+// Find returns the nodes that match a Graphite pattern, sorted by path. Each
+// dot-separated segment is a literal, a glob (* ? [abc] [a-z] [!a] and
+// nested {a,b}), or ** for any number of levels. A literal segment costs one
+// stat, not a directory listing. Hidden entries are skipped. When a path is
+// both a directory and a .wsp file, the leaf is returned.
+//
+// Errors wrap ErrBadName or ErrBadPattern for a malformed pattern,
+// ErrTooManyMatches when more than the tree's MaxMatches nodes match, and
+// ctx.Err() when ctx ends first. A pattern that matches nothing is not an
+// error.
+func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
+	segs, err := splitName(pattern)
+	if err != nil {
+		return nil, err
+	}
+	matchers := make([]segmentMatcher, len(segs))
+	for i, s := range segs {
+		if matchers[i], err = compileSegment(s); err != nil {
+			return nil, fmt.Errorf("pattern %q: %w", pattern, err)
+		}
+	}
+	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
+	if err := w.walk("", nil, matchers); err != nil {
+		return nil, err
+	}
+	out := make([]Node, 0, len(w.nodes))
+	for p, leaf := range w.nodes {
+		out = append(out, Node{Path: p, Leaf: leaf})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
