@@ -162,3 +162,22 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
+
+// Fetch opens the metric name, reads [from, until] as File.Fetch does and
+// closes the file. It is the read half of the storage the query engine
+// uses; ctx is checked before the file is opened.
+func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64) (Series, error) {
+	if err := ctx.Err(); err != nil {
+		return Series{}, err
+	}
+	f, err := t.Open(name)
+	if err != nil {
+		return Series{}, err
+	}
+	defer f.Close()
+	s, err := f.Fetch(from, until, now)
+	if err != nil && !errors.Is(err, ErrNoData) {
+		return Series{}, fmt.Errorf("fetch %q: %w", name, err)
+	}
+	return s, err
+}

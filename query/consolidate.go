@@ -1,0 +1,253 @@
+package query
+
+import "math"
+
+// Consolidate applies graphite-web's maxDataPoints consolidation to the series of one render response, in place.
+//
+// It follows graphite-web 1.1.8 (renderViewJson in render/views.py and
+// TimeSeries.__consolidatingGenerator in render/datalib.py) exactly,
+// quirks included, so that the JSON output is byte-compatible:
+//
+//   - Nothing happens unless maxDataPoints > 0 and at least one series has
+//     values.
+//   - The time range is max(End) - min(Start) over all series of the
+//     response, so series with different steps get different factors.
+//   - With maxDataPoints == 1 every series is consolidated into one bucket
+//     of all its values and its Start is not moved.
+//   - Otherwise a series with more than maxDataPoints steps in the time
+//     range gets ValuesPerPoint = ceil(timeRange/Step/maxDataPoints), its
+//     Start is nudged onto a multiple of the new step (see nudge) and its
+//     values are reduced bucket by bucket (see consolidateValues). A series
+//     with few enough steps is left untouched.
+//
+// After consolidation Step is the old step times ValuesPerPoint, End is
+// unchanged and Values holds one value per timestamp graphite-web would
+// print (Start, Start+Step, ... up to End): graphite-web zips the values
+// with range(Start, End+1, Step), so surplus values are cut off.
+//
+// The consolidated values overwrite the series' Values array; a caller
+// whose series share a backing array must copy them first. Series with a
+// non-positive Step and nil entries are skipped.
+func Consolidate(series []*Series, maxDataPoints int) {
+	if maxDataPoints <= 0 {
+		return
+	}
+	timeRange, ok := responseTimeRange(series)
+	if !ok {
+		return
+	}
+	for _, s := range series {
+		if s == nil || s.Step <= 0 {
+			continue
+		}
+		if maxDataPoints == 1 {
+			// graphite-web PR #2054: one point of everything, no nudge.
+			if len(s.Values) > 1 {
+				consolidateValues(s, len(s.Values))
+			}
+			continue
+		}
+		steps := float64(timeRange) / float64(s.Step)
+		if !(float64(maxDataPoints) < steps) {
+			continue
+		}
+		vpp := int64(math.Ceil(steps / float64(maxDataPoints)))
+		drop := nudge(s, vpp)
+		s.Values = s.Values[min(drop, int64(len(s.Values))):]
+		consolidateValues(s, int(vpp))
+	}
+}
+
+// responseTimeRange returns max(End) - min(Start) over all non-nil series.
+// It reports false when no series has a value: graphite-web's any(data) is
+// false then and it consolidates nothing.
+func responseTimeRange(series []*Series) (int64, bool) {
+	var minStart, maxEnd int64
+	seen, hasValues := false, false
+	for _, s := range series {
+		if s == nil {
+			continue
+		}
+		if !seen || s.Start < minStart {
+			minStart = s.Start
+		}
+		if !seen || s.End > maxEnd {
+			maxEnd = s.End
+		}
+		seen = true
+		hasValues = hasValues || len(s.Values) > 0
+	}
+	return maxEnd - minStart, hasValues
+}
+
+// nudge moves s.Start forward onto a multiple of the consolidated step
+// (secondsPerPoint = vpp*Step) and returns how many leading values must be
+// dropped to go with it. graphite-web does this so that the buckets stay
+// aligned to the same wall-clock boundaries from one request to the next
+// and a refreshing graph does not jitter.
+//
+// In graphite-web's words:
+//
+//	nudge        = secondsPerPoint + start%step - start%secondsPerPoint
+//	start       += nudge
+//	valuesToLose = nudge / step
+//	for r in range(1, valuesToLose): del series[0]
+//
+// The loop deletes valuesToLose-1 values, one fewer than the nudge
+// covers, so every bucket starts one step before the timestamp it is
+// printed at. For Step 10, vpp 3 (secondsPerPoint 30) and Start 100:
+// nudge = 30 + 0 - 10 = 20, the new Start is 120, valuesToLose is 2 and
+// only v0 is deleted:
+//
+//	time     100  110  120  130  140  150  160  170  180
+//	value     v0   v1   v2   v3   v4   v5   v6   v7   v8
+//	deleted   v0
+//	bucket        [v1   v2   v3] [v4   v5   v6] [v7   v8]
+//	printed at          120            150            180
+//
+// With Start 90 the nudge is a full 30 (valuesToLose 3), v0 and v1 (at 90
+// and 100) are deleted and the buckets are the same as above: a bucket
+// printed at T always holds the values from T-step to T+secondsPerPoint-2*step.
+//
+// The nudge is always positive and a multiple of Step (secondsPerPoint is
+// one, so start%secondsPerPoint and start%step agree modulo Step); % is
+// Python's floor modulo, which differs from Go's for negative starts.
+func nudge(s *Series, vpp int64) (drop int64) {
+	secondsPerPoint := vpp * s.Step
+	n := secondsPerPoint + floorMod(s.Start, s.Step) - floorMod(s.Start, secondsPerPoint)
+	s.Start += n
+	return max(n/s.Step-1, 0)
+}
+
+// floorMod is Python's a % b for b > 0: the result is in [0, b).
+func floorMod(a, b int64) int64 {
+	m := a % b
+	if m < 0 {
+		m += b
+	}
+	return m
+}
+
+// consolidateValues reduces s.Values to one value per bucket of vpp
+// consecutive values, writing the results over the front of s.Values, and
+// sets Step, ValuesPerPoint and the length of Values as described at
+// Consolidate.
+//
+// A bucket, the trailing partial one included, is null unless it has at
+// least one non-null value and nonNull/vpp >= XFilesFactor; the share is
+// taken of the full vpp even for the trailing bucket, as graphite-web does.
+func consolidateValues(s *Series, vpp int) {
+	vals := s.Values
+	reduce := reducer(s.ConsolidationFunc)
+	n := 0
+	// Bucket n is read from vals[n*vpp:] before vals[n] is written, and
+	// n <= n*vpp, so the writes never clobber unread values.
+	for i := 0; i < len(vals); i += vpp {
+		bucket := vals[i:min(i+vpp, len(vals))]
+		nonNull := 0
+		for _, v := range bucket {
+			if !math.IsNaN(v) {
+				nonNull++
+			}
+		}
+		if nonNull > 0 && float64(nonNull)/float64(vpp) >= s.XFilesFactor {
+			vals[n] = reduce(bucket, nonNull)
+		} else {
+			vals[n] = math.NaN()
+		}
+		n++
+	}
+	s.Step *= int64(vpp)
+	s.ValuesPerPoint = vpp
+	s.Values = vals[:min(int64(n), timestampCount(s.Start, s.End, s.Step))]
+}
+
+// timestampCount is len(range(start, end+1, step)) for step > 0.
+func timestampCount(start, end, step int64) int64 {
+	if end < start {
+		return 0
+	}
+	return (end-start)/step + 1
+}
+
+// reducer returns the function that reduces one bucket holding nonNull > 0
+// non-null values, for a consolidation function name. The names and
+// definitions are graphite-web's: nulls are skipped by every function,
+// except that avg_zero counts them as zeros (it divides by the bucket's
+// length, which is less than vpp for the trailing bucket); an unknown
+// name, for which graphite-web fails the request, averages.
+func reducer(name string) func(bucket []float64, nonNull int) float64 {
+	switch name {
+	case "sum":
+		return func(b []float64, _ int) float64 { return sumNonNull(b) }
+	case "avg_zero":
+		return func(b []float64, _ int) float64 { return sumNonNull(b) / float64(len(b)) }
+	case "max":
+		return maxNonNull
+	case "min":
+		return minNonNull
+	case "first":
+		return firstNonNull
+	case "last":
+		return lastNonNull
+	default: // "average", "avg", "" and unknown names
+		return func(b []float64, nonNull int) float64 { return sumNonNull(b) / float64(nonNull) }
+	}
+}
+
+// sumNonNull adds the non-null values from left to right, starting at 0,
+// like Python's sum() before 3.12 (which then switched floats to
+// compensated summation).
+func sumNonNull(b []float64) float64 {
+	sum := 0.0
+	for _, v := range b {
+		if !math.IsNaN(v) {
+			sum += v
+		}
+	}
+	return sum
+}
+
+// maxNonNull is Python's max() of the non-null values: it keeps the first
+// of equal values, so max(0.0, -0.0) is 0.0 and max(-0.0, 0.0) is -0.0.
+func maxNonNull(b []float64, _ int) float64 {
+	m := math.NaN()
+	for _, v := range b {
+		if !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
+			m = v
+		}
+	}
+	return m
+}
+
+// minNonNull is Python's min() of the non-null values, keeping the first
+// of equal values.
+func minNonNull(b []float64, _ int) float64 {
+	m := math.NaN()
+	for _, v := range b {
+		if !math.IsNaN(v) && (math.IsNaN(m) || v < m) {
+			m = v
+		}
+	}
+	return m
+}
+
+// firstNonNull returns the first non-null value.
+func firstNonNull(b []float64, _ int) float64 {
+	for _, v := range b {
+		if !math.IsNaN(v) {
+			return v
+		}
+	}
+	return math.NaN()
+}
+
+// lastNonNull returns the last non-null value.
+func lastNonNull(b []float64, _ int) float64 {
+	for i := len(b) - 1; i >= 0; i-- {
+		if !math.IsNaN(b[i]) {
+			return b[i]
+		}
+	}
+	return math.NaN()
+}

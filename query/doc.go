@@ -1,0 +1,34 @@
+// Package query plans and evaluates Graphite render and find requests over
+// a Storage, usually a *whisperfs.Tree. It has no HTTP, no flags and no
+// clock: every request carries its own now.
+//
+// # Pipeline
+//
+//	Request{Targets, From, Until, Now, ...}
+//	  │  parse each target (carbonapi's parser; trailing input is an error)
+//	  ├─ plain path ──► Storage.Find ──► Storage.Fetch per leaf      (no expression engine)
+//	  └─ function ────► argument checks ──► carbonapi expr: Fetch via Storage, Eval
+//	  ▼
+//	Consolidate (maxDataPoints, per-bucket xFilesFactor) ─► DrawNullAsZero ─► NonEmpty (noNullPoints)
+//
+// Times are int64 unix seconds. Archive selection follows whisper: the
+// archive is chosen from now - from, so Now matters even for old ranges.
+//
+// # Graphite functions
+//
+// Functions are evaluated by github.com/go-graphite/carbonapi/expr, which
+// keeps its function registry and evaluator in process-wide variables. The
+// first NewEngine registers the functions and installs this package's
+// evaluator once (behind a sync.Once); the evaluator finds the render it
+// serves through the context, so several Engines can live in one process.
+// Arguments that make carbonapi loop forever, panic or fan out (such as
+// summarize(x,'0min') or timeStack(x,'1h',0,100000)) are rejected before
+// evaluation, and any other panic inside a function becomes an error that
+// wraps ErrBadTarget.
+//
+// # Errors
+//
+// Errors caused by the request wrap ErrBadTarget or ErrBadTime; requests
+// beyond a limit wrap ErrLimit; a target that matches nothing is not an
+// error but contributes no series.
+package query

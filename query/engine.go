@@ -1,0 +1,221 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/go-graphite/carbonapi/expr/types"
+	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/whisperfs"
+)
+
+// Default limits of an Engine.
+const (
+	DefaultMaxSeries = 100_000
+	DefaultMaxPoints = 100_000_000
+)
+
+// ErrBadTarget is wrapped by errors caused by a target the client sent: a
+// parse error, an unknown function, a bad argument or a failed evaluation.
+var ErrBadTarget = errors.New("bad target")
+
+// ErrLimit is wrapped by errors returned when a request would exceed one of
+// the engine's limits.
+var ErrLimit = errors.New("limit exceeded")
+
+// Options configures an Engine.
+type Options struct {
+	// Storage is where series come from. Required.
+	Storage Storage
+	// Logger receives warnings about unreadable files; nil discards them.
+	Logger *slog.Logger
+	// MaxSeries bounds the series one render may fetch; 0 means
+	// DefaultMaxSeries.
+	MaxSeries int
+	// MaxPoints bounds the values one render may fetch in total; 0 means
+	// DefaultMaxPoints.
+	MaxPoints int
+}
+
+// Engine plans and evaluates render and find requests. It is safe for
+// concurrent use.
+type Engine struct {
+	storage   Storage
+	log       *slog.Logger
+	maxSeries int
+	maxPoints int
+}
+
+// NewEngine returns an engine. The first call registers carbonapi's
+// functions, which live in process-wide state (see the package comment).
+func NewEngine(opts Options) (*Engine, error) {
+	if opts.Storage == nil {
+		return nil, errors.New("query engine needs a storage")
+	}
+	registerFunctions()
+	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.maxSeries <= 0 {
+		e.maxSeries = DefaultMaxSeries
+	}
+	if e.maxPoints <= 0 {
+		e.maxPoints = DefaultMaxPoints
+	}
+	return e, nil
+}
+
+// Request is a render request with every time already resolved.
+type Request struct {
+	// Targets are Graphite targets: paths with globs or function calls.
+	Targets []string
+	// From, Until and Now are unix seconds. Now drives archive selection,
+	// exactly as whisper's now argument does.
+	From, Until, Now int64
+	// MaxDataPoints, when positive, consolidates the result as
+	// graphite-web's JSON output does.
+	MaxDataPoints int
+	// XFilesFactor is the share of non-null values a consolidated bucket
+	// needs (graphite-web's xFilesFactor parameter, default 0).
+	XFilesFactor float64
+	// NoNullPoints drops series that have no non-null value; encoders drop
+	// the null points themselves.
+	NoNullPoints bool
+	// DrawNullAsZero turns every null into 0 after evaluation.
+	DrawNullAsZero bool
+	// Location is the time zone of functions that need one; nil is UTC.
+	Location *time.Location
+}
+
+// Result is the answer to a render request.
+type Result struct {
+	Series []*Series
+	// Points is the number of values fetched from storage.
+	Points int
+}
+
+// Render evaluates every target of req and returns the series in target
+// order. A target that matches nothing contributes no series; that is not
+// an error.
+func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
+	if req.From >= req.Until {
+		return Result{}, fmt.Errorf("%w: from %d is not before until %d", ErrBadTarget, req.From, req.Until)
+	}
+	exprs := make([]parser.Expr, len(req.Targets))
+	for i, t := range req.Targets {
+		ex, err := parseTarget(t)
+		if err != nil {
+			return Result{}, err
+		}
+		exprs[i] = ex
+	}
+	r := &renderer{engine: e, req: req}
+	var out []*Series
+	for i, ex := range exprs {
+		var ss []*Series
+		var err error
+		if ex.IsName() {
+			ss, err = r.fetchPath(ctx, ex.Target(), req.From, req.Until)
+		} else {
+			ss, err = r.evaluate(ctx, req.Targets[i], ex)
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		out = append(out, ss...)
+	}
+	if req.MaxDataPoints > 0 {
+		Consolidate(out, req.MaxDataPoints)
+	}
+	if req.DrawNullAsZero {
+		DrawNullAsZero(out)
+	}
+	if req.NoNullPoints {
+		out = NonEmpty(out)
+	}
+	return Result{Series: out, Points: r.points}, nil
+}
+
+// renderer holds the state of one render: the limits' counters and the
+// fetch cache that carbonapi shares between targets.
+type renderer struct {
+	engine *Engine
+	req    Request
+	series int
+	points int
+	// values caches carbonapi's fetches across the targets of a request.
+	values map[parser.MetricRequest][]*types.MetricData
+}
+
+// fetchPath reads every metric that pattern matches over [from, until].
+func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until int64) ([]*Series, error) {
+	nodes, err := r.engine.storage.Find(ctx, pattern)
+	if err != nil {
+		return nil, r.storageError(pattern, err)
+	}
+	var out []*Series
+	for _, n := range nodes {
+		if !n.Leaf {
+			continue
+		}
+		ws, err := r.engine.storage.Fetch(ctx, n.Path, from, until, r.req.Now)
+		switch {
+		case errors.Is(err, whisperfs.ErrNoData):
+			continue
+		case errors.Is(err, whisperfs.ErrCorrupt):
+			r.engine.log.Warn("skipping unreadable whisper file", "metric", n.Path, "error", err)
+			continue
+		case err != nil:
+			return nil, r.storageError(n.Path, err)
+		}
+		r.series++
+		r.points += len(ws.Values)
+		if r.series > r.engine.maxSeries {
+			return nil, fmt.Errorf("%w: the request reads more than %d series (raise -max-series)", ErrLimit, r.engine.maxSeries)
+		}
+		if r.points > r.engine.maxPoints {
+			return nil, fmt.Errorf("%w: the request reads more than %d points (raise -max-points)", ErrLimit, r.engine.maxPoints)
+		}
+		out = append(out, &Series{
+			Name:              n.Path,
+			Tags:              map[string]string{"name": n.Path},
+			PathExpression:    pattern,
+			Start:             ws.Start,
+			End:               ws.End,
+			Step:              ws.Step,
+			Values:            ws.Values,
+			XFilesFactor:      r.req.XFilesFactor,
+			ConsolidationFunc: "average",
+			ValuesPerPoint:    1,
+		})
+	}
+	return out, nil
+}
+
+// storageError classifies an error from storage: a malformed pattern or a
+// match limit is the client's doing; anything else is the server's.
+func (r *renderer) storageError(what string, err error) error {
+	switch {
+	case errors.Is(err, whisperfs.ErrBadName), errors.Is(err, whisperfs.ErrBadPattern):
+		return fmt.Errorf("%w: %w", ErrBadTarget, err)
+	case errors.Is(err, whisperfs.ErrTooManyMatches):
+		return fmt.Errorf("%w: %w", ErrLimit, err)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	return &storageFailure{what: what, err: err}
+}
+
+// storageFailure is a failure of the storage itself, not of the request.
+type storageFailure struct {
+	what string
+	err  error
+}
+
+func (e *storageFailure) Error() string { return fmt.Sprintf("read %q: %v", e.what, e.err) }
+func (e *storageFailure) Unwrap() error { return e.err }

@@ -1,0 +1,198 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"unicode"
+
+	"github.com/go-graphite/carbonapi/expr"
+	"github.com/go-graphite/carbonapi/expr/functions"
+	"github.com/go-graphite/carbonapi/expr/helper"
+	"github.com/go-graphite/carbonapi/expr/metadata"
+	"github.com/go-graphite/carbonapi/expr/rewrite"
+	"github.com/go-graphite/carbonapi/expr/types"
+	"github.com/go-graphite/carbonapi/pkg/parser"
+)
+
+var registerOnce sync.Once
+
+// registerFunctions registers carbonapi's functions and installs this
+// package's evaluator in carbonapi's process-wide state, once. The evaluator
+// finds the render it serves through the context, so any number of Engines
+// can share it.
+func registerFunctions() {
+	registerOnce.Do(func() {
+		rewrite.New(map[string]string{})
+		functions.New(map[string]string{})
+		parser.RangeTables = append(parser.RangeTables, unicode.Latin)
+		metadata.SetEvaluator(evaluator{})
+		helper.SetEvaluator(evaluator{})
+	})
+}
+
+type rendererKey struct{}
+
+// evaluator implements carbonapi's interfaces.Evaluator on top of the
+// renderer stored in the context.
+type evaluator struct{}
+
+// Fetch fetches the metrics that exprs need into values, keyed the way
+// carbonapi looks them up: MetricRequest{Metric, From, Until} with the
+// series' PathExpression equal to the requested pattern.
+func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) (map[parser.MetricRequest][]*types.MetricData, error) {
+	r, ok := ctx.Value(rendererKey{}).(*renderer)
+	if !ok {
+		return nil, errors.New("carbonapi evaluator called outside a render")
+	}
+	out := make(map[parser.MetricRequest][]*types.MetricData)
+	for _, e := range exprs {
+		for _, m := range e.Metrics(from, until) {
+			if v, ok := values[m]; ok {
+				out[m] = v
+				continue
+			}
+			ss, err := r.fetchPath(ctx, m.Metric, m.From, m.Until)
+			if err != nil {
+				return nil, err
+			}
+			data := make([]*types.MetricData, len(ss))
+			for i, s := range ss {
+				data[i] = toMetricData(s, m)
+			}
+			values[m], out[m] = data, data
+		}
+	}
+	return helper.ScaleValuesToCommonStep(out), nil
+}
+
+// Eval evaluates e over values, expanding rewrite functions such as
+// applyByNode first.
+func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	rewritten, targets, err := expr.RewriteExpr(ctx, e, from, until, values)
+	if err != nil {
+		return nil, err
+	}
+	if !rewritten {
+		return expr.EvalExpr(ctx, e, from, until, values)
+	}
+	var out []*types.MetricData
+	for _, t := range targets {
+		sub, err := parseTarget(t)
+		if err != nil {
+			return nil, err
+		}
+		subValues, err := ev.Fetch(ctx, []parser.Expr{sub}, from, until, values)
+		if err != nil {
+			return nil, err
+		}
+		res, err := ev.Eval(ctx, sub, from, until, subValues)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res...)
+	}
+	return out, nil
+}
+
+// evaluate runs a function target through carbonapi. A panic inside a
+// function becomes an error naming the target.
+func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (out []*Series, err error) {
+	if err := validateExpr(e); err != nil {
+		return nil, fmt.Errorf("%w: target=%q: %w", ErrBadTarget, target, err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.engine.log.Error("function panicked", "target", target, "panic", p, "stack", string(debug.Stack()))
+			out, err = nil, fmt.Errorf("%w: target=%q: evaluation failed: %v", ErrBadTarget, target, p)
+		}
+	}()
+	ctx = context.WithValue(ctx, rendererKey{}, r)
+	if r.values == nil {
+		r.values = make(map[parser.MetricRequest][]*types.MetricData)
+	}
+	ev := evaluator{}
+	values, err := ev.Fetch(ctx, []parser.Expr{e}, r.req.From, r.req.Until, r.values)
+	if err != nil {
+		return nil, r.evalError(target, err)
+	}
+	res, err := ev.Eval(ctx, e, r.req.From, r.req.Until, values)
+	if err != nil {
+		return nil, r.evalError(target, err)
+	}
+	out = make([]*Series, 0, len(res))
+	for _, md := range res {
+		if md == nil {
+			continue
+		}
+		out = append(out, fromMetricData(md))
+	}
+	return out, nil
+}
+
+// evalError keeps storage, limit and context errors as they are and makes
+// anything else from carbonapi a bad-target error.
+func (r *renderer) evalError(target string, err error) error {
+	switch {
+	case errors.Is(err, ErrBadTarget), errors.Is(err, ErrLimit),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	var se *storageFailure
+	if errors.As(err, &se) {
+		return err
+	}
+	return fmt.Errorf("%w: target=%q: %v", ErrBadTarget, target, err)
+}
+
+// parseTarget parses a target, rejecting trailing input that carbonapi's
+// parser leaves unparsed (it accepts "a.b)" without an error).
+func parseTarget(target string) (parser.Expr, error) {
+	e, rest, err := parser.ParseExpr(target)
+	if err != nil {
+		return nil, fmt.Errorf("%w: target=%q: %v", ErrBadTarget, target, err)
+	}
+	if rest != "" {
+		return nil, fmt.Errorf("%w: target=%q: unexpected %q after the expression", ErrBadTarget, target, rest)
+	}
+	return e, nil
+}
+
+// toMetricData converts a fetched series to carbonapi's type, echoing the
+// request so that carbonapi finds it again.
+func toMetricData(s *Series, m parser.MetricRequest) *types.MetricData {
+	md := types.MakeMetricData(s.Name, s.Values, s.Step, s.Start)
+	md.StopTime = s.End
+	md.PathExpression = m.Metric
+	md.RequestStartTime, md.RequestStopTime = m.From, m.Until
+	md.XFilesFactor = float32(s.XFilesFactor)
+	md.ConsolidationFunc = s.ConsolidationFunc
+	return md
+}
+
+// fromMetricData converts an evaluated series, copying the values so that
+// later steps may change them in place.
+func fromMetricData(md *types.MetricData) *Series {
+	tags := make(map[string]string, len(md.Tags))
+	for k, v := range md.Tags {
+		tags[k] = v
+	}
+	cf := md.ConsolidationFunc
+	if cf == "" {
+		cf = "average"
+	}
+	return &Series{
+		Name:              md.Name,
+		Tags:              tags,
+		PathExpression:    md.PathExpression,
+		Start:             md.StartTime,
+		End:               md.StopTime,
+		Step:              md.StepTime,
+		Values:            append([]float64(nil), md.Values...),
+		XFilesFactor:      float64(md.XFilesFactor),
+		ConsolidationFunc: cf,
+		ValuesPerPoint:    1,
+	}
+}

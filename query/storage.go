@@ -1,0 +1,18 @@
+package query
+
+import (
+	"context"
+
+	"github.com/graphite-render/graphite-render/whisperfs"
+)
+
+// Storage is what the engine reads: a metric tree and its series.
+// *whisperfs.Tree satisfies it; tests use fakes.
+type Storage interface {
+	// Find returns the nodes matching a Graphite pattern, sorted by path.
+	Find(ctx context.Context, pattern string) ([]whisperfs.Node, error)
+	// Fetch reads one metric with whisper's semantics (see
+	// whisperfs.File.Fetch). It returns whisperfs.ErrNoData when the range
+	// lies outside the metric's retention.
+	Fetch(ctx context.Context, metric string, from, until, now int64) (whisperfs.Series, error)
+}
