@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/graphite-render/graphite-render/query"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -107,25 +108,27 @@ func pyFloat(f float64) string {
 }
 
 // runFetch implements "graphite-render fetch FILE [-from T] [-until T]
-// [-now T] [-json]". Times are unix seconds; -now defaults to the clock,
+// [-now T] [-json]". Times are unix seconds or graphite-web at-times
+// relative to -now (in UTC); -now defaults to the clock,
 // -until to now and -from to 24 hours before now, as in whisper-fetch.
 func runFetch(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 	fs := flag.NewFlagSet("fetch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fromS := fs.String("from", "", "start of the range, unix seconds (default: 24 hours before now)")
-	untilS := fs.String("until", "", "end of the range, unix seconds (default: now)")
-	nowS := fs.String("now", "", "the current time for archive selection, unix seconds (default: the clock)")
+	fromS := fs.String("from", "", "start of the range: unix seconds or an at-time such as -1h (default: 24 hours before now)")
+	untilS := fs.String("until", "", "end of the range: unix seconds or an at-time (default: now)")
+	nowS := fs.String("now", "", "the current time for archive selection: unix seconds or an at-time (default: the clock)")
 	asJSON := fs.Bool("json", false, "print {\"start\",\"end\",\"step\",\"values\"} with null for missing values")
 	path, err := parseFileArgs(fs, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "graphite-render fetch: %v\n", err)
 		return 2
 	}
-	now, err := epochFlag("now", *nowS, clock().Unix())
+	clockNow := clock().Unix()
+	now, err := timeFlag("now", *nowS, clockNow, clockNow)
 	if err == nil {
 		var from, until int64
-		if from, err = epochFlag("from", *fromS, now-86400); err == nil {
-			if until, err = epochFlag("until", *untilS, now); err == nil {
+		if from, err = timeFlag("from", *fromS, now, now-86400); err == nil {
+			if until, err = timeFlag("until", *untilS, now, now); err == nil {
 				return fetchAndPrint(path, from, until, now, *asJSON, stdout, stderr)
 			}
 		}
@@ -134,17 +137,18 @@ func runFetch(args []string, stdout, stderr io.Writer, clock func() time.Time) i
 	return 2
 }
 
-// epochFlag parses the value of flag name as unix seconds, or returns def
-// when it is empty.
-func epochFlag(name, value string, def int64) (int64, error) {
+// timeFlag parses the value of flag name as unix seconds or a graphite-web
+// at-time such as -1h (relative to now, in UTC), or returns def when it is
+// empty.
+func timeFlag(name, value string, now, def int64) (int64, error) {
 	if value == "" {
 		return def, nil
 	}
-	v, err := strconv.ParseInt(value, 10, 64)
+	t, err := query.ParseTimeParam("-"+name, value, time.Unix(now, 0), time.UTC)
 	if err != nil {
-		return 0, fmt.Errorf("invalid -%s=%q: want unix seconds", name, value)
+		return 0, err
 	}
-	return v, nil
+	return t.Unix(), nil
 }
 
 func fetchAndPrint(path string, from, until, now int64, asJSON bool, stdout, stderr io.Writer) int {

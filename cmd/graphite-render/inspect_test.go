@@ -130,6 +130,10 @@ func TestFetchText(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "No data in selected timerange")
 
+	code, out, errOut = cli(fileNow, "fetch", path, "-from", "-7s", "-until", "-1s")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, strings.Join(lines, "\n")+"\n", out, "at-times relative to the clock")
+
 	code, out, _ = cli(fileNow, "fetch", path, "-json")
 	require.Equal(t, 0, code)
 	var s struct{ Start, End, Step int64 }
@@ -139,9 +143,10 @@ func TestFetchText(t *testing.T) {
 }
 
 func TestCommandErrors(t *testing.T) {
-	code, _, errOut := cli(0, "fetch", "x.wsp", "-from", "yesterday")
+	code, _, errOut := cli(0, "fetch", "x.wsp", "-from", "-1m")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, `-from="yesterday"`)
+	assert.Contains(t, errOut, `-from="-1m"`)
+	assert.Contains(t, errOut, "min")
 	code, _, errOut = cli(0, "info")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "missing FILE")

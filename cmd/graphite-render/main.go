@@ -3,6 +3,7 @@
 //
 // Usage:
 //
+//	graphite-render [-listen ADDR] [-whisper-dir DIR] [flags]   serve (demo data without -whisper-dir)
 //	graphite-render info FILE [-json]
 //	graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]
 package main
@@ -25,8 +26,7 @@ func main() {
 // only source of the current time.
 func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 	if len(args) == 0 {
-		usage(stderr)
-		return 2
+		return runServe(args, stderr, clock)
 	}
 	switch args[0] {
 	case "info":
@@ -36,9 +36,12 @@ func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 	case "-version", "--version", "version":
 		fmt.Fprintf(stdout, "graphite-render %s\n", version)
 		return 0
-	case "-h", "-help", "--help", "help":
+	case "help":
 		usage(stdout)
 		return 0
+	}
+	if len(args[0]) > 0 && args[0][0] == '-' {
+		return runServe(args, stderr, clock)
 	}
 	fmt.Fprintf(stderr, "graphite-render: unknown command %q\n", args[0])
 	usage(stderr)
@@ -47,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
+  graphite-render [-listen 127.0.0.1:8080] [-whisper-dir DIR] [-timeout 30s] [-max-series N] [-max-points N]
+        serve the render API; without -whisper-dir, serve built-in demo data
   graphite-render info FILE [-json]
         print a whisper file's header, like whisper-info
   graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]

@@ -1,0 +1,24 @@
+package api
+
+import "sync"
+
+// maxPooledBuffer is the largest buffer returned to the pool; larger ones
+// are left to the garbage collector so one huge response does not pin
+// memory.
+const maxPooledBuffer = 4 << 20
+
+var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// getBuffer returns an empty buffer from the pool.
+func getBuffer() *[]byte {
+	bp := bufferPool.Get().(*[]byte)
+	*bp = (*bp)[:0]
+	return bp
+}
+
+// putBuffer returns a buffer to the pool unless it has grown too large.
+func putBuffer(bp *[]byte) {
+	if cap(*bp) <= maxPooledBuffer {
+		bufferPool.Put(bp)
+	}
+}

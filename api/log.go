@@ -1,0 +1,60 @@
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Context keys under which handlers report what a request produced.
+const (
+	statSeries = "graphite.series"
+	statPoints = "graphite.points"
+)
+
+// requestLog writes one line per request: method, path, status, duration
+// and, for renders, the number of series and points.
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			attrs := []any{
+				"method", c.Request().Method,
+				"path", c.Request().URL.Path,
+				"status", c.Response().Status,
+				"duration", time.Since(start),
+			}
+			if n, ok := c.Get(statSeries).(int); ok {
+				attrs = append(attrs, "series", n, "points", c.Get(statPoints))
+			}
+			if err != nil {
+				attrs = append(attrs, "error", err.Error())
+			}
+			log.Info("request", attrs...)
+			return nil
+		}
+	}
+}
+
+// recoverPanics turns a panic in a handler into a 500 and logs its stack.
+func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					log.Error("handler panicked", "path", c.Request().URL.Path, "panic", p, "stack", string(debug.Stack()))
+					err = echo.NewHTTPError(http.StatusInternalServerError, fmt.Sprintf("internal error: %v", p))
+				}
+			}()
+			return next(c)
+		}
+	}
+}

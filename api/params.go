@@ -1,0 +1,177 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/graphite-render/graphite-render/query"
+)
+
+// formValues merges the query string and a url-encoded body the way
+// graphite-web does: lists (target) hold both, and for single values the
+// body's value wins because it comes last (see lastValue).
+func formValues(r *http.Request, maxBody int64) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("%w: invalid query string: %v", errBadParam, err)
+	}
+	if r.Method != http.MethodPost || r.Body == nil {
+		return q, nil
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
+		return q, nil
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, fmt.Errorf("%w: request body is larger than %d bytes", errBadParam, maxBody)
+		}
+		return nil, fmt.Errorf("%w: cannot read request body: %v", errBadParam, err)
+	}
+	b, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, fmt.Errorf("%w: invalid form body: %v", errBadParam, err)
+	}
+	for k, v := range b {
+		q[k] = append(q[k], v...)
+	}
+	return q, nil
+}
+
+// lastValue returns the last value of key, graphite-web's QueryDict.get.
+func lastValue(form url.Values, key string) (string, bool) {
+	v := form[key]
+	if len(v) == 0 {
+		return "", false
+	}
+	return v[len(v)-1], true
+}
+
+// renderParams is a parsed /render request.
+type renderParams struct {
+	req    query.Request
+	format string
+	jsonp  string
+	pretty bool
+	loc    *time.Location
+}
+
+// renderFormats are the formats /render writes.
+var renderFormats = map[string]bool{"json": true, "csv": true, "raw": true}
+
+// parseRenderParams turns render parameters into an engine request. now is
+// the time the request arrived.
+func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (renderParams, error) {
+	var p renderParams
+	targets := form["target"]
+	if len(targets) == 0 {
+		targets = form["target[]"]
+	}
+	for _, t := range targets {
+		if strings.TrimSpace(t) != "" {
+			p.req.Targets = append(p.req.Targets, t)
+		}
+	}
+	tz, _ := lastValue(form, "tz")
+	loc, err := query.LoadLocation(tz, defLoc)
+	if err != nil {
+		return p, fmt.Errorf("%w: %w", errBadParam, err)
+	}
+	p.loc = loc
+	p.req.Location = loc
+	if s, ok := lastValue(form, "now"); ok && s != "" {
+		t, err := query.ParseTimeParam("now", s, now, loc)
+		if err != nil {
+			return p, err
+		}
+		now = t
+	}
+	from, until, err := parseRange(form, now, loc, "-1d")
+	if err != nil {
+		return p, err
+	}
+	p.req.From, p.req.Until, p.req.Now = from, until, now.Unix()
+
+	p.format = "json"
+	if f, ok := lastValue(form, "format"); ok && f != "" {
+		if !renderFormats[f] {
+			return p, paramError("format", f, "supported formats are json, csv and raw")
+		}
+		p.format = f
+		if cb, ok := lastValue(form, "jsonp"); ok && cb != "" {
+			if !ValidJSONPCallback(cb) {
+				return p, paramError("jsonp", cb, "a callback is a JavaScript identifier path such as cb or a.b_1")
+			}
+			p.jsonp = cb
+		}
+	}
+	if _, ok := form["rawData"]; ok {
+		p.format = "raw"
+	}
+	if s, ok := lastValue(form, "pretty"); ok && s != "" {
+		p.pretty = true
+	}
+	if s, ok := lastValue(form, "maxDataPoints"); ok && s != "" && p.format == "json" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return p, paramError("maxDataPoints", s, "want a non-negative integer")
+		}
+		p.req.MaxDataPoints = n
+	}
+	if s, ok := lastValue(form, "xFilesFactor"); ok && s != "" {
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(x >= 0 && x <= 1) {
+			return p, paramError("xFilesFactor", s, "want a number between 0 and 1")
+		}
+		p.req.XFilesFactor = x
+	}
+	if _, ok := form["noNullPoints"]; ok {
+		p.req.NoNullPoints = true
+	}
+	if s, ok := lastValue(form, "drawNullAsZero"); ok && s != "" && s != "default" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return p, paramError("drawNullAsZero", s, "want true or false")
+		}
+		p.req.DrawNullAsZero = b
+	}
+	return p, nil
+}
+
+// parseRange parses from and until (defaults defFrom and now) and orders
+// them as graphite-web does; an empty range is an error.
+func parseRange(form url.Values, now time.Time, loc *time.Location, defFrom string) (int64, int64, error) {
+	fromS, ok := lastValue(form, "from")
+	if !ok || fromS == "" {
+		fromS = defFrom
+	}
+	untilS, ok := lastValue(form, "until")
+	if !ok || untilS == "" {
+		untilS = "now"
+	}
+	from, err := query.ParseTimeParam("from", fromS, now, loc)
+	if err != nil {
+		return 0, 0, err
+	}
+	until, err := query.ParseTimeParam("until", untilS, now, loc)
+	if err != nil {
+		return 0, 0, err
+	}
+	f, u := from.Unix(), until.Unix()
+	if f > u {
+		f, u = u, f
+	}
+	if f == u {
+		return 0, 0, fmt.Errorf("%w: invalid empty time range from=%q until=%q", errBadParam, fromS, untilS)
+	}
+	return f, u, nil
+}

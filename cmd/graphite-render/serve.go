@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/graphite-render/graphite-render/api"
+	"github.com/graphite-render/graphite-render/fixtures"
+	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/whisperfs"
+)
+
+// serveConfig holds the serve flags.
+type serveConfig struct {
+	listen      string
+	whisperDir  string
+	timeout     time.Duration
+	maxSeries   int
+	maxPoints   int
+	maxMatches  int
+	outsideLink bool
+	shutdown    time.Duration
+}
+
+// parseServeFlags parses the flags of the default (serve) action.
+func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
+	var cfg serveConfig
+	fs := flag.NewFlagSet("graphite-render", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:8080", "address to serve HTTP on")
+	fs.StringVar(&cfg.whisperDir, "whisper-dir", "", "root of the whisper tree; empty serves built-in demo data")
+	fs.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "bound on each request")
+	fs.IntVar(&cfg.maxSeries, "max-series", query.DefaultMaxSeries, "most series one render may read")
+	fs.IntVar(&cfg.maxPoints, "max-points", query.DefaultMaxPoints, "most points one render may read")
+	fs.IntVar(&cfg.maxMatches, "max-glob-matches", whisperfs.DefaultMaxMatches, "most metrics one pattern may match")
+	fs.BoolVar(&cfg.outsideLink, "follow-outside-symlinks", false, "follow symbolic links that leave the whisper root")
+	fs.DurationVar(&cfg.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT or SIGTERM")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return cfg, nil
+}
+
+// runServe serves until SIGINT or SIGTERM and returns the exit status.
+func runServe(args []string, stderr io.Writer, clock func() time.Time) int {
+	cfg, err := parseServeFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "graphite-render: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, log, clock, nil); err != nil {
+		log.Error("graphite-render stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// serve runs the server until ctx ends, then shuts down gracefully. When
+// ready is not nil it receives the listening address.
+func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() time.Time, ready chan<- string) error {
+	dir := cfg.whisperDir
+	if dir == "" {
+		demo, err := os.MkdirTemp("", "graphite-render-demo-")
+		if err != nil {
+			return fmt.Errorf("create demo directory: %w", err)
+		}
+		defer os.RemoveAll(demo)
+		if err := fixtures.Write(demo, clock().Unix(), fixtures.Demo()...); err != nil {
+			return fmt.Errorf("write demo data: %w", err)
+		}
+		log.Info("demo mode: serving built-in demo data; pass -whisper-dir to serve your own", "dir", demo)
+		dir = demo
+	}
+	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{MaxMatches: cfg.maxMatches, FollowOutsideSymlinks: cfg.outsideLink})
+	if err != nil {
+		return err
+	}
+	engine, err := query.NewEngine(query.Options{Storage: tree, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints})
+	if err != nil {
+		return err
+	}
+	handler := api.New(api.Options{Engine: engine, Logger: log, Timeout: cfg.timeout, Clock: clock})
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	log.Info("graphite-render listening", "addr", "http://"+ln.Addr().String(), "whisper_dir", dir, "version", version)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", cfg.shutdown)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
