@@ -3,6 +3,13 @@ module github.com/graphite-render/graphite-render
 go 1.26
 
 require (
+	github.com/go-graphite/carbonapi v0.16.1
+	github.com/go-graphite/go-whisper v0.0.0-20230526115116-e3110f57c01c
+	github.com/labstack/echo/v4 v4.13.4
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
 	github.com/JaderDias/movingmedian v0.0.0-20220813210630-d8c6b6de8835 // indirect
 	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
 	github.com/ansel1/merry v1.6.2 // indirect
@@ -14,14 +21,11 @@ require (
 	github.com/dustin/go-humanize v1.0.0 // indirect
 	github.com/evmar/gocairo v0.0.0-20160222165215-ddd30f837497 // indirect
 	github.com/fsnotify/fsnotify v1.6.0 // indirect
-	github.com/go-graphite/carbonapi v0.16.1 // indirect
-	github.com/go-graphite/go-whisper v0.0.0-20230526115116-e3110f57c01c // indirect
 	github.com/go-graphite/protocol v1.0.0 // indirect
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/golang/protobuf v1.5.2 // indirect
 	github.com/gomodule/redigo v1.8.9 // indirect
 	github.com/hashicorp/hcl v1.0.0 // indirect
-	github.com/labstack/echo/v4 v4.13.4 // indirect
 	github.com/labstack/gommon v0.4.2 // indirect
 	github.com/lib/pq v1.10.7 // indirect
 	github.com/lomik/og-rek v0.0.0-20170411191824-628eefeb8d80 // indirect
@@ -41,7 +45,6 @@ require (
 	github.com/spf13/jwalterweatherman v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.5 // indirect
 	github.com/spf13/viper v1.14.0 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
 	github.com/subosito/gotenv v1.4.1 // indirect
 	github.com/tebeka/strftime v0.1.5 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
