@@ -19,26 +19,61 @@ func appendPyFloat(b []byte, v float64) []byte {
 	case math.IsInf(v, -1):
 		return append(b, "-inf"...)
 	}
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		if v == 0 && math.Signbit(v) {
+			return append(b, "-0.0"...)
+		}
+		return append(strconv.AppendInt(b, int64(v), 10), ".0"...)
+	}
 	var tmp [32]byte
 	e := strconv.AppendFloat(tmp[:0], v, 'e', -1, 64)
+	// e is [-]d[.ddd]e±XX: split it into sign, digits and exponent.
+	k := len(e) - 1
+	for e[k] != 'e' {
+		k--
+	}
 	exp := 0
-	for i := len(e) - 1; i >= 0; i-- {
-		if e[i] == 'e' {
-			exp, _ = strconv.Atoi(string(e[i+1:]))
-			break
-		}
+	for _, c := range e[k+2:] {
+		exp = exp*10 + int(c-'0')
+	}
+	if e[k+1] == '-' {
+		exp = -exp
 	}
 	if exp < -4 || exp >= 16 {
 		return append(b, e...)
 	}
-	start := len(b)
-	b = strconv.AppendFloat(b, v, 'f', -1, 64)
-	for _, c := range b[start:] {
-		if c == '.' {
-			return b
+	mant := e[:k]
+	if mant[0] == '-' {
+		b = append(b, '-')
+		mant = mant[1:]
+	}
+	var digits [24]byte
+	nd := 0
+	for _, c := range mant {
+		if c != '.' {
+			digits[nd] = c
+			nd++
 		}
 	}
-	return append(b, ".0"...)
+	if exp < 0 {
+		b = append(b, '0', '.')
+		for range -exp - 1 {
+			b = append(b, '0')
+		}
+		return append(b, digits[:nd]...)
+	}
+	for i := 0; i <= exp; i++ {
+		if i < nd {
+			b = append(b, digits[i])
+		} else {
+			b = append(b, '0')
+		}
+	}
+	b = append(b, '.')
+	if exp+1 >= nd {
+		return append(b, '0')
+	}
+	return append(b, digits[exp+1:nd]...)
 }
 
 // appendJSONFloat appends v as graphite-web's JSON does: Python's repr for
