@@ -132,7 +132,13 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 		if err != nil || !(x >= 0 && x <= 1) {
 			return p, paramError("xFilesFactor", s, "want a number between 0 and 1")
 		}
-		p.req.XFilesFactor = x
+		p.req.XFilesFactor = &x
+	}
+	if s, ok := lastValue(form, "archives"); ok && s != "" {
+		if s != query.ArchivesWhisper && s != query.ArchivesStitch {
+			return p, paramError("archives", s, "want whisper or stitch")
+		}
+		p.req.Archives = s
 	}
 	if _, ok := form["noNullPoints"]; ok {
 		p.req.NoNullPoints = true

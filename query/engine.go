@@ -39,7 +39,22 @@ type Options struct {
 	// MaxPoints bounds the values one render may fetch in total; 0 means
 	// DefaultMaxPoints.
 	MaxPoints int
+	// Archives is the default read mode: ArchivesWhisper (or "") reads the
+	// one archive whisper picks; ArchivesStitch rebuilds buckets from finer
+	// archives (see whisperfs.File.FetchStitched).
+	Archives string
+	// Rules, when set, are carbon's storage-aggregation rules: they give the
+	// aggregation and xFilesFactor of stitched buckets and the default
+	// maxDataPoints consolidation of each series, instead of the file
+	// headers and graphite-web's defaults (average, xFilesFactor 0).
+	Rules AggregationRules
 }
+
+// Read modes of Options.Archives and Request.Archives.
+const (
+	ArchivesWhisper = "whisper"
+	ArchivesStitch  = "stitch"
+)
 
 // Engine plans and evaluates render and find requests. It is safe for
 // concurrent use.
@@ -48,6 +63,8 @@ type Engine struct {
 	log       *slog.Logger
 	maxSeries int
 	maxPoints int
+	stitch    bool
+	rules     AggregationRules
 }
 
 // NewEngine returns an engine. The first call registers carbonapi's
@@ -57,7 +74,11 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, errors.New("query engine needs a storage")
 	}
 	registerFunctions()
-	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints}
+	stitch, err := stitchMode(opts.Archives, false)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, stitch: stitch, rules: opts.Rules}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -81,8 +102,12 @@ type Request struct {
 	// graphite-web's JSON output does.
 	MaxDataPoints int
 	// XFilesFactor is the share of non-null values a consolidated bucket
-	// needs (graphite-web's xFilesFactor parameter, default 0).
-	XFilesFactor float64
+	// needs (graphite-web's xFilesFactor parameter). nil means the storage
+	// rule's value when the engine has Rules, otherwise 0 as in graphite-web.
+	XFilesFactor *float64
+	// Archives overrides the engine's read mode for this request:
+	// ArchivesWhisper or ArchivesStitch; "" keeps the engine's.
+	Archives string
 	// NoNullPoints drops series that have no non-null value; encoders drop
 	// the null points themselves.
 	NoNullPoints bool
@@ -106,6 +131,10 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 	if req.From >= req.Until {
 		return Result{}, fmt.Errorf("%w: from %d is not before until %d", ErrBadTarget, req.From, req.Until)
 	}
+	stitch, err := stitchMode(req.Archives, e.stitch)
+	if err != nil {
+		return Result{}, err
+	}
 	exprs := make([]parser.Expr, len(req.Targets))
 	for i, t := range req.Targets {
 		ex, err := parseTarget(t)
@@ -114,7 +143,7 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		}
 		exprs[i] = ex
 	}
-	r := &renderer{engine: e, req: req}
+	r := &renderer{engine: e, req: req, stitch: stitch}
 	var out []*Series
 	for i, ex := range exprs {
 		var ss []*Series
@@ -146,6 +175,7 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 type renderer struct {
 	engine *Engine
 	req    Request
+	stitch bool
 	series int
 	points int
 	// values caches carbonapi's fetches across the targets of a request.
@@ -163,7 +193,8 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 		if !n.Leaf {
 			continue
 		}
-		ws, err := r.engine.storage.Fetch(ctx, n.Path, from, until, r.req.Now)
+		rule, cf, xff := r.aggregation(n.Path)
+		ws, err := r.engine.storage.Fetch(ctx, n.Path, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule})
 		switch {
 		case errors.Is(err, whisperfs.ErrNoData):
 			continue
@@ -189,12 +220,56 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 			End:               ws.End,
 			Step:              ws.Step,
 			Values:            ws.Values,
-			XFilesFactor:      r.req.XFilesFactor,
-			ConsolidationFunc: "average",
+			XFilesFactor:      xff,
+			ConsolidationFunc: cf,
 			ValuesPerPoint:    1,
 		})
 	}
 	return out, nil
+}
+
+// aggregation returns, for a metric, the stitching rule (nil: the file's
+// header), the default consolidation function and the xFilesFactor of its
+// series.
+func (r *renderer) aggregation(metric string) (*whisperfs.StitchOptions, string, float64) {
+	cf, xff := "average", 0.0
+	var rule *whisperfs.StitchOptions
+	if r.engine.rules != nil {
+		ruleXFF, method, _, _ := r.engine.rules.MatchAggregation(metric)
+		if agg, err := whisperfs.ParseAggregation(method); err == nil {
+			rule = &whisperfs.StitchOptions{Aggregation: agg, XFilesFactor: ruleXFF}
+			cf, xff = consolidationFor(agg), ruleXFF
+		}
+	}
+	if r.req.XFilesFactor != nil {
+		xff = *r.req.XFilesFactor
+	}
+	return rule, cf, xff
+}
+
+// consolidationFor maps a whisper aggregation method to the closest
+// maxDataPoints consolidation function.
+func consolidationFor(a whisperfs.Aggregation) string {
+	switch a {
+	case whisperfs.AbsMax:
+		return "max"
+	case whisperfs.AbsMin:
+		return "min"
+	}
+	return a.String()
+}
+
+// stitchMode resolves a read mode name; "" means def.
+func stitchMode(mode string, def bool) (bool, error) {
+	switch mode {
+	case "":
+		return def, nil
+	case ArchivesWhisper:
+		return false, nil
+	case ArchivesStitch:
+		return true, nil
+	}
+	return false, fmt.Errorf("%w: archives=%q: want %q or %q", ErrBadTarget, mode, ArchivesWhisper, ArchivesStitch)
 }
 
 // storageError classifies an error from storage: a malformed pattern or a

@@ -55,7 +55,7 @@ func (f *fakeStorage) Find(_ context.Context, pattern string) ([]whisperfs.Node,
 	return out, nil
 }
 
-func (f *fakeStorage) Fetch(_ context.Context, name string, from, until, now int64) (whisperfs.Series, error) {
+func (f *fakeStorage) Fetch(_ context.Context, name string, from, until, now int64, _ whisperfs.FetchOptions) (whisperfs.Series, error) {
 	f.fetches++
 	const step = 60
 	start := from - from%step + step

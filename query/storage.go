@@ -12,7 +12,15 @@ type Storage interface {
 	// Find returns the nodes matching a Graphite pattern, sorted by path.
 	Find(ctx context.Context, pattern string) ([]whisperfs.Node, error)
 	// Fetch reads one metric with whisper's semantics (see
-	// whisperfs.File.Fetch). It returns whisperfs.ErrNoData when the range
-	// lies outside the metric's retention.
-	Fetch(ctx context.Context, metric string, from, until, now int64) (whisperfs.Series, error)
+	// whisperfs.File.Fetch), or stitched (whisperfs.File.FetchStitched)
+	// when opts ask. It returns whisperfs.ErrNoData when the range lies
+	// outside the metric's retention.
+	Fetch(ctx context.Context, metric string, from, until, now int64, opts whisperfs.FetchOptions) (whisperfs.Series, error)
+}
+
+// AggregationRules tells which aggregation method and xFilesFactor carbon's
+// storage-aggregation.conf gives a metric. ok is false when no rule
+// matches (carbon's defaults, average and 0.5, then apply).
+type AggregationRules interface {
+	MatchAggregation(metric string) (xff float64, method string, rule string, ok bool)
 }

@@ -163,10 +163,20 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	return out, nil
 }
 
-// Fetch opens the metric name, reads [from, until] as File.Fetch does and
-// closes the file. It is the read half of the storage the query engine
-// uses; ctx is checked before the file is opened.
-func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64) (Series, error) {
+// FetchOptions choose how Tree.Fetch reads a metric.
+type FetchOptions struct {
+	// Stitch selects File.FetchStitched instead of File.Fetch.
+	Stitch bool
+	// Rule gives the aggregation and xFilesFactor of stitched buckets; nil
+	// keeps the file header's.
+	Rule *StitchOptions
+}
+
+// Fetch opens the metric name, reads [from, until] as File.Fetch (or, with
+// opts.Stitch, File.FetchStitched) does and closes the file. It is the read
+// half of the storage the query engine uses; ctx is checked before the file
+// is opened.
+func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64, opts FetchOptions) (Series, error) {
 	if err := ctx.Err(); err != nil {
 		return Series{}, err
 	}
@@ -175,7 +185,16 @@ func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64) (
 		return Series{}, err
 	}
 	defer f.Close()
-	s, err := f.Fetch(from, until, now)
+	var s Series
+	if opts.Stitch {
+		rule := StitchOptions{Aggregation: f.header.Aggregation, XFilesFactor: float64(f.header.XFilesFactor)}
+		if opts.Rule != nil {
+			rule = *opts.Rule
+		}
+		s, err = f.FetchStitched(from, until, now, rule)
+	} else {
+		s, err = f.Fetch(from, until, now)
+	}
 	if err != nil && !errors.Is(err, ErrNoData) {
 		return Series{}, fmt.Errorf("fetch %q: %w", name, err)
 	}
