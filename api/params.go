@@ -88,12 +88,8 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 	}
 	p.loc = loc
 	p.req.Location = loc
-	if s, ok := lastValue(form, "now"); ok && s != "" {
-		t, err := query.ParseTimeParam("now", s, now, loc)
-		if err != nil {
-			return p, err
-		}
-		now = t
+	if now, err = nowParam(form, now, loc); err != nil {
+		return p, err
 	}
 	from, until, err := parseRange(form, now, loc, "-1d")
 	if err != nil {
@@ -151,6 +147,15 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 		p.req.DrawNullAsZero = b
 	}
 	return p, nil
+}
+
+// nowParam returns the now parameter, or clock when it is absent.
+func nowParam(form url.Values, clock time.Time, loc *time.Location) (time.Time, error) {
+	s, ok := lastValue(form, "now")
+	if !ok || s == "" {
+		return clock, nil
+	}
+	return query.ParseTimeParam("now", s, clock, loc)
 }
 
 // parseRange parses from and until (defaults defFrom and now) and orders

@@ -23,6 +23,8 @@ const GraphiteVersion = "1.1.10"
 type Options struct {
 	// Engine answers render and find requests. Required.
 	Engine *query.Engine
+	// Inspector answers /metrics/info; nil disables the endpoint.
+	Inspector *query.Inspector
 	// Logger receives one line per request; nil discards them.
 	Logger *slog.Logger
 	// Timeout bounds each request; 0 means no bound.
@@ -37,15 +39,16 @@ type Options struct {
 
 // server holds the handlers' dependencies.
 type server struct {
-	engine  *query.Engine
-	clock   func() time.Time
-	loc     *time.Location
-	maxBody int64
+	engine    *query.Engine
+	inspector *query.Inspector
+	clock     func() time.Time
+	loc       *time.Location
+	maxBody   int64
 }
 
 // New returns an Echo instance serving graphite-web's API.
 func New(opts Options) *echo.Echo {
-	s := &server{engine: opts.Engine, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes}
+	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -82,6 +85,9 @@ func New(opts Options) *echo.Echo {
 	both("/metrics", s.find)
 	both("/metrics/expand", s.expand)
 	both("/metrics/index.json", s.index)
+	if s.inspector != nil {
+		both("/metrics/info", s.info)
+	}
 	e.GET("/functions", s.functions)
 	e.GET("/functions/:name", s.function)
 	e.GET("/version", func(c echo.Context) error { return c.String(http.StatusOK, GraphiteVersion+"\n") })

@@ -32,7 +32,8 @@ func newTestServer(t *testing.T) *echo.Echo {
 	require.NoError(t, err)
 	engine, err := query.NewEngine(query.Options{Storage: tree})
 	require.NoError(t, err)
-	return New(Options{Engine: engine, Clock: func() time.Time { return time.Unix(testNow, 0) }, Timeout: 10 * time.Second})
+	inspector := &query.Inspector{Storage: tree, Files: tree}
+	return New(Options{Engine: engine, Inspector: inspector, Clock: func() time.Time { return time.Unix(testNow, 0) }, Timeout: 10 * time.Second})
 }
 
 // do sends a request and returns the status, content type and body.
@@ -279,4 +280,45 @@ func TestTrailingSlashAndMetricsAlias(t *testing.T) {
 		code, _, body := get(t, e, u)
 		assert.Equal(t, http.StatusOK, code, u+": "+body)
 	}
+}
+
+// TestMetricsInfo explains the seed's metric over HTTP.
+func TestMetricsInfo(t *testing.T) {
+	e := newTestServer(t)
+	code, _, body := get(t, e, "/metrics/info?target=collectd.test-java01.cpu-0.cpu-user")
+	require.Equal(t, http.StatusOK, code, body)
+	var infos []struct {
+		Name             string `json:"name"`
+		ObservedInterval int64  `json:"observedInterval"`
+		Retentions       []struct {
+			SecondsPerPoint int64 `json:"secondsPerPoint"`
+			NumberOfPoints  int64 `json:"numberOfPoints"`
+		} `json:"retentions"`
+		Archives []struct {
+			FillRatio float64 `json:"fillRatio"`
+		} `json:"archives"`
+		Diagnosis []struct{ Code, Message string } `json:"diagnosis"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &infos), body)
+	require.Len(t, infos, 1)
+	assert.Equal(t, int64(3), infos[0].ObservedInterval)
+	assert.Len(t, infos[0].Retentions, 3)
+	require.NotEmpty(t, infos[0].Diagnosis)
+	assert.Equal(t, "xff-starves-rollup", infos[0].Diagnosis[0].Code)
+	assert.Contains(t, infos[0].Diagnosis[0].Message, "20 of 60 slots = 0.33 < 0.5")
+
+	code, _, body = get(t, e, "/metrics/info?target=no.such")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, "[]", body)
+	code, _, _ = get(t, e, "/metrics/info")
+	assert.Equal(t, http.StatusBadRequest, code)
+}
+
+func TestArchivesParam(t *testing.T) {
+	e := newTestServer(t)
+	code, _, body := get(t, e, "/render?target=collectd.test-java01.cpu-0.cpu-user-1s&from=-1h&archives=stitch&format=json")
+	require.Equal(t, http.StatusOK, code, body)
+	code, _, body = get(t, e, "/render?target=x&archives=best")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, body, `archives="best"`)
 }

@@ -186,7 +186,7 @@ type renderer struct {
 func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until int64) ([]*Series, error) {
 	nodes, err := r.engine.storage.Find(ctx, pattern)
 	if err != nil {
-		return nil, r.storageError(pattern, err)
+		return nil, storageError(pattern, err)
 	}
 	var out []*Series
 	for _, n := range nodes {
@@ -202,7 +202,7 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 			r.engine.log.Warn("skipping unreadable whisper file", "metric", n.Path, "error", err)
 			continue
 		case err != nil:
-			return nil, r.storageError(n.Path, err)
+			return nil, storageError(n.Path, err)
 		}
 		r.series++
 		r.points += len(ws.Values)
@@ -274,7 +274,7 @@ func stitchMode(mode string, def bool) (bool, error) {
 
 // storageError classifies an error from storage: a malformed pattern or a
 // match limit is the client's doing; anything else is the server's.
-func (r *renderer) storageError(what string, err error) error {
+func storageError(what string, err error) error {
 	switch {
 	case errors.Is(err, whisperfs.ErrBadName), errors.Is(err, whisperfs.ErrBadPattern):
 		return fmt.Errorf("%w: %w", ErrBadTarget, err)

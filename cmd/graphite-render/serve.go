@@ -98,7 +98,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 	if err != nil {
 		return err
 	}
-	handler := api.New(api.Options{Engine: engine, Logger: log, Timeout: cfg.timeout, Clock: clock})
+	inspector := &query.Inspector{Storage: tree, Files: tree}
+	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, Clock: clock})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
