@@ -1,12 +1,13 @@
 module github.com/graphite-render/graphite-render
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/go-graphite/carbonapi v0.16.1
 	github.com/go-graphite/go-whisper v0.0.0-20230526115116-e3110f57c01c
 	github.com/labstack/echo/v4 v4.13.4
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/term v0.48.0
 )
 
 require (
@@ -56,7 +57,7 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.38.0 // indirect
 	golang.org/x/net v0.40.0 // indirect
-	golang.org/x/sys v0.33.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.25.0 // indirect
 	golang.org/x/time v0.11.0 // indirect
 	gonum.org/v1/gonum v0.12.0 // indirect

@@ -94,7 +94,7 @@ func starvation(h whisperfs.Header, interval int64) (Finding, bool) {
 		if i+1 < len(h.Archives) {
 			msg += fmt.Sprintf(" and in the %d coarser archive(s) fed from it", len(h.Archives)-1-i)
 		}
-		msg += fmt.Sprintf(". Fix: read with archives=stitch and a storage-aggregation rule with xFilesFactor <= %.2f, or rewrite the file with whisper-set-xfilesfactor FILE %.2f (and lower the rule in storage-aggregation.conf for new files)", ratio, ratio)
+		msg += fmt.Sprintf(". Fix: read with archives=stitch and a storage-aggregation rule with xFilesFactor <= %.2f, or run whisper-set-xfilesfactor FILE %.2f so that new rollups fill (existing nulls stay), and lower the rule in storage-aggregation.conf for new files", ratio, ratio)
 		return Finding{Code: CodeXFFStarvesRollup, Message: msg}, true
 	}
 	return Finding{}, false

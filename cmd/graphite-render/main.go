@@ -6,6 +6,7 @@
 //	graphite-render [-listen ADDR] [-whisper-dir DIR] [flags]   serve (demo data without -whisper-dir)
 //	graphite-render info FILE [-json]
 //	graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]
+//	graphite-render doctor -whisper-dir DIR [-storage-schemas F] [-storage-aggregation F] [-json]
 package main
 
 import (
@@ -33,6 +34,8 @@ func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 		return runInfo(args[1:], stdout, stderr)
 	case "fetch":
 		return runFetch(args[1:], stdout, stderr, clock)
+	case "doctor":
+		return runDoctor(args[1:], stdout, stderr, clock)
 	case "-version", "--version", "version":
 		fmt.Fprintf(stdout, "graphite-render %s\n", version)
 		return 0
@@ -56,6 +59,8 @@ func usage(w io.Writer) {
         print a whisper file's header, like whisper-info
   graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]
         print a range of a whisper file, like whisper-fetch
+  graphite-render doctor -whisper-dir DIR [-storage-schemas F] [-storage-aggregation F] [-json]
+        diagnose every whisper file of a tree: starving rollups, config drift, stale metrics
   graphite-render -version
 `)
 }

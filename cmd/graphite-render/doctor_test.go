@@ -1,0 +1,57 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/graphite-render/graphite-render/fixtures"
+)
+
+// doctorTree writes a tree with several problems: the seed's starving
+// metric, a metric that stopped three hours ago, a healthy one and a
+// corrupt file.
+func doctorTree(t *testing.T) string {
+	dir := t.TempDir()
+	specs := append(fixtures.Seed(),
+		fixtures.Spec{Name: "app.stopped", Retentions: "1m:1d,1h:30d", XFilesFactor: 0.5, Aggregation: "sum",
+			Points: fixtures.Points{Every: 60, Span: 6 * 3600, End: 3 * 3600, Value: fixtures.SeedValue}},
+		fixtures.Spec{Name: "app.fine", Retentions: "10s:6h,1m:7d", XFilesFactor: 0.5, Aggregation: "average",
+			Points: fixtures.Points{Every: 10, Span: 3 * 3600, Value: fixtures.SeedValue}},
+	)
+	require.NoError(t, fixtures.Write(dir, fileNow, specs...))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app", "broken.wsp"), []byte("not whisper"), 0o644))
+	return dir
+}
+
+func TestDoctor(t *testing.T) {
+	dir := doctorTree(t)
+	code, out, errOut := cli(fileNow, "doctor", "-whisper-dir", dir, "-now", fmt.Sprint(fileNow), "-json")
+	require.Equal(t, 0, code, errOut)
+	var rep doctorReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	assert.Equal(t, 5, rep.Files)
+	assert.Equal(t, 2, rep.Healthy, "the 1-second twin and app.fine")
+	assert.Equal(t, map[string]int{"xff-starves-rollup": 1, "no-recent-data": 1}, rep.Counts)
+	require.Len(t, rep.Broken, 1)
+	assert.Equal(t, "app.broken", rep.Broken[0].Name)
+	require.Len(t, rep.Worst, 2)
+	assert.Equal(t, fixtures.SeedMetric, rep.Worst[0].Name, "the starving file is the worst")
+	assert.Contains(t, rep.Worst[0].Diagnosis[0].Message, "20 of 60 slots = 0.33 < 0.5")
+	assert.Len(t, rep.Advice, 2)
+
+	code, out, _ = cli(fileNow, "doctor", "-whisper-dir", dir, "-now", fmt.Sprint(fileNow))
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "scanned 5 whisper files")
+	assert.Contains(t, out, "xff-starves-rollup   1")
+	assert.Contains(t, out, "unreadable: app.broken")
+
+	code, _, errOut = cli(fileNow, "doctor")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "-whisper-dir")
+}
