@@ -35,7 +35,17 @@ type Options struct {
 	Clock func() time.Time
 	// DefaultLocation is the time zone without a tz parameter; nil is UTC.
 	DefaultLocation *time.Location
+	// MaxInFlight bounds concurrent renders; 0 means DefaultMaxInFlight. A render that finds no slot waits QueueWait, then
+	// gets a 503 with Retry-After.
+	MaxInFlight int
+	QueueWait   time.Duration
+	// Users, when not empty, turns on HTTP Basic auth (bcrypt hashes, see
+	// ParseHtpasswd) for every endpoint but /lb_check.
+	Users map[string][]byte
 }
+
+// DefaultMaxInFlight is the default bound on concurrent renders.
+const DefaultMaxInFlight = 64
 
 // server holds the handlers' dependencies.
 type server struct {
@@ -75,12 +85,24 @@ func New(opts Options) *echo.Echo {
 			return next(c)
 		}
 	})
+	if len(opts.Users) > 0 {
+		e.Use(basicAuth(opts.Users, map[string]bool{"/lb_check": true}))
+	}
+	maxInFlight, wait := opts.MaxInFlight, opts.QueueWait
+	if maxInFlight <= 0 {
+		maxInFlight = DefaultMaxInFlight
+	}
+	if wait <= 0 {
+		wait = time.Second
+	}
+	limit := inflight(maxInFlight, wait)
 
 	both := func(path string, h echo.HandlerFunc) {
 		e.GET(path, h)
 		e.POST(path, h)
 	}
-	both("/render", s.render)
+	e.GET("/render", s.render, limit)
+	e.POST("/render", s.render, limit)
 	both("/metrics/find", s.find)
 	both("/metrics", s.find)
 	both("/metrics/expand", s.expand)

@@ -26,14 +26,29 @@ const testNow int64 = 1_700_000_000
 // at testNow.
 func newTestServer(t *testing.T) *echo.Echo {
 	t.Helper()
-	dir := t.TempDir()
-	require.NoError(t, fixtures.Write(dir, testNow, fixtures.Demo()...))
-	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{})
-	require.NoError(t, err)
+	tree := demoTree(t)
 	engine, err := query.NewEngine(query.Options{Storage: tree})
 	require.NoError(t, err)
 	inspector := &query.Inspector{Storage: tree, Files: tree}
 	return New(Options{Engine: engine, Inspector: inspector, Clock: func() time.Time { return time.Unix(testNow, 0) }, Timeout: 10 * time.Second})
+}
+
+// demoTree writes the Demo tree at testNow.
+func demoTree(t *testing.T) *whisperfs.Tree {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, fixtures.Write(dir, testNow, fixtures.Demo()...))
+	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{})
+	require.NoError(t, err)
+	return tree
+}
+
+// testEngine is an engine over the Demo tree.
+func testEngine(t *testing.T) *query.Engine {
+	t.Helper()
+	engine, err := query.NewEngine(query.Options{Storage: demoTree(t)})
+	require.NoError(t, err)
+	return engine
 }
 
 // do sends a request and returns the status, content type and body.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -65,6 +67,7 @@ type Engine struct {
 	maxPoints int
 	stitch    bool
 	rules     AggregationRules
+	logged    sync.Map // metric → true once its read failure was logged
 }
 
 // NewEngine returns an engine. The first call registers carbonapi's
@@ -198,8 +201,8 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 		switch {
 		case errors.Is(err, whisperfs.ErrNoData):
 			continue
-		case errors.Is(err, whisperfs.ErrCorrupt):
-			r.engine.log.Warn("skipping unreadable whisper file", "metric", n.Path, "error", err)
+		case errors.Is(err, whisperfs.ErrCorrupt), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+			r.engine.skipped(n.Path, err)
 			continue
 		case err != nil:
 			return nil, storageError(n.Path, err)
@@ -226,6 +229,14 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 		})
 	}
 	return out, nil
+}
+
+// skipped logs, once per metric for the life of the engine, that a file
+// could not be read and is left out of answers.
+func (e *Engine) skipped(metric string, err error) {
+	if _, seen := e.logged.LoadOrStore(metric, true); !seen {
+		e.log.Warn("skipping unreadable whisper file", "metric", metric, "reason", err.Error())
+	}
 }
 
 // aggregation returns, for a metric, the stitching rule (nil: the file's

@@ -30,6 +30,11 @@ type serveConfig struct {
 	maxMatches  int
 	outsideLink bool
 	shutdown    time.Duration
+	maxInFlight int
+	authFile    string
+	archives    string
+	schemas     string
+	aggregation string
 }
 
 // parseServeFlags parses the flags of the default (serve) action.
@@ -45,6 +50,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.IntVar(&cfg.maxMatches, "max-glob-matches", whisperfs.DefaultMaxMatches, "most metrics one pattern may match")
 	fs.BoolVar(&cfg.outsideLink, "follow-outside-symlinks", false, "follow symbolic links that leave the whisper root")
 	fs.DurationVar(&cfg.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT or SIGTERM")
+	fs.IntVar(&cfg.maxInFlight, "max-inflight", api.DefaultMaxInFlight, "most renders served at once; more wait a second, then get 503")
+	fs.StringVar(&cfg.authFile, "auth-file", "", "htpasswd file with bcrypt entries; turns on HTTP Basic auth for every endpoint but /lb_check")
+	fs.StringVar(&cfg.archives, "archives", query.ArchivesWhisper, "default read mode: whisper (one archive, as whisper) or stitch (rebuild buckets from finer archives)")
+	fs.StringVar(&cfg.schemas, "storage-schemas", "", "carbon's storage-schemas.conf, for /metrics/info and doctor")
+	fs.StringVar(&cfg.aggregation, "storage-aggregation", "", "carbon's storage-aggregation.conf: its rules drive stitching and consolidation defaults")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -52,6 +62,16 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	return cfg, nil
+}
+
+// loadHtpasswd reads the -auth-file.
+func loadHtpasswd(path string) (map[string][]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("-auth-file: %w", err)
+	}
+	defer f.Close()
+	return api.ParseHtpasswd(f, path)
 }
 
 // runServe serves until SIGINT or SIGTERM and returns the exit status.
@@ -94,12 +114,25 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 	if err != nil {
 		return err
 	}
-	engine, err := query.NewEngine(query.Options{Storage: tree, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints})
+	storage, err := loadStorageConfig(cfg.schemas, cfg.aggregation)
+	if err != nil {
+		return err
+	}
+	var users map[string][]byte
+	if cfg.authFile != "" {
+		if users, err = loadHtpasswd(cfg.authFile); err != nil {
+			return err
+		}
+	}
+	engine, err := query.NewEngine(query.Options{Storage: tree, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
+		Archives: cfg.archives, Rules: storage.rules})
 	if err != nil {
 		return err
 	}
 	inspector := &query.Inspector{Storage: tree, Files: tree}
-	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, Clock: clock})
+	storage.apply(inspector)
+	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, Clock: clock,
+		MaxInFlight: cfg.maxInFlight, Users: users})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
