@@ -22,8 +22,8 @@ type SchemaRules interface {
 	SchemaFor(metric string) (rule string, retentions [][2]int64, ok bool)
 }
 
-// Retention is one archive of a file in go-carbon's /info/ shape.
-type Retention struct {
+// RetentionInfo is one archive of a file in go-carbon's /info/ shape.
+type RetentionInfo struct {
 	SecondsPerPoint int64 `json:"secondsPerPoint"`
 	NumberOfPoints  int64 `json:"numberOfPoints"`
 }
@@ -43,7 +43,7 @@ type MetricInfo struct {
 	AggregationMethod string        `json:"aggregationMethod"`
 	XFilesFactor      float64       `json:"xFilesFactor"`
 	MaxRetention      int64         `json:"maxRetention"`
-	Retentions        []Retention   `json:"retentions"`
+	Retentions        []RetentionInfo   `json:"retentions"`
 	ObservedInterval  int64         `json:"observedInterval"`
 	Archives          []ArchiveFill `json:"archives"`
 	Config            ConfigInfo    `json:"config"`
@@ -78,7 +78,7 @@ func (in *Inspector) Explain(metric string, now int64, full bool) (MetricInfo, e
 		Config:            ConfigInfo{Drift: []string{}},
 	}
 	for _, a := range h.Archives {
-		info.Retentions = append(info.Retentions, Retention{SecondsPerPoint: a.SecondsPerPoint, NumberOfPoints: a.Points})
+		info.Retentions = append(info.Retentions, RetentionInfo{SecondsPerPoint: a.SecondsPerPoint, NumberOfPoints: a.Points})
 	}
 	t, err := readTail(f, now)
 	if err != nil {

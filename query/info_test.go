@@ -49,7 +49,7 @@ func TestExplainSeed(t *testing.T) {
 	assert.Equal(t, "average", sparse.AggregationMethod)
 	assert.Equal(t, 0.5, sparse.XFilesFactor)
 	assert.Equal(t, int64(2*365*86400), sparse.MaxRetention)
-	assert.Equal(t, []query.Retention{{1, 1800}, {60, 1440}, {300, 210240}}, sparse.Retentions)
+	assert.Equal(t, []query.RetentionInfo{{1, 1800}, {60, 1440}, {300, 210240}}, sparse.Retentions)
 	assert.Equal(t, int64(3), sparse.ObservedInterval)
 	require.Len(t, sparse.Archives, 3)
 	assert.InDelta(t, 1.0/3, sparse.Archives[0].FillRatio, 0.01)
