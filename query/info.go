@@ -39,15 +39,15 @@ type ConfigInfo struct {
 // MetricInfo is the explain report of one whisper file: go-carbon's /info/
 // fields plus what the data shows and what is wrong.
 type MetricInfo struct {
-	Name              string        `json:"name"`
-	AggregationMethod string        `json:"aggregationMethod"`
-	XFilesFactor      float64       `json:"xFilesFactor"`
-	MaxRetention      int64         `json:"maxRetention"`
-	Retentions        []RetentionInfo   `json:"retentions"`
-	ObservedInterval  int64         `json:"observedInterval"`
-	Archives          []ArchiveFill `json:"archives"`
-	Config            ConfigInfo    `json:"config"`
-	Diagnosis         []Finding     `json:"diagnosis"`
+	Name              string          `json:"name"`
+	AggregationMethod string          `json:"aggregationMethod"`
+	XFilesFactor      float64         `json:"xFilesFactor"`
+	MaxRetention      int64           `json:"maxRetention"`
+	Retentions        []RetentionInfo `json:"retentions"`
+	ObservedInterval  int64           `json:"observedInterval"`
+	Archives          []ArchiveFill   `json:"archives"`
+	Config            ConfigInfo      `json:"config"`
+	Diagnosis         []Finding       `json:"diagnosis"`
 }
 
 // Inspector explains whisper files: their layout, their data and their
