@@ -14,6 +14,10 @@ const maxTimeStackCopies = 100
 // maxDelaySteps bounds delay's shift; carbonapi panics beyond the series.
 const maxDelaySteps = 10_000_000
 
+// consolidationFuncs are the functions consolidateBy accepts, as in
+// graphite-web.
+var consolidationFuncs = map[string]bool{"sum": true, "average": true, "avg": true, "avg_zero": true, "min": true, "max": true, "first": true, "last": true}
+
 // argKind is a constraint on one function argument.
 type argKind int
 
@@ -80,6 +84,11 @@ func validateExpr(e parser.Expr) error {
 		}
 		if err := checkArg(name, rule, arg); err != nil {
 			return err
+		}
+	}
+	if name == "consolidateBy" && e.ArgsLen() > 1 && e.Arg(1).IsString() {
+		if f := e.Arg(1).StringValue(); !consolidationFuncs[f] {
+			return fmt.Errorf("consolidateBy(%q): want one of sum, average, avg, avg_zero, min, max, first, last", f)
 		}
 	}
 	if name == "timeStack" {
