@@ -36,6 +36,8 @@ func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 		return runFetch(args[1:], stdout, stderr, clock)
 	case "doctor":
 		return runDoctor(args[1:], stdout, stderr, clock)
+	case "load":
+		return runLoad(args[1:], stdout, stderr, clock)
 	case "-version", "--version", "version":
 		fmt.Fprintf(stdout, "graphite-render %s\n", version)
 		return 0
@@ -61,6 +63,8 @@ func usage(w io.Writer) {
         print a range of a whisper file, like whisper-fetch
   graphite-render doctor -whisper-dir DIR [-storage-schemas F] [-storage-aggregation F] [-json]
         diagnose every whisper file of a tree: starving rollups, config drift, stale metrics
+  graphite-render load [-url http://127.0.0.1:8080] [-c 8] [-d 10s] [-mix all|dashboard|cabot|find] [-q PATH]... [-pid N] [-json]
+        load a server with a realistic request mix; report req/s, p50/p99, errors, peak RSS
   graphite-render -version
 `)
 }
