@@ -55,3 +55,23 @@ func TestDoctor(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "-whisper-dir")
 }
+
+func TestDoctorWithConfig(t *testing.T) {
+	dir := doctorTree(t)
+	conf := t.TempDir()
+	schemas := filepath.Join(conf, "storage-schemas.conf")
+	aggs := filepath.Join(conf, "storage-aggregation.conf")
+	require.NoError(t, os.WriteFile(schemas, []byte("[collectd]\npattern = ^collectd\\.\nretentions = 1s:30m,1m:1d,5m:2y\n[app]\npattern = ^app\\.\nretentions = 10s:6h,1m:30d\n"), 0o644))
+	require.NoError(t, os.WriteFile(aggs, []byte("[collectd]\npattern = ^collectd\\.\nxFilesFactor = 0\naggregationMethod = average\n"), 0o644))
+	code, out, errOut := cli(fileNow, "doctor", "-whisper-dir", dir, "-now", fmt.Sprint(fileNow), "-json", "-storage-schemas", schemas, "-storage-aggregation", aggs)
+	require.Equal(t, 0, code, errOut)
+	var rep doctorReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	assert.Equal(t, 2, rep.Counts["schema-drift"], "app.stopped and app.fine differ from [app]")
+	assert.Equal(t, 3, rep.Counts["aggregation-drift"], "both seed files have xFilesFactor 0.5 where the rule says 0; app.stopped sums where the default averages")
+
+	require.NoError(t, os.WriteFile(aggs, []byte("[bad]\nxFilesFactor = 2\n"), 0o644))
+	code, _, errOut = cli(fileNow, "doctor", "-whisper-dir", dir, "-storage-aggregation", aggs)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, aggs+":2")
+}

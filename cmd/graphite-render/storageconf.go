@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/graphite-render/graphite-render/query"
 )
 
@@ -12,9 +15,35 @@ type storageConfig struct {
 }
 
 // loadStorageConfig reads storage-schemas.conf and storage-aggregation.conf
-// when their paths are not empty.
+// when their paths are not empty. A bad file is an error naming the file,
+// the line and the reason, so the server refuses to start.
 func loadStorageConfig(schemasFile, aggFile string) (storageConfig, error) {
-	return storageConfig{}, nil
+	var cfg storageConfig
+	if schemasFile != "" {
+		f, err := os.Open(schemasFile)
+		if err != nil {
+			return cfg, fmt.Errorf("-storage-schemas: %w", err)
+		}
+		defer f.Close()
+		schemas, err := query.ParseStorageSchemas(f, schemasFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.schemas = &query.CarbonConfig{Schemas: schemas}
+	}
+	if aggFile != "" {
+		f, err := os.Open(aggFile)
+		if err != nil {
+			return cfg, fmt.Errorf("-storage-aggregation: %w", err)
+		}
+		defer f.Close()
+		aggs, err := query.ParseStorageAggregation(f, aggFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.rules = &query.CarbonConfig{Aggregations: aggs}
+	}
+	return cfg, nil
 }
 
 // apply sets the inspector's rules.
