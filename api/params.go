@@ -33,7 +33,7 @@ func formValues(r *http.Request, maxBody int64) (url.Values, error) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, fmt.Errorf("%w: request body is larger than %d bytes", errBadParam, maxBody)
+			return nil, fmt.Errorf("%w: request body is larger than %d bytes (raise -max-body)", errBadParam, maxBody)
 		}
 		return nil, fmt.Errorf("%w: cannot read request body: %v", errBadParam, err)
 	}

@@ -17,8 +17,9 @@ import (
 
 // Default limits of an Engine.
 const (
-	DefaultMaxSeries = 100_000
-	DefaultMaxPoints = 100_000_000
+	DefaultMaxSeries  = 100_000
+	DefaultMaxTargets = 100
+	DefaultMaxPoints  = 100_000_000
 )
 
 // ErrBadTarget is wrapped by errors caused by a target the client sent: a
@@ -38,6 +39,9 @@ type Options struct {
 	// MaxSeries bounds the series one render may fetch; 0 means
 	// DefaultMaxSeries.
 	MaxSeries int
+	// MaxTargets bounds the targets of one render; 0 means
+	// DefaultMaxTargets.
+	MaxTargets int
 	// MaxPoints bounds the values one render may fetch in total; 0 means
 	// DefaultMaxPoints.
 	MaxPoints int
@@ -61,13 +65,14 @@ const (
 // Engine plans and evaluates render and find requests. It is safe for
 // concurrent use.
 type Engine struct {
-	storage   Storage
-	log       *slog.Logger
-	maxSeries int
-	maxPoints int
-	stitch    bool
-	rules     AggregationRules
-	logged    sync.Map // metric → true once its read failure was logged
+	storage    Storage
+	log        *slog.Logger
+	maxSeries  int
+	maxPoints  int
+	maxTargets int
+	stitch     bool
+	rules      AggregationRules
+	logged     sync.Map // metric → true once its read failure was logged
 }
 
 // NewEngine returns an engine. The first call registers carbonapi's
@@ -81,9 +86,12 @@ func NewEngine(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, stitch: stitch, rules: opts.Rules}
+	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, maxTargets: opts.MaxTargets, stitch: stitch, rules: opts.Rules}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.maxTargets <= 0 {
+		e.maxTargets = DefaultMaxTargets
 	}
 	if e.maxSeries <= 0 {
 		e.maxSeries = DefaultMaxSeries
@@ -137,6 +145,9 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 	stitch, err := stitchMode(req.Archives, e.stitch)
 	if err != nil {
 		return Result{}, err
+	}
+	if len(req.Targets) > e.maxTargets {
+		return Result{}, fmt.Errorf("%w: %d targets, more than %d (raise -max-targets)", ErrLimit, len(req.Targets), e.maxTargets)
 	}
 	exprs := make([]parser.Expr, len(req.Targets))
 	for i, t := range req.Targets {

@@ -121,7 +121,7 @@ func (w *walker) found(rel string, path []string, rest []segmentMatcher, leaf bo
 func (w *walker) add(path []string, leaf bool) error {
 	p := strings.Join(path, ".")
 	if _, ok := w.nodes[p]; !ok && len(w.nodes) >= w.t.maxHits {
-		return fmt.Errorf("pattern %q matches more than %d nodes (raise the match limit): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
+		return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
 	}
 	w.nodes[p] = w.nodes[p] || leaf
 	return nil

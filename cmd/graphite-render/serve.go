@@ -31,6 +31,8 @@ type serveConfig struct {
 	outsideLink bool
 	shutdown    time.Duration
 	maxInFlight int
+	maxTargets  int
+	maxBody     int64
 	authFile    string
 	archives    string
 	schemas     string
@@ -50,6 +52,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.IntVar(&cfg.maxMatches, "max-glob-matches", whisperfs.DefaultMaxMatches, "most metrics one pattern may match")
 	fs.BoolVar(&cfg.outsideLink, "follow-outside-symlinks", false, "follow symbolic links that leave the whisper root")
 	fs.DurationVar(&cfg.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT or SIGTERM")
+	fs.IntVar(&cfg.maxTargets, "max-targets", query.DefaultMaxTargets, "most targets in one render")
+	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.maxInFlight, "max-inflight", api.DefaultMaxInFlight, "most renders served at once; more wait a second, then get 503")
 	fs.StringVar(&cfg.authFile, "auth-file", "", "htpasswd file with bcrypt entries; turns on HTTP Basic auth for every endpoint but /lb_check")
 	fs.StringVar(&cfg.archives, "archives", query.ArchivesWhisper, "default read mode: whisper (one archive, as whisper) or stitch (rebuild buckets from finer archives)")
@@ -125,14 +129,14 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 		}
 	}
 	engine, err := query.NewEngine(query.Options{Storage: tree, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
-		Archives: cfg.archives, Rules: storage.rules})
+		MaxTargets: cfg.maxTargets, Archives: cfg.archives, Rules: storage.rules})
 	if err != nil {
 		return err
 	}
 	inspector := &query.Inspector{Storage: tree, Files: tree}
 	storage.apply(inspector)
 	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, Clock: clock,
-		MaxInFlight: cfg.maxInFlight, Users: users})
+		MaxInFlight: cfg.maxInFlight, MaxBodyBytes: cfg.maxBody, Users: users})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
