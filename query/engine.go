@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"sync"
 	"time"
@@ -194,52 +193,6 @@ type renderer struct {
 	points int
 	// values caches carbonapi's fetches across the targets of a request.
 	values map[parser.MetricRequest][]*types.MetricData
-}
-
-// fetchPath reads every metric that pattern matches over [from, until].
-func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until int64) ([]*Series, error) {
-	nodes, err := r.engine.storage.Find(ctx, pattern)
-	if err != nil {
-		return nil, storageError(pattern, err)
-	}
-	var out []*Series
-	for _, n := range nodes {
-		if !n.Leaf {
-			continue
-		}
-		rule, cf, xff := r.aggregation(n.Path)
-		ws, err := r.engine.storage.Fetch(ctx, n.Path, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule})
-		switch {
-		case errors.Is(err, whisperfs.ErrNoData):
-			continue
-		case errors.Is(err, whisperfs.ErrCorrupt), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
-			r.engine.skipped(n.Path, err)
-			continue
-		case err != nil:
-			return nil, storageError(n.Path, err)
-		}
-		r.series++
-		r.points += len(ws.Values)
-		if r.series > r.engine.maxSeries {
-			return nil, fmt.Errorf("%w: the request reads more than %d series (raise -max-series)", ErrLimit, r.engine.maxSeries)
-		}
-		if r.points > r.engine.maxPoints {
-			return nil, fmt.Errorf("%w: the request reads more than %d points (raise -max-points)", ErrLimit, r.engine.maxPoints)
-		}
-		out = append(out, &Series{
-			Name:              n.Path,
-			Tags:              map[string]string{"name": n.Path},
-			PathExpression:    pattern,
-			Start:             ws.Start,
-			End:               ws.End,
-			Step:              ws.Step,
-			Values:            ws.Values,
-			XFilesFactor:      xff,
-			ConsolidationFunc: cf,
-			ValuesPerPoint:    1,
-		})
-	}
-	return out, nil
 }
 
 // skipped logs, once per metric for the life of the engine, that a file

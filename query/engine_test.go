@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ import (
 type fakeStorage struct {
 	names   []string
 	nulls   map[string]bool
-	fetches int
+	fetches atomic.Int64
 }
 
 func fakeValue(name string, ts int64) float64 {
@@ -56,7 +57,7 @@ func (f *fakeStorage) Find(_ context.Context, pattern string) ([]whisperfs.Node,
 }
 
 func (f *fakeStorage) Fetch(_ context.Context, name string, from, until, now int64, _ whisperfs.FetchOptions) (whisperfs.Series, error) {
-	f.fetches++
+	f.fetches.Add(1)
 	const step = 60
 	start := from - from%step + step
 	end := until - until%step + step

@@ -6,8 +6,9 @@ import (
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
-// Storage is what the engine reads: a metric tree and its series.
-// *whisperfs.Tree satisfies it; tests use fakes.
+// Storage is what the engine reads: a metric tree and its series. Its
+// methods are called concurrently. *whisperfs.Tree satisfies it; tests use
+// fakes.
 type Storage interface {
 	// Find returns the nodes matching a Graphite pattern, sorted by path.
 	Find(ctx context.Context, pattern string) ([]whisperfs.Node, error)

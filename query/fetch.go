@@ -1,0 +1,114 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sync"
+
+	"github.com/graphite-render/graphite-render/whisperfs"
+)
+
+// fetchWorkers is how many files of one pattern are read at once.
+var fetchWorkers = max(4, 2*runtime.GOMAXPROCS(0))
+
+// fetched is the outcome of reading one leaf.
+type fetched struct {
+	series *Series
+	err    error
+}
+
+// fetchPath reads every metric that pattern matches over [from, until],
+// the files in parallel with a bounded pool, and returns the series in
+// path order. Files that vanished or are damaged are skipped and logged
+// once.
+func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until int64) ([]*Series, error) {
+	nodes, err := r.engine.storage.Find(ctx, pattern)
+	if err != nil {
+		return nil, storageError(pattern, err)
+	}
+	leaves := nodes[:0:0]
+	for _, n := range nodes {
+		if n.Leaf {
+			leaves = append(leaves, n)
+		}
+	}
+	if r.series+len(leaves) > r.engine.maxSeries {
+		return nil, fmt.Errorf("%w: the request reads more than %d series (raise -max-series)", ErrLimit, r.engine.maxSeries)
+	}
+	results := make([]fetched, len(leaves))
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var errOnce sync.Once
+	var firstErr error
+	for range min(fetchWorkers, len(leaves)) {
+		wg.Go(func() {
+			for i := range work {
+				results[i] = r.fetchOne(ctx, pattern, leaves[i].Path, from, until)
+				if err := results[i].err; err != nil {
+					errOnce.Do(func() { firstErr = err })
+					cancel()
+				}
+			}
+		})
+	}
+	for i := range leaves {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := parent.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*Series, 0, len(leaves))
+	for _, f := range results {
+		if f.series == nil {
+			continue
+		}
+		r.series++
+		r.points += len(f.series.Values)
+		out = append(out, f.series)
+	}
+	if r.points > r.engine.maxPoints {
+		return nil, fmt.Errorf("%w: the request reads more than %d points (raise -max-points)", ErrLimit, r.engine.maxPoints)
+	}
+	return out, nil
+}
+
+// fetchOne reads one leaf; a nil series means it was skipped.
+func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, until int64) fetched {
+	rule, cf, xff := r.aggregation(metric)
+	ws, err := r.engine.storage.Fetch(ctx, metric, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule})
+	switch {
+	case errors.Is(err, whisperfs.ErrNoData):
+		return fetched{}
+	case errors.Is(err, whisperfs.ErrCorrupt), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		r.engine.skipped(metric, err)
+		return fetched{}
+	case err != nil:
+		return fetched{err: storageError(metric, err)}
+	}
+	return fetched{series: &Series{
+		Name:              metric,
+		Tags:              map[string]string{"name": metric},
+		PathExpression:    pattern,
+		Start:             ws.Start,
+		End:               ws.End,
+		Step:              ws.Step,
+		Values:            ws.Values,
+		XFilesFactor:      xff,
+		ConsolidationFunc: cf,
+		ValuesPerPoint:    1,
+	}}
+}
