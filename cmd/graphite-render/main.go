@@ -38,6 +38,10 @@ func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 		return runDoctor(args[1:], stdout, stderr, clock)
 	case "load":
 		return runLoad(args[1:], stdout, stderr, clock)
+	case "gen":
+		return runGen(args[1:], stdout, stderr, clock)
+	case "bench":
+		return runBench(args[1:], stdout, stderr)
 	case "-version", "--version", "version":
 		fmt.Fprintf(stdout, "graphite-render %s\n", version)
 		return 0
@@ -65,6 +69,10 @@ func usage(w io.Writer) {
         diagnose every whisper file of a tree: starving rollups, config drift, stale metrics
   graphite-render load [-url http://127.0.0.1:8080] [-c 8] [-d 10s] [-mix all|dashboard|cabot|find] [-q PATH]... [-pid N] [-json]
         load a server with a realistic request mix; report req/s, p50/p99, errors, peak RSS
+  graphite-render gen -set perf|demo|seed -dir DIR [-now T]
+        write a fixture tree (perf: the 2,000 metrics of the performance goal)
+  graphite-render bench [-url http://127.0.0.1:8080] [-d 10s] [-pid N] [-suffix '&now=T']
+        run the four performance queries at 1 and 8 connections against any Graphite URL
   graphite-render -version
 `)
 }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/graphite-render/graphite-render/fixtures"
+)
+
+// runGen implements "graphite-render gen": it writes a named fixture tree.
+func runGen(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	set := fs.String("set", "perf", "which tree: perf (2,000 metrics, 24 h), demo or seed")
+	dir := fs.String("dir", "", "directory to write into (required; existing files are refused)")
+	nowS := fs.String("now", "", "the time the data ends: unix seconds or an at-time (default: the clock)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	sets := map[string]func() []fixtures.Spec{"perf": fixtures.Perf, "demo": fixtures.Demo, "seed": fixtures.Seed}
+	specs, ok := sets[*set]
+	if !ok || *dir == "" {
+		fmt.Fprintf(stderr, "graphite-render gen: -dir is required and -set is perf, demo or seed (got %q)\n", *set)
+		return 2
+	}
+	clockNow := clock().Unix()
+	now, err := timeFlag("now", *nowS, clockNow, clockNow)
+	if err != nil {
+		fmt.Fprintf(stderr, "graphite-render gen: %v\n", err)
+		return 2
+	}
+	start := time.Now()
+	list := specs()
+	if err := fixtures.Write(*dir, now, list...); err != nil {
+		fmt.Fprintf(stderr, "graphite-render gen: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "wrote %d metrics of set %s into %s (now=%d) in %.1fs\n", len(list), *set, *dir, now, time.Since(start).Seconds())
+	return 0
+}
+
+// benchQueries are the four queries of the performance goal, for the perf
+// tree.
+var benchQueries = []struct{ name, path string }{
+	{"light: 1 series, 1h", "/render?target=servers.host001.cpu-0.user&from=-1h&format=json"},
+	{"sumSeries 400 x 24h", "/render?target=sumSeries(servers.*.cpu-*.user)&from=-24h&format=json"},
+	{"400 x 7d mdp=500", "/render?target=servers.*.cpu-*.user&from=-7d&format=json&maxDataPoints=500"},
+	{"find", "/metrics/find?query=servers.*.cpu-0.*"},
+}
+
+// runBench implements "graphite-render bench": the four queries of the
+// performance goal at 1 and 8 connections against any Graphite URL.
+func runBench(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	base := fs.String("url", "http://127.0.0.1:8080", "Graphite server holding the perf tree (graphite-render gen -set perf)")
+	dur := fs.Duration("d", 10*time.Second, "duration of each run")
+	pid := fs.Int("pid", 0, "server process whose peak RSS to report")
+	suffix := fs.String("suffix", "", "appended to every query, such as &now=1700000000 for a graphite-web holding an older tree")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var results []loadResult
+	for _, q := range benchQueries {
+		for _, c := range []int{1, 8} {
+			res := loadRun(*base, []loadRequest{{method: http.MethodGet, path: q.path + *suffix}}, c, *dur, *pid)
+			res.Mix = q.name
+			results = append(results, res)
+			if !*asJSON {
+				fmt.Fprintf(stdout, "%-22s c=%d  %9.1f req/s  p50 %8.2f ms  p99 %8.2f ms  errors %d  peak RSS %.0f MB\n",
+					q.name, c, res.PerSecond, res.P50ms, res.P99ms, res.Errors, res.PeakRSSMB)
+			}
+		}
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(results, "", "  ")
+		fmt.Fprintf(stdout, "%s\n", b)
+	}
+	return 0
+}
