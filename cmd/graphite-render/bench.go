@@ -62,13 +62,14 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	pid := fs.Int("pid", 0, "server process whose peak RSS to report")
 	suffix := fs.String("suffix", "", "appended to every query, such as &now=1700000000 for a graphite-web holding an older tree")
 	asJSON := fs.Bool("json", false, "print JSON")
+	gzip := fs.Bool("gzip", false, "ask for gzip-compressed answers (wrk, used for the published baselines, does not)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	var results []loadResult
 	for _, q := range benchQueries {
 		for _, c := range []int{1, 8} {
-			res := loadRun(*base, []loadRequest{{method: http.MethodGet, path: q.path + *suffix}}, c, *dur, *pid)
+			res := loadRun(*base, []loadRequest{{method: http.MethodGet, path: q.path + *suffix}}, c, *dur, *pid, *gzip)
 			res.Mix = q.name
 			results = append(results, res)
 			if !*asJSON {

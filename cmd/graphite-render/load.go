@@ -83,6 +83,7 @@ func runLoad(args []string, stdout, stderr io.Writer, clock func() time.Time) in
 	fs.Var(&paths, "q", "a GET path such as '/render?target=a.b&from=-1h' (repeatable; replaces -mix)")
 	pid := fs.Int("pid", 0, "server process to sample VmRSS of, from /proc")
 	asJSON := fs.Bool("json", false, "print JSON")
+	gzip := fs.Bool("gzip", true, "ask for gzip-compressed answers, as browsers and Grafana do")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -97,7 +98,7 @@ func runLoad(args []string, stdout, stderr io.Writer, clock func() time.Time) in
 		fmt.Fprintf(stderr, "graphite-render load: unknown -mix %q, or -c/-d not positive\n", *mix)
 		return 2
 	}
-	res := loadRun(*base, reqs, *conns, *dur, *pid)
+	res := loadRun(*base, reqs, *conns, *dur, *pid, *gzip)
 	res.Mix = *mix
 	if len(paths) > 0 {
 		res.Mix = strings.Join(paths, " ")
@@ -128,8 +129,8 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 
 // loadRun drives the load and gathers the numbers.
-func loadRun(base string, reqs []loadRequest, conns int, dur time.Duration, pid int) loadResult {
-	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conns, DisableCompression: false}}
+func loadRun(base string, reqs []loadRequest, conns int, dur time.Duration, pid int, gzip bool) loadResult {
+	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conns, DisableCompression: !gzip}}
 	ctx, cancel := context.WithTimeout(context.Background(), dur)
 	defer cancel()
 	var mu sync.Mutex

@@ -25,14 +25,14 @@ func TestLoadRun(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	res := loadRun(srv.URL, []loadRequest{{method: http.MethodGet, path: "/ok"}, {method: http.MethodPost, path: "/render", form: url.Values{"target": {"x"}}}}, 4, 300*time.Millisecond, 0)
+	res := loadRun(srv.URL, []loadRequest{{method: http.MethodGet, path: "/ok"}, {method: http.MethodPost, path: "/render", form: url.Values{"target": {"x"}}}}, 4, 300*time.Millisecond, 0, true)
 	assert.Positive(t, res.Requests)
 	assert.Zero(t, res.Errors, res.FirstError)
 	assert.Positive(t, posts.Load(), "POST forms are sent")
 	assert.Greater(t, res.PerSecond, 0.0)
 	assert.LessOrEqual(t, res.P50ms, res.P99ms)
 
-	bad := loadRun(srv.URL, []loadRequest{{method: http.MethodGet, path: "/fail"}}, 2, 100*time.Millisecond, 0)
+	bad := loadRun(srv.URL, []loadRequest{{method: http.MethodGet, path: "/fail"}}, 2, 100*time.Millisecond, 0, false)
 	assert.Equal(t, bad.Requests, bad.Errors)
 	assert.Contains(t, bad.FirstError, "status 500")
 
