@@ -50,6 +50,7 @@ type Tree struct {
 	outside bool
 	// readDir lists a directory; tests replace it to count listings.
 	readDir func(string) ([]os.DirEntry, error)
+	index   indexPtr
 }
 
 // NewTree returns a tree rooted at dir, which must be a directory.
@@ -152,7 +153,11 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		}
 	}
 	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
-	if err := w.walk("", nil, matchers); err != nil {
+	if idx := t.index.Load(); idx != nil {
+		if err := w.findIndexed(idx, idx.root, nil, matchers); err != nil {
+			return nil, err
+		}
+	} else if err := w.walk("", nil, matchers); err != nil {
 		return nil, err
 	}
 	out := make([]Node, 0, len(w.nodes))

@@ -33,6 +33,8 @@ type serveConfig struct {
 	maxInFlight int
 	maxTargets  int
 	maxBody     int64
+	index       bool
+	refresh     time.Duration
 	authFile    string
 	archives    string
 	schemas     string
@@ -52,6 +54,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.IntVar(&cfg.maxMatches, "max-glob-matches", whisperfs.DefaultMaxMatches, "most metrics one pattern may match")
 	fs.BoolVar(&cfg.outsideLink, "follow-outside-symlinks", false, "follow symbolic links that leave the whisper root")
 	fs.DurationVar(&cfg.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT or SIGTERM")
+	fs.BoolVar(&cfg.index, "index", true, "keep the metric tree in memory, so find and globbing read no directory")
+	fs.DurationVar(&cfg.refresh, "index-refresh", time.Minute, "how often the in-memory tree is rebuilt (new metrics appear after at most this long)")
 	fs.IntVar(&cfg.maxTargets, "max-targets", query.DefaultMaxTargets, "most targets in one render")
 	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.maxInFlight, "max-inflight", api.DefaultMaxInFlight, "most renders served at once; more wait a second, then get 503")
@@ -66,6 +70,25 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	return cfg, nil
+}
+
+// refreshIndex rebuilds the tree's index every interval until ctx ends.
+func refreshIndex(ctx context.Context, tree *whisperfs.Tree, interval time.Duration, log *slog.Logger) {
+	if interval <= 0 {
+		return
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := tree.BuildIndex(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("index refresh failed; keeping the previous one", "error", err)
+			}
+		}
+	}
 }
 
 // loadHtpasswd reads the -auth-file.
@@ -117,6 +140,15 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{MaxMatches: cfg.maxMatches, FollowOutsideSymlinks: cfg.outsideLink})
 	if err != nil {
 		return err
+	}
+	if cfg.index {
+		start := time.Now()
+		st, err := tree.BuildIndex(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("metric tree indexed", "files", st.Files, "dirs", st.Dirs, "duration", time.Since(start), "refresh", cfg.refresh)
+		go refreshIndex(ctx, tree, cfg.refresh, log)
 	}
 	storage, err := loadStorageConfig(cfg.schemas, cfg.aggregation)
 	if err != nil {
