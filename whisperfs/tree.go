@@ -153,7 +153,9 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		}
 	}
 	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
-	if idx := t.index.Load(); idx != nil {
+	// A pattern without wildcards costs a few stats on disk, and answering
+	// it there finds a metric created since the last index build.
+	if idx := t.index.Load(); idx != nil && hasWildcard(pattern) {
 		if err := w.findIndexed(idx, idx.root, nil, matchers); err != nil {
 			return nil, err
 		}
