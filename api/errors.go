@@ -46,6 +46,9 @@ func errorHandler(err error, c echo.Context) {
 	}
 	status := statusOf(err)
 	msg := err.Error()
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = "the request took longer than the server allows (raise -timeout): " + msg
+	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		msg = fmt.Sprint(he.Message)

@@ -67,3 +67,16 @@ func TestBasicAuth(t *testing.T) {
 	_, err = ParseHtpasswd(strings.NewReader("# only comments\n"), "htpasswd")
 	assert.ErrorContains(t, err, "no users")
 }
+
+func TestTimeoutNamesTheFlag(t *testing.T) {
+	e := echo.New()
+	e.HTTPErrorHandler = errorHandler
+	e.GET("/slow", func(c echo.Context) error {
+		<-c.Request().Context().Done()
+		return c.Request().Context().Err()
+	}, timeout(20*time.Millisecond))
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/slow", nil))
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	assert.Contains(t, rec.Body.String(), "-timeout")
+}
