@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -35,8 +36,7 @@ type StorageSchema struct {
 	Line       int
 }
 
-// StorageAggregation is one section of storage-aggregation.conf. A section
-// without a pattern matches every metric, as in carbon.
+// StorageAggregation is one section of storage-aggregation.conf.
 type StorageAggregation struct {
 	Name         string
 	Pattern      *regexp.Regexp
@@ -69,7 +69,7 @@ func (c *CarbonConfig) SchemaFor(metric string) (string, [][2]int64, bool) {
 // none does, or the rule leaves a value unset, whisper's defaults apply).
 func (c *CarbonConfig) MatchAggregation(metric string) (float64, string, string, bool) {
 	for _, a := range c.Aggregations {
-		if a.Pattern == nil || a.Pattern.MatchString(metric) {
+		if a.Pattern.MatchString(metric) {
 			xff, method := defaultXFilesFactor, defaultAggregation
 			if a.XFilesFactor != nil {
 				xff = *a.XFilesFactor
@@ -193,9 +193,9 @@ func ParseStorageSchemas(r io.Reader, file string) ([]StorageSchema, error) {
 	return out, nil
 }
 
-// ParseStorageAggregation reads storage-aggregation.conf: pattern
-// (optional: without it the section matches everything), xFilesFactor in
-// [0, 1] and aggregationMethod, one of whisper's eight.
+// ParseStorageAggregation reads storage-aggregation.conf: pattern,
+// xFilesFactor in [0, 1] and aggregationMethod, one of whisper's eight. A
+// section without a pattern is refused (carbon would log and skip it).
 func ParseStorageAggregation(r io.Reader, file string) ([]StorageAggregation, error) {
 	sections, err := parseINI(r, file)
 	if err != nil {
@@ -206,6 +206,9 @@ func ParseStorageAggregation(r io.Reader, file string) ([]StorageAggregation, er
 		re, err := compilePattern(s, file)
 		if err != nil {
 			return nil, err
+		}
+		if re == nil {
+			return nil, fmt.Errorf("%w: %s:%d: [%s] has no pattern (carbon would ignore the section)", ErrBadConfig, file, s.line, s.name)
 		}
 		a := StorageAggregation{Name: s.name, Pattern: re, Line: s.line}
 		if v, ok := s.options["xfilesfactor"]; ok {
@@ -226,16 +229,14 @@ func ParseStorageAggregation(r io.Reader, file string) ([]StorageAggregation, er
 	return out, nil
 }
 
-// retentionUnits are whisper's retention units; a unit is any prefix of one of
-// these words, tried in this order (so "m" means minutes).
-var retentionUnits = []struct {
-	word string
-	secs int64
-}{{"seconds", 1}, {"minutes", 60}, {"hours", 3600}, {"days", 86400}, {"weeks", 7 * 86400}, {"years", 365 * 86400}}
+// retentionUnits are the units carbon's own retention parser accepts: one
+// letter each (carbon refuses "min" or "hours", which whisper's tools take).
+var retentionUnits = map[string]int64{"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
 
 // ParseRetentionDefs parses carbon retentions such as "1s:30m,1m:1d,5m:2y"
 // or "60:1440" (a bare precision is seconds, a bare point count is a count)
-// into [secondsPerPoint, points] pairs, and validates them as whisper does.
+// into [secondsPerPoint, points] pairs, finest first (whisper sorts them),
+// and validates them as whisper does.
 func ParseRetentionDefs(s string) ([][2]int64, error) {
 	var out [][2]int64
 	for _, def := range strings.Split(s, ",") {
@@ -253,6 +254,7 @@ func ParseRetentionDefs(s string) ([][2]int64, error) {
 		}
 		out = append(out, [2]int64{p, n})
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out, validateArchives(out)
 }
 
@@ -271,12 +273,10 @@ func parseQuantity(s string, per int64) (int64, error) {
 	if unit == "" {
 		return v, nil
 	}
-	for _, u := range retentionUnits {
-		if strings.HasPrefix(u.word, unit) {
-			return v * u.secs / per, nil
-		}
+	if secs, ok := retentionUnits[unit]; ok {
+		return v * secs / per, nil
 	}
-	return 0, fmt.Errorf("invalid unit %q", unit)
+	return 0, fmt.Errorf("invalid unit %q: carbon accepts s, m, h, d, w and y", unit)
 }
 
 // validateArchives applies whisper's validateArchiveList rules to archives

@@ -19,13 +19,13 @@ func TestParseRetentionDefs(t *testing.T) {
 	f("60:1440", [2]int64{60, 1440})
 	f("60s:1d,300:576", [2]int64{60, 1440}, [2]int64{300, 576})
 	f("10s:6h,1m:7d,10m:1y", [2]int64{10, 2160}, [2]int64{60, 10080}, [2]int64{600, 52560})
-	f("1min:1w", [2]int64{60, 10080})
+	f("1m:1w", [2]int64{60, 10080})
 	f("1h:5y", [2]int64{3600, 43800})
-	f("15seconds:2hours", [2]int64{15, 480})
-	f(" 1minute:1day ", [2]int64{60, 1440})
+	f(" 15s:2h ", [2]int64{15, 480})
+	f("1m:1d,1s:30m", [2]int64{1, 1800}, [2]int64{60, 1440})
 
 	for _, bad := range []string{"", "60", "1x:1d", "1s:1x", "1mins:1d", "1mon:1y", "0:10", "-1:10", "60:0", "60s:1d,60s:2d", "60s:1d,90s:2d",
-		"60s:1d,5m:1h", "1m:1d,1s:30m", "s:1d", "99999999999999s:1d", "60s:1d,1h:2"} {
+		"60s:1d,5m:1h", "1min:1w", "15seconds:2hours", "1m:1day", "s:1d", "99999999999999s:1d", "60s:1d,1h:2"} {
 		_, err := ParseRetentionDefs(bad)
 		assert.Error(t, err, bad)
 	}
@@ -60,6 +60,7 @@ pattern = \.count$
 aggregationMethod = sum
 
 [default_average]
+pattern = .*
 xFilesFactor = 0.5
 aggregationMethod = average
 `
@@ -88,7 +89,7 @@ func TestCarbonConfigMatching(t *testing.T) {
 	xff, method, rule, _ = c.MatchAggregation("app.requests.count")
 	assert.Equal(t, []any{0.5, "sum", "count"}, []any{xff, method, rule}, "unset xFilesFactor is whisper's 0.5")
 	_, _, rule, _ = c.MatchAggregation("app.latency")
-	assert.Equal(t, "default_average", rule, "a section without pattern matches everything")
+	assert.Equal(t, "default_average", rule)
 
 	empty := &CarbonConfig{}
 	xff, method, _, ok = empty.MatchAggregation("x")
@@ -116,9 +117,11 @@ func TestCarbonConfigErrors(t *testing.T) {
 	f(schemas, "[a\n", "malformed section header")
 	f(schemas, "[a]\njust words\n", `s.conf:2: want key = value, got "just words"`)
 	f(schemas, "[a]\n  continued\n", "continuation line")
-	f(aggs, "[a]\nxFilesFactor = 1.5\n", `a.conf:2: [a] xFilesFactor "1.5"`)
-	f(aggs, "[a]\nxFilesFactor = half\n", "xFilesFactor")
-	f(aggs, "[a]\naggregationMethod = median\n", `aggregationMethod "median"`)
+	f(aggs, "[a]\npattern = x\nxFilesFactor = 1.5\n", `a.conf:3: [a] xFilesFactor "1.5"`)
+	f(aggs, "[a]\npattern = x\nxFilesFactor = half\n", "xFilesFactor")
+	f(aggs, "[a]\npattern = x\nxFilesFactor = nan\n", "xFilesFactor")
+	f(aggs, "[a]\npattern = x\naggregationMethod = median\n", `aggregationMethod "median"`)
+	f(aggs, "[a]\nxFilesFactor = 0\n", "has no pattern")
 }
 
 func FuzzCarbonConfig(f *testing.F) {
