@@ -70,8 +70,8 @@ func TestDoctorWithConfig(t *testing.T) {
 	assert.Equal(t, 2, rep.Counts["schema-drift"], "app.stopped and app.fine differ from [app]")
 	assert.Equal(t, 3, rep.Counts["aggregation-drift"], "both seed files have xFilesFactor 0.5 where the rule says 0; app.stopped sums where the default averages")
 
-	require.NoError(t, os.WriteFile(aggs, []byte("[bad]\nxFilesFactor = 2\n"), 0o644))
+	require.NoError(t, os.WriteFile(aggs, []byte("[bad]\npattern = x\nxFilesFactor = 2\n"), 0o644))
 	code, _, errOut = cli(fileNow, "doctor", "-whisper-dir", dir, "-storage-aggregation", aggs)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, aggs+":2")
+	assert.Contains(t, errOut, aggs+":3")
 }
