@@ -88,6 +88,8 @@ func compatCases() []compatCase {
 		"from=-1h", "from=-10minutes", "from=-5minute", "from=-1d2h&until=-1d", "from=-2h&until=-1h", "from=1699990000&until=1699999000",
 		"from=1699996399&until=1700000001", "from=21:00_20231114&until=22:00_20231114", "from=20231114&until=21:00_20231114",
 		"from=11/14/23&until=20231114", "from=midnight&until=noon", "from=noon&until=teatime", "from=yesterday&until=today",
+		"from=nov14&until=nov14%2B6h", "from=tuesday&until=-20h", "from=6am&until=9am", "from=8pm_yesterday&until=-1d",
+		"from=11/13/2023&until=11/14/2023", "from=-1w&until=-6d", "from=now-2h&until=now-1h",
 		"from=-6h&tz=Europe/Berlin", "from=-3h&until=-1h&format=csv&tz=America/New_York", "from=-30min&format=raw", "from=-30min&format=csv",
 		"from=-10min&pretty=1", "from=-10min&format=json&jsonp=cb", "from=-1h&maxDataPoints=1", "from=-1h&maxDataPoints=7",
 		"from=-6h&maxDataPoints=100", "from=-2d&maxDataPoints=500", "from=-1d&maxDataPoints=333&xFilesFactor=0.5",
