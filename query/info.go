@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
@@ -111,10 +112,10 @@ func (in *Inspector) compareConfig(info *MetricInfo, h whisperfs.Header) {
 			have[i] = [2]int64{a.SecondsPerPoint, a.Points}
 		}
 		if ok && !slices.Equal(have, rets) {
-			d := fmt.Sprintf("retentions %s in the file, %s in rule [%s]", retentionText(have), retentionText(rets), rule)
+			d := fmt.Sprintf("retentions %s in the file, %s in rule [%s]", retentionText(have, ","), retentionText(rets, ","), rule)
 			info.Config.Drift = append(info.Config.Drift, d)
 			info.Diagnosis = append(info.Diagnosis, Finding{Code: CodeSchemaDrift,
-				Message: d + "; carbon applies storage-schemas.conf only when it creates a file: run whisper-resize FILE " + retentionArgs(rets) + " to apply it"})
+				Message: d + "; carbon applies storage-schemas.conf only when it creates a file: run whisper-resize FILE " + retentionText(rets, " ") + " to apply it"})
 		}
 	}
 	if in.Rules != nil {
@@ -142,26 +143,14 @@ func roundFloat32(f float32) float64 {
 	return v
 }
 
-func retentionText(rs [][2]int64) string {
-	s := ""
+// retentionText writes retentions the way carbon does, such as
+// "1s:30m,1m:1d", joined by sep.
+func retentionText(rs [][2]int64, sep string) string {
+	parts := make([]string, len(rs))
 	for i, r := range rs {
-		if i > 0 {
-			s += ","
-		}
-		s += durationText(r[0]) + ":" + durationText(r[0]*r[1])
+		parts[i] = durationText(r[0]) + ":" + durationText(r[0]*r[1])
 	}
-	return s
-}
-
-func retentionArgs(rs [][2]int64) string {
-	s := ""
-	for i, r := range rs {
-		if i > 0 {
-			s += " "
-		}
-		s += durationText(r[0]) + ":" + durationText(r[0]*r[1])
-	}
-	return s
+	return strings.Join(parts, sep)
 }
 
 // Info explains every leaf matching pattern.
