@@ -113,6 +113,11 @@ func New(opts Options) *echo.Echo {
 	e.GET("/functions", s.functions)
 	e.GET("/functions/:name", s.function)
 	e.GET("/version", func(c echo.Context) error { return c.String(http.StatusOK, GraphiteVersion+"\n") })
+	// Tags are not supported: the tag endpoints Grafana's editor calls
+	// answer as a graphite-web without tagged series does.
+	for _, p := range []string{"/tags", "/tags/autoComplete/tags", "/tags/autoComplete/values", "/tags/findSeries"} {
+		both(p, func(c echo.Context) error { return c.JSONBlob(http.StatusOK, []byte("[]")) })
+	}
 	e.GET("/lb_check", func(c echo.Context) error { return c.String(http.StatusOK, "Ok.\n") })
 	return e
 }

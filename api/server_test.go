@@ -291,7 +291,10 @@ func TestDrawNullAsZeroAppliesToEveryFormat(t *testing.T) {
 
 func TestTrailingSlashAndMetricsAlias(t *testing.T) {
 	e := newTestServer(t)
-	for _, u := range []string{"/metrics/find/?query=servers.*", "/metrics?query=servers.*", "/metrics/?query=servers.*", "/metrics/index.json", "/lb_check"} {
+	_, _, body := get(t, e, "/tags/autoComplete/tags?expr=name=x")
+	assert.Equal(t, "[]", body, "no tagged series are known")
+	for _, u := range []string{"/metrics/find/?query=servers.*", "/metrics?query=servers.*", "/metrics/?query=servers.*", "/metrics/index.json", "/lb_check",
+		"/tags/autoComplete/tags?expr=name=x", "/tags/autoComplete/values/?tag=name", "/tags"} {
 		code, _, body := get(t, e, u)
 		assert.Equal(t, http.StatusOK, code, u+": "+body)
 	}
