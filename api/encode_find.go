@@ -1,26 +1,27 @@
 package api
 
 import (
-	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/graphite-render/graphite-render/query"
 )
 
 // FindOptions are the encoding choices of a find response.
 type FindOptions struct {
-	// Query is the pattern that was searched; treejson ids start with its
-	// prefix up to the last dot.
+	// Query is the pattern as the client sent it; treejson ids start with
+	// its prefix up to and including the last dot, wildcards and all.
 	Query string
 	// Wildcards adds a "*" node when more than one node matched.
 	Wildcards bool
-	// Pretty indents the JSON by two spaces.
+	// Pretty indents the JSON by two spaces, as json.dumps(indent=2) does.
 	Pretty bool
 }
 
-// nodeName returns the last segment of a node's path.
+// nodeName returns the last segment of a node's path, graphite-web's
+// node.name.
 func nodeName(n query.Node) string {
 	if i := strings.LastIndexByte(n.Path, '.'); i >= 0 {
 		return n.Path[i+1:]
@@ -28,17 +29,24 @@ func nodeName(n query.Node) string {
 	return n.Path
 }
 
-// byName returns the nodes sorted by name (graphite-web sorts its matches
-// by node name), keeping path order among equal names.
+// byName returns a copy of nodes sorted by name, as graphite-web sorts its
+// matches. Nodes of equal name come in path order: graphite-web leaves them
+// in the random order its store yields them, which no client can rely on.
 func byName(nodes []query.Node) []query.Node {
-	out := append([]query.Node(nil), nodes...)
-	sort.SliceStable(out, func(i, j int) bool { return nodeName(out[i]) < nodeName(out[j]) })
+	out := slices.Clone(nodes)
+	slices.SortStableFunc(out, func(a, b query.Node) int {
+		if c := strings.Compare(nodeName(a), nodeName(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
 	return out
 }
 
-// CompleterQuery rewrites a completer query as graphite-web does ("..")
-// becomes "*." and a trailing "*" is added); an empty query means "*"
-// (graphite-web rejects it, but Cabot sends it).
+// CompleterQuery rewrites a completer query as graphite-web's find_view
+// does: every ".." becomes "*." (left to right, without overlaps) and a "*"
+// is appended unless the query ends in one. An empty query becomes "*";
+// graphite-web rejects it with a 400, but Cabot sends it.
 func CompleterQuery(q string) string {
 	q = strings.ReplaceAll(q, "..", "*.")
 	if !strings.HasSuffix(q, "*") {
@@ -47,12 +55,19 @@ func CompleterQuery(q string) string {
 	return q
 }
 
-// AppendTreeJSON appends graphite-web's treejson answer: with wildcards and
-// more than one match a "*" node first, then branches, then leaves, each
-// name once, with id = the query's prefix up to its last dot + name and
-// integer flags (Grafana's backend decodes them as numbers):
+// AppendTreeJSON appends graphite-web's treejson answer (tree_json in
+// metrics/views.py):
 //
 //	[{"text": "db01", "id": "collectd.db01", "allowChildren": 1, "expandable": 1, "leaf": 0}]
+//
+// With opt.Wildcards and more than one match a "*" node comes first, with
+// branch flags when any match is a branch and leaf flags otherwise. Then
+// come the branches and then the leaves, each in name order and each name
+// only once (the first node of a name decides whether it is a branch). The
+// id is the query's prefix up to and including its last dot, wildcards
+// included, followed by the name; text is the name decoded as Python's
+// unquote_plus does. The flags are the integers 0 and 1, which Grafana's
+// backend decodes as numbers.
 func AppendTreeJSON(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 	base := ""
 	if i := strings.LastIndexByte(opt.Query, '.'); i >= 0 {
@@ -61,24 +76,24 @@ func AppendTreeJSON(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 	w := jsonWriter{b: dst, pretty: opt.Pretty}
 	w.open('[')
 	n := 0
-	item := func(text, id string, leaf bool) {
+	item := func(text, name string, leaf bool) {
 		w.item(n)
 		n++
 		w.open('{')
 		w.key(0, "text")
 		w.b = appendJSONString(w.b, text)
 		w.key(1, "id")
-		w.b = appendJSONString(w.b, id)
-		flag := 1
+		w.b = appendJSONString(w.b, base+name)
+		flag := byte('1')
 		if leaf {
-			flag = 0
+			flag = '0'
 		}
 		w.key(2, "allowChildren")
-		w.b = strconv.AppendInt(w.b, int64(flag), 10)
+		w.b = append(w.b, flag)
 		w.key(3, "expandable")
-		w.b = strconv.AppendInt(w.b, int64(flag), 10)
+		w.b = append(w.b, flag)
 		w.key(4, "leaf")
-		w.b = strconv.AppendInt(w.b, int64(1-flag), 10)
+		w.b = append(w.b, '0'+'1'-flag)
 		w.close('}', false)
 	}
 	sorted := byName(nodes)
@@ -87,47 +102,135 @@ func AppendTreeJSON(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 		for _, nd := range sorted {
 			allLeaves = allLeaves && nd.Leaf
 		}
-		item("*", base+"*", allLeaves)
+		item("*", "*", allLeaves)
 	}
-	seen := map[string]bool{}
-	var leaves []string
-	for _, nd := range sorted {
+	var branches, leaves []string
+	for i, nd := range sorted {
 		name := nodeName(nd)
-		if seen[name] {
-			continue
+		if i > 0 && nodeName(sorted[i-1]) == name {
+			continue // sorted by name: equal names are adjacent
 		}
-		seen[name] = true
 		if nd.Leaf {
 			leaves = append(leaves, name)
-			continue
+		} else {
+			branches = append(branches, name)
 		}
-		item(unquotePlus(name), base+name, false)
+	}
+	for _, name := range branches {
+		item(unquotePlus(name), name, false)
 	}
 	for _, name := range leaves {
-		item(unquotePlus(name), base+name, true)
+		item(unquotePlus(name), name, true)
 	}
 	w.close(']', n == 0)
 	return w.b
 }
 
-// unquotePlus decodes a node name as Python's urllib unquote_plus does,
-// leaving names that do not decode as they are.
+// unquotePlus decodes a node name as Python 3's urllib.parse.unquote_plus
+// does: "+" becomes a space; in each run of ASCII characters every "%"
+// followed by two hex digits becomes that byte, and the run's bytes are
+// decoded as UTF-8 with each invalid sequence (its maximal valid prefix, as
+// CPython's decoder counts it) replaced by U+FFFD; any other "%" stays, and
+// non-ASCII characters are kept as they are.
 func unquotePlus(s string) string {
-	if !strings.ContainsAny(s, "%+") {
-		return s
+	if !strings.Contains(s, "%") {
+		return strings.ReplaceAll(s, "+", " ")
 	}
-	u, err := url.QueryUnescape(s)
-	if err != nil {
-		return s
+	out := make([]byte, 0, len(s))
+	var run []byte // the decoded bytes of the current ASCII run
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			out = appendUTF8Replacing(out, run)
+			run = run[:0]
+			out = append(out, c)
+		case c == '+':
+			run = append(run, ' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			run = append(run, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			run = append(run, c)
+		}
 	}
-	return u
+	return string(appendUTF8Replacing(out, run))
 }
 
-// AppendCompleter appends graphite-web's completer answer: branch paths
-// end in ".", is_leaf is the string "0" or "1", and with wildcards and more
-// than one match a {"name": "*"} entry comes last:
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// appendUTF8Replacing appends p with every invalid UTF-8 sequence replaced
+// by U+FFFD the way CPython's "replace" error handler does: one U+FFFD for
+// the longest prefix of a sequence that a valid one could start with, or
+// for a single byte that cannot start one.
+func appendUTF8Replacing(dst, p []byte) []byte {
+	for i := 0; i < len(p); {
+		if p[i] < utf8.RuneSelf {
+			dst = append(dst, p[i])
+			i++
+			continue
+		}
+		if r, size := utf8.DecodeRune(p[i:]); r != utf8.RuneError || size > 1 {
+			dst = append(dst, p[i:i+size]...)
+			i += size
+			continue
+		}
+		i += invalidPrefix(p[i:])
+		dst = append(dst, "\uFFFD"...)
+	}
+	return dst
+}
+
+// invalidPrefix returns the length of the invalid sequence starting p: the
+// lead byte and the continuation bytes that are still allowed after it.
+func invalidPrefix(p []byte) int {
+	n, lo, hi := 0, byte(0x80), byte(0xBF)
+	switch c := p[0]; {
+	case c >= 0xC2 && c <= 0xDF:
+		n = 2
+	case c == 0xE0:
+		n, lo = 3, 0xA0
+	case c == 0xED:
+		n, hi = 3, 0x9F
+	case c >= 0xE1 && c <= 0xEF:
+		n = 3
+	case c == 0xF0:
+		n, lo = 4, 0x90
+	case c >= 0xF1 && c <= 0xF3:
+		n = 4
+	case c == 0xF4:
+		n, hi = 4, 0x8F
+	default:
+		return 1
+	}
+	k := 1
+	for ; k < n && k < len(p); k++ {
+		if p[k] < lo || p[k] > hi {
+			break
+		}
+		lo, hi = 0x80, 0xBF
+	}
+	return k
+}
+
+// AppendCompleter appends graphite-web's completer answer: every match in
+// name order, not de-duplicated, with its full path (branches ending in
+// "."), its name and is_leaf as the string "0" or "1"; with opt.Wildcards
+// and more than one match a {"name": "*"} entry comes last:
 //
-//	{"metrics": [{"path": "collectd.db01.", "name": "db01", "is_leaf": "0"}]}
+//	{"metrics": [{"path": "collectd.db01.", "name": "db01", "is_leaf": "0"}, {"name": "*"}]}
 func AppendCompleter(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 	w := jsonWriter{b: dst, pretty: opt.Pretty}
 	w.open('{')
@@ -138,15 +241,19 @@ func AppendCompleter(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 		w.item(i)
 		w.open('{')
 		w.key(0, "path")
-		p, leaf := nd.Path, "1"
-		if !nd.Leaf {
-			p, leaf = p+".", "0"
+		if nd.Leaf {
+			w.b = appendJSONString(w.b, nd.Path)
+		} else {
+			w.b = appendJSONString(w.b, nd.Path+".")
 		}
-		w.b = appendJSONString(w.b, p)
 		w.key(1, "name")
 		w.b = appendJSONString(w.b, nodeName(nd))
 		w.key(2, "is_leaf")
-		w.b = appendJSONString(w.b, leaf)
+		if nd.Leaf {
+			w.b = append(w.b, `"1"`...)
+		} else {
+			w.b = append(w.b, `"0"`...)
+		}
 		w.close('}', false)
 	}
 	n := len(sorted)
@@ -155,7 +262,7 @@ func AppendCompleter(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 		n++
 		w.open('{')
 		w.key(0, "name")
-		w.b = appendJSONString(w.b, "*")
+		w.b = append(w.b, `"*"`...)
 		w.close('}', false)
 	}
 	w.close(']', n == 0)
@@ -163,63 +270,62 @@ func AppendCompleter(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 	return w.b
 }
 
-// AppendFindJSON appends the json find format: every node with its path,
-// is_leaf and, for leaves, the intervals the metric covers as reported by
-// intervals (nil reports none).
+// AppendFindJSON appends graphite-web's json find format (json_nodes): the
+// nodes sorted by path, each with its path and is_leaf, and leaves, only
+// they, with the intervals the metric covers as intervals reports them (nil
+// reports none):
 //
-//	[{"path": "a.b", "is_leaf": true, "intervals": [{"start": 1699913600, "end": 1700000000}]}]
+//	[{"path": "a.b", "is_leaf": true, "intervals": [{"start": 1699913600, "end": 1700000000}]}, {"path": "a.c", "is_leaf": false}]
 func AppendFindJSON(dst []byte, nodes []query.Node, intervals func(query.Node) [][2]int64) []byte {
+	sorted := slices.Clone(nodes)
+	slices.SortStableFunc(sorted, func(a, b query.Node) int { return strings.Compare(a.Path, b.Path) })
 	w := jsonWriter{b: dst}
 	w.open('[')
-	for i, nd := range byName(nodes) {
+	for i, nd := range sorted {
 		w.item(i)
 		w.open('{')
 		w.key(0, "path")
 		w.b = appendJSONString(w.b, nd.Path)
 		w.key(1, "is_leaf")
 		w.b = strconv.AppendBool(w.b, nd.Leaf)
-		w.key(2, "intervals")
-		w.open('[')
-		var ivs [][2]int64
-		if nd.Leaf && intervals != nil {
-			ivs = intervals(nd)
+		if nd.Leaf {
+			w.key(2, "intervals")
+			w.open('[')
+			var ivs [][2]int64
+			if intervals != nil {
+				ivs = intervals(nd)
+			}
+			for k, iv := range ivs {
+				w.item(k)
+				w.open('{')
+				w.key(0, "start")
+				w.b = strconv.AppendInt(w.b, iv[0], 10)
+				w.key(1, "end")
+				w.b = strconv.AppendInt(w.b, iv[1], 10)
+				w.close('}', false)
+			}
+			w.close(']', len(ivs) == 0)
 		}
-		for k, iv := range ivs {
-			w.item(k)
-			w.open('{')
-			w.key(0, "start")
-			w.b = strconv.AppendInt(w.b, iv[0], 10)
-			w.key(1, "end")
-			w.b = strconv.AppendInt(w.b, iv[1], 10)
-			w.close('}', false)
-		}
-		w.close(']', true)
 		w.close('}', false)
 	}
-	w.close(']', len(nodes) == 0)
+	w.close(']', len(sorted) == 0)
 	return w.b
 }
 
-// AppendNodelist appends {"nodes": [...]}: the sorted distinct path
-// segments at position (negative counts from the end, -1 is the last);
-// paths too short for the position are skipped.
+// AppendNodelist appends graphite-web's nodelist answer (nodes_by_position):
+// {"nodes": [...]} with the distinct path segments at position, sorted;
+// negative positions count from the end, -1 being the last segment. A path
+// too short for the position is skipped, where graphite-web fails with an
+// IndexError.
 func AppendNodelist(dst []byte, nodes []query.Node, position int) []byte {
-	set := map[string]bool{}
+	names := make([]string, 0, len(nodes))
 	for _, nd := range nodes {
-		segs := strings.Split(nd.Path, ".")
-		i := position
-		if i < 0 {
-			i += len(segs)
-		}
-		if i >= 0 && i < len(segs) {
-			set[segs[i]] = true
+		if seg, ok := segmentAt(nd.Path, position); ok {
+			names = append(names, seg)
 		}
 	}
-	names := make([]string, 0, len(set))
-	for s := range set {
-		names = append(names, s)
-	}
-	sort.Strings(names)
+	slices.Sort(names)
+	names = slices.Compact(names)
 	w := jsonWriter{b: dst}
 	w.open('{')
 	w.key(0, "nodes")
@@ -228,7 +334,25 @@ func AppendNodelist(dst []byte, nodes []query.Node, position int) []byte {
 		w.item(i)
 		w.b = appendJSONString(w.b, s)
 	}
-	w.close(']', true)
-	w.close('}', true)
+	w.close(']', len(names) == 0)
+	w.close('}', false)
 	return w.b
+}
+
+// segmentAt returns path.split('.')[position] with Python's indexing.
+func segmentAt(path string, position int) (string, bool) {
+	n := strings.Count(path, ".") + 1
+	if position < 0 {
+		position += n
+	}
+	if position < 0 || position >= n {
+		return "", false
+	}
+	for range position {
+		path = path[strings.IndexByte(path, '.')+1:]
+	}
+	if i := strings.IndexByte(path, '.'); i >= 0 {
+		path = path[:i]
+	}
+	return path, true
 }

@@ -2,7 +2,7 @@ package api
 
 import (
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 
@@ -19,66 +19,84 @@ type RenderOptions struct {
 	Location *time.Location
 }
 
-// jsonWriter writes JSON in the layout of Python's json.dumps: compact with
-// ", " and ": " separators, or indented by two spaces with "," and ": ".
-type jsonWriter struct {
-	b      []byte
-	pretty bool
-	depth  int
-}
-
-func (w *jsonWriter) open(c byte) {
-	w.b = append(w.b, c)
-	w.depth++
-}
-
-func (w *jsonWriter) close(c byte, empty bool) {
-	w.depth--
-	if w.pretty && !empty {
-		w.newline()
-	}
-	w.b = append(w.b, c)
-}
-
-// item starts the i-th element of the open list or object.
-func (w *jsonWriter) item(i int) {
-	if i > 0 {
-		w.b = append(w.b, ',')
-		if !w.pretty {
-			w.b = append(w.b, ' ')
-		}
-	}
-	if w.pretty {
-		w.newline()
-	}
-}
-
-func (w *jsonWriter) key(i int, k string) {
-	w.item(i)
-	w.b = appendJSONString(w.b, k)
-	w.b = append(w.b, ':', ' ')
-}
-
-func (w *jsonWriter) newline() {
-	w.b = append(w.b, '\n')
-	for range w.depth {
-		w.b = append(w.b, ' ', ' ')
-	}
-}
-
-// AppendJSON appends graphite-web's JSON render response:
+// AppendJSON appends graphite-web 1.1.8's JSON render response
+// (renderViewJson, json.dumps with Python's default separators):
 //
 //	[{"target": "a.b", "tags": {"name": "a.b"}, "datapoints": [[1.0, 1700000060], [null, 1700000120]]}]
 //
-// Keys come in graphite-web's order, tags sorted by key; datapoints are
-// [value, timestamp] with timestamp = Start + i*Step; NaN is null and
-// infinities are ±1e9999 as in graphite-web.
+// Keys come in graphite-web's order and tags sorted by key. Datapoints are
+// [value, timestamp] with timestamp = Start + i*Step; values are written as
+// Python's repr, NaN as null and infinities as 1e9999 and -1e9999, the way
+// graphite-web patches Python's NaN and Infinity. Like graphite-web, which
+// skips its loop when no series has a value (any(data) is false), it writes
+// [] when every series is empty. Nil series are skipped. With opt.Pretty the
+// layout is that of json.dumps(..., indent=2).
 func AppendJSON(dst []byte, series []*query.Series, opt RenderOptions) []byte {
-	w := jsonWriter{b: dst, pretty: opt.Pretty}
+	if !anyValues(series) {
+		return append(dst, '[', ']')
+	}
+	if opt.Pretty {
+		return appendJSONPretty(dst, series, opt.NoNullPoints)
+	}
+	dst = append(dst, '[')
+	n := 0
+	for _, s := range series {
+		if s == nil || opt.NoNullPoints && !hasValue(s.Values) {
+			continue
+		}
+		if n > 0 {
+			dst = append(dst, ',', ' ')
+		}
+		n++
+		dst = append(dst, `{"target": `...)
+		dst = appendJSONString(dst, s.Name)
+		dst = append(dst, `, "tags": `...)
+		dst = appendTagsCompact(dst, s.Tags)
+		dst = append(dst, `, "datapoints": [`...)
+		dst = appendDatapoints(dst, s, opt.NoNullPoints)
+		dst = append(dst, ']', '}')
+	}
+	return append(dst, ']')
+}
+
+// appendDatapoints appends the compact [value, timestamp] pairs of s,
+// separated by ", ".
+func appendDatapoints(dst []byte, s *query.Series, noNulls bool) []byte {
+	var ts tsCounter
+	counting := ts.init(s.Start, s.Step, len(s.Values))
+	first := true
+	for i, v := range s.Values {
+		if noNulls && v != v {
+			if counting {
+				ts.next()
+			}
+			continue
+		}
+		if !first {
+			dst = append(dst, ',', ' ')
+		}
+		first = false
+		dst = append(dst, '[')
+		dst = appendJSONNumber(dst, v)
+		dst = append(dst, ',', ' ')
+		if counting {
+			dst = ts.appendTo(dst)
+			ts.next()
+		} else {
+			dst = strconv.AppendInt(dst, s.Start+int64(i)*s.Step, 10)
+		}
+		dst = append(dst, ']')
+	}
+	return dst
+}
+
+// appendJSONPretty is AppendJSON with opt.Pretty: Python's indent=2 layout.
+func appendJSONPretty(dst []byte, series []*query.Series, noNulls bool) []byte {
+	w := jsonWriter{b: dst, pretty: true}
 	w.open('[')
 	n := 0
 	for _, s := range series {
-		if opt.NoNullPoints && !hasValue(s.Values) {
+		if s == nil || noNulls && !hasValue(s.Values) {
 			continue
 		}
 		w.item(n)
@@ -87,19 +105,19 @@ func AppendJSON(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 		w.key(0, "target")
 		w.b = appendJSONString(w.b, s.Name)
 		w.key(1, "tags")
-		appendTags(&w, s.Tags)
+		w.tags(s.Tags)
 		w.key(2, "datapoints")
 		w.open('[')
 		k := 0
 		for i, v := range s.Values {
-			if opt.NoNullPoints && math.IsNaN(v) {
+			if noNulls && v != v {
 				continue
 			}
 			w.item(k)
 			k++
 			w.open('[')
 			w.item(0)
-			w.b = appendJSONFloat(w.b, v)
+			w.b = appendJSONNumber(w.b, v)
 			w.item(1)
 			w.b = strconv.AppendInt(w.b, s.Start+int64(i)*s.Step, 10)
 			w.close(']', false)
@@ -111,45 +129,279 @@ func AppendJSON(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 	return w.b
 }
 
-func appendTags(w *jsonWriter, tags map[string]string) {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	w.open('{')
-	for i, k := range keys {
-		w.key(i, k)
-		w.b = appendJSONString(w.b, tags[k])
-	}
-	w.close('}', len(keys) == 0)
-}
-
-func hasValue(values []float64) bool {
-	for _, v := range values {
-		if !math.IsNaN(v) {
+// anyValues reports whether some series has at least one value, null or not.
+func anyValues(series []*query.Series) bool {
+	for _, s := range series {
+		if s != nil && len(s.Values) > 0 {
 			return true
 		}
 	}
 	return false
 }
 
-// AppendCSV appends graphite-web's csv response: one line per datapoint,
-// name,YYYY-MM-DD HH:MM:SS,value with CRLF line ends (Python's Excel
-// dialect), timestamps in opt.Location and an empty field for null.
+// hasValue reports whether values holds a non-null value.
+func hasValue(values []float64) bool {
+	for _, v := range values {
+		if v == v {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedTagKeys returns the keys of tags in order, in buf when they fit so
+// that the common one- or two-tag case does not allocate.
+func sortedTagKeys(buf *[8]string, tags map[string]string) []string {
+	keys := buf[:0]
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// appendTagsCompact appends tags as a compact JSON object, keys sorted.
+func appendTagsCompact(dst []byte, tags map[string]string) []byte {
+	var buf [8]string
+	dst = append(dst, '{')
+	for i, k := range sortedTagKeys(&buf, tags) {
+		if i > 0 {
+			dst = append(dst, ',', ' ')
+		}
+		dst = appendJSONString(dst, k)
+		dst = append(dst, ':', ' ')
+		dst = appendJSONString(dst, tags[k])
+	}
+	return append(dst, '}')
+}
+
+// appendJSONNumber appends v as graphite-web's render JSON does: Python's
+// repr for finite values, null for NaN and ±1e9999 for infinities (JSON has
+// neither NaN nor Infinity; 1e9999 parses as +Inf in JavaScript and Python).
+func appendJSONNumber(b []byte, v float64) []byte {
+	switch {
+	case v != v:
+		return append(b, "null"...)
+	case v > math.MaxFloat64:
+		return append(b, "1e9999"...)
+	case v < -math.MaxFloat64:
+		return append(b, "-1e9999"...)
+	}
+	return pyFloat(b, v)
+}
+
+// pow10 holds the powers of ten of the short-decimal path of pyFloat.
+var pow10 = [...]float64{1, 10, 100, 1000, 10000}
+
+// pyFloat appends v as Python 3's repr(float) writes it, which is what
+// graphite-web's JSON, csv and raw formats print: the shortest digits that
+// read back as v; positional notation with at least one digit after the
+// point ("1.0", "0.0001", "123456789012345.0") when the decimal exponent is
+// from -4 to 15; otherwise scientific notation with a signed exponent of at
+// least two digits and no ".0" ("1e+16", "1.5e-05", "5e-324"); and "nan",
+// "inf" and "-inf".
+//
+// Values with at most four decimals below 1e11, which most stored metrics
+// are, take a path without a shortest-digits search, see shortDecimal.
+func pyFloat(b []byte, v float64) []byte {
+	switch {
+	case v != v:
+		return append(b, "nan"...)
+	case v > math.MaxFloat64:
+		return append(b, "inf"...)
+	case v < -math.MaxFloat64:
+		return append(b, "-inf"...)
+	}
+	a := math.Abs(v)
+	if a < 1e16 && v == math.Trunc(v) {
+		// Every integer below 1e16 is written in full: no shorter string
+		// reads back as the same double.
+		if v == 0 && math.Signbit(v) {
+			return append(b, "-0.0"...)
+		}
+		return append(strconv.AppendInt(b, int64(v), 10), '.', '0')
+	}
+	if a < 1e11 {
+		if n, k := shortDecimal(a); k > 0 {
+			if v < 0 {
+				b = append(b, '-')
+			}
+			return appendDecimal(b, n, k)
+		}
+	}
+	if a >= 1e-4 && a < 1e16 {
+		// Non-integral in this range: 'f' always writes a point.
+		return strconv.AppendFloat(b, v, 'f', -1, 64)
+	}
+	return strconv.AppendFloat(b, v, 'e', -1, 64)
+}
+
+// shortDecimal finds the shortest decimal n/10^k with 1 <= k <= 4 that
+// reads back as a, for a non-integral 0 < a < 1e11; k is 0 when there is
+// none.
+//
+// If n/10^k reads back as a, then |n*10^(4-k) - a*10^4| <= 10^4*ulp(a)/2,
+// and rounding the product m = a*10^4 adds at most ulp(m)/2. Both are
+// below m*2^-53, so m lies within m*2^-52 (less than 1/4, as m < 1e15) of
+// the integer n*10^(4-k). The only candidate is thus Round(m) with its
+// trailing zeros dropped, and one correctly rounded division tells whether
+// it reads back as a, as Python's float() would read it. No other decimal
+// with at most four places does, so none is shorter.
+func shortDecimal(a float64) (n uint64, k int) {
+	m := a * 1e4
+	r := math.Round(m)
+	if math.Abs(m-r) > m*0x1p-51 {
+		return 0, 0
+	}
+	c := int64(r)
+	switch {
+	case c%1000 == 0:
+		c, k = c/1000, 1
+	case c%100 == 0:
+		c, k = c/100, 2
+	case c%10 == 0:
+		c, k = c/10, 3
+	default:
+		k = 4
+	}
+	// An integral candidate (c ending in 0 with k = 1) fails here, as a is
+	// not integral.
+	if float64(c)/pow10[k] != a {
+		return 0, 0
+	}
+	return uint64(c), k
+}
+
+// appendDecimal appends n/10^k in positional notation with exactly k
+// decimals (k >= 1), such as 0.05 for n=5, k=2.
+func appendDecimal(b []byte, n uint64, k int) []byte {
+	var buf [24]byte
+	i := len(buf)
+	for d := 0; d < k; d++ {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	buf[i] = '.'
+	for {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return append(b, buf[i:]...)
+}
+
+// tsCounter writes the timestamps Start, Start+Step, ... of a series in
+// decimal. It keeps the digits of the current timestamp and adds the digits
+// of Step to them, which is cheaper than formatting every timestamp anew.
+type tsCounter struct {
+	digits    [20]byte // ASCII digits, right-aligned, '0'-filled on the left
+	first     int      // index of the most significant digit in digits
+	step      [20]byte // the digits of Step, right-aligned, '0'-filled
+	stepFirst int
+}
+
+// init sets the counter to start. It reports false, leaving the caller to
+// compute timestamps itself, when start or step is negative or n steps
+// could leave the range the counter covers.
+func (c *tsCounter) init(start, step int64, n int) bool {
+	const limit = 1 << 62
+	if start < 0 || step < 0 || step > limit/int64(n+1) || start > limit-step*int64(n+1) {
+		return false
+	}
+	c.first = fillDigits(&c.digits, uint64(start))
+	c.stepFirst = fillDigits(&c.step, uint64(step))
+	return true
+}
+
+// fillDigits writes v right-aligned into d, '0'-filled, and returns the
+// index of its most significant digit.
+func fillDigits(d *[20]byte, v uint64) int {
+	for i := range d {
+		d[i] = '0'
+	}
+	i := len(d)
+	for {
+		i--
+		d[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			return i
+		}
+	}
+}
+
+// appendTo appends the current timestamp.
+func (c *tsCounter) appendTo(b []byte) []byte {
+	return append(b, c.digits[c.first:]...)
+}
+
+// next advances the counter by Step.
+func (c *tsCounter) next() {
+	var carry byte
+	i := len(c.digits) - 1
+	for ; i >= c.stepFirst; i-- {
+		d := c.digits[i] + c.step[i] - '0' + carry
+		carry = 0
+		if d > '9' {
+			d -= 10
+			carry = 1
+		}
+		c.digits[i] = d
+	}
+	for ; carry != 0; i-- {
+		if c.digits[i] == '9' {
+			c.digits[i] = '0'
+		} else {
+			c.digits[i]++
+			carry = 0
+		}
+	}
+	// Digits left of both the old first digit and the last one written are
+	// still '0'; the sum only grows, so its first digit is not further right.
+	f := min(c.first, i+1)
+	for f < len(c.digits)-1 && c.digits[f] == '0' {
+		f++
+	}
+	c.first = f
+}
+
+// AppendCSV appends graphite-web's csv response (renderViewCsv, Python's
+// csv module with the excel dialect): one line per datapoint,
+// name,YYYY-MM-DD HH:MM:SS,value with CRLF line ends, timestamps in
+// opt.Location (UTC when nil), values as Python's repr and an empty field
+// for null. The name is quoted only when it holds a comma, a quote, CR or
+// LF, with quotes doubled.
 func AppendCSV(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 	loc := opt.Location
 	if loc == nil {
 		loc = time.UTC
 	}
 	for _, s := range series {
+		if s == nil {
+			continue
+		}
+		nameAt := -1
+		nameEnd := 0
 		for i, v := range s.Values {
-			dst = appendCSVField(dst, s.Name)
+			if nameAt < 0 {
+				nameAt = len(dst)
+				dst = appendCSVField(dst, s.Name)
+				nameEnd = len(dst)
+			} else {
+				// Copying the field written first is safe even when append
+				// grows dst: the source still points into the old array.
+				dst = append(dst, dst[nameAt:nameEnd]...)
+			}
 			dst = append(dst, ',')
 			dst = time.Unix(s.Start+int64(i)*s.Step, 0).In(loc).AppendFormat(dst, "2006-01-02 15:04:05")
 			dst = append(dst, ',')
-			if !math.IsNaN(v) {
-				dst = appendPyFloat(dst, v)
+			if v == v {
+				dst = pyFloat(dst, v)
 			}
 			dst = append(dst, '\r', '\n')
 		}
@@ -157,9 +409,9 @@ func AppendCSV(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 	return dst
 }
 
-// appendCSVField quotes a field the way Python's csv module does by
-// default: only when it holds a comma, a quote or a line break, with quotes
-// doubled.
+// appendCSVField appends s as Python's csv module writes a field with
+// QUOTE_MINIMAL: quoted only when it holds the delimiter, the quote
+// character or a line-terminator character, with quotes doubled.
 func appendCSVField(dst []byte, s string) []byte {
 	needs := false
 	for i := 0; i < len(s); i++ {
@@ -181,11 +433,14 @@ func appendCSVField(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// AppendRaw appends graphite-web's raw response: per series
-// name,start,end,step|v1,v2,... with Python's repr for values and None for
-// null.
+// AppendRaw appends graphite-web's raw response (renderViewRaw): per series
+// the line name,start,end,step|v1,v2,... ending in "\n", with values as
+// Python's repr and None for null.
 func AppendRaw(dst []byte, series []*query.Series) []byte {
 	for _, s := range series {
+		if s == nil {
+			continue
+		}
 		dst = append(dst, s.Name...)
 		dst = append(dst, ',')
 		dst = strconv.AppendInt(dst, s.Start, 10)
@@ -198,10 +453,10 @@ func AppendRaw(dst []byte, series []*query.Series) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if math.IsNaN(v) {
+			if v != v {
 				dst = append(dst, "None"...)
 			} else {
-				dst = appendPyFloat(dst, v)
+				dst = pyFloat(dst, v)
 			}
 		}
 		dst = append(dst, '\n')
@@ -209,9 +464,12 @@ func AppendRaw(dst []byte, series []*query.Series) []byte {
 	return dst
 }
 
-// ValidJSONPCallback reports whether name is safe to use as a jsonp
-// callback: a JavaScript identifier path such as cb or a.b_1, at most 128
-// bytes, made of letters, digits, _ and $.
+// ValidJSONPCallback reports whether name is safe as a jsonp callback: at
+// most 128 bytes of dot-separated JavaScript identifiers made of ASCII
+// letters, digits, _ and $, none starting with a digit, such as cb,
+// jQuery123_456 or a.b_1. Empty segments ("a..b", ".a", "a.") and every
+// other character are rejected. graphite-web writes any callback verbatim;
+// this check keeps the response from being a script injection.
 func ValidJSONPCallback(name string) bool {
 	if name == "" || len(name) > 128 {
 		return false
@@ -237,4 +495,68 @@ func ValidJSONPCallback(name string) bool {
 		start = false
 	}
 	return !start
+}
+
+// jsonWriter writes JSON in the layout of Python's json.dumps: compact with
+// ", " and ": " separators, or, pretty, indented by two spaces per level
+// with "," and ": " and empty containers written as [] and {}.
+type jsonWriter struct {
+	b      []byte
+	pretty bool
+	depth  int
+}
+
+// open starts a list or an object.
+func (w *jsonWriter) open(c byte) {
+	w.b = append(w.b, c)
+	w.depth++
+}
+
+// close ends the list or object open; empty tells that it had no element.
+func (w *jsonWriter) close(c byte, empty bool) {
+	w.depth--
+	if w.pretty && !empty {
+		w.newline()
+	}
+	w.b = append(w.b, c)
+}
+
+// item starts the i-th element of the open list or object.
+func (w *jsonWriter) item(i int) {
+	if i > 0 {
+		w.b = append(w.b, ',')
+		if !w.pretty {
+			w.b = append(w.b, ' ')
+		}
+	}
+	if w.pretty {
+		w.newline()
+	}
+}
+
+// key starts the i-th member of the open object.
+func (w *jsonWriter) key(i int, k string) {
+	w.item(i)
+	w.b = appendJSONString(w.b, k)
+	w.b = append(w.b, ':', ' ')
+}
+
+// tags writes tags as an object with its keys sorted.
+func (w *jsonWriter) tags(tags map[string]string) {
+	var buf [8]string
+	keys := sortedTagKeys(&buf, tags)
+	w.open('{')
+	for i, k := range keys {
+		w.key(i, k)
+		w.b = appendJSONString(w.b, tags[k])
+	}
+	w.close('}', len(keys) == 0)
+}
+
+// newline starts a line indented for the current depth.
+func (w *jsonWriter) newline() {
+	w.b = append(w.b, '\n')
+	for range w.depth {
+		w.b = append(w.b, ' ', ' ')
+	}
 }

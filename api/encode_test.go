@@ -18,7 +18,7 @@ import (
 func TestAppendPyFloat(t *testing.T) {
 	f := func(v float64, want string) {
 		t.Helper()
-		assert.Equal(t, want, string(appendPyFloat(nil, v)), "%v", v)
+		assert.Equal(t, want, string(pyFloat(nil, v)), "%v", v)
 	}
 	f(1, "1.0")
 	f(0.1, "0.1")
@@ -65,8 +65,8 @@ func TestAppendJSON(t *testing.T) {
 	assert.Equal(t, "[]", string(AppendJSON(nil, nil, RenderOptions{Pretty: true})))
 
 	empty := &query.Series{Name: "a", Tags: map[string]string{}}
-	assert.Equal(t, "[\n  {\n    \"target\": \"a\",\n    \"tags\": {},\n    \"datapoints\": []\n  }\n]",
-		string(AppendJSON(nil, []*query.Series{empty}, RenderOptions{Pretty: true})))
+	assert.Equal(t, "[]", string(AppendJSON(nil, []*query.Series{empty}, RenderOptions{Pretty: true})),
+		"graphite-web writes [] when no series has values (if any(data))")
 
 	inf := series("i", 0, 10, math.Inf(1), math.Inf(-1), math.Copysign(0, -1))
 	assert.Equal(t, `[{"target": "i", "tags": {"name": "i"}, "datapoints": [[1e9999, 0], [-1e9999, 10], [-0.0, 20]]}]`,
@@ -148,7 +148,7 @@ func TestCompleterAndNodelist(t *testing.T) {
 	assert.Equal(t, `{"nodes": []}`, string(AppendNodelist(nil, ns, 9)))
 
 	got = AppendFindJSON(nil, nodes("a.b", "a.c."), func(query.Node) [][2]int64 { return [][2]int64{{1, 2}} })
-	assert.Equal(t, `[{"path": "a.b", "is_leaf": true, "intervals": [{"start": 1, "end": 2}]}, {"path": "a.c", "is_leaf": false, "intervals": []}]`, string(got))
+	assert.Equal(t, `[{"path": "a.b", "is_leaf": true, "intervals": [{"start": 1, "end": 2}]}, {"path": "a.c", "is_leaf": false}]`, string(got))
 }
 
 func BenchmarkAppendJSON(b *testing.B) {
