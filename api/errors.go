@@ -30,6 +30,8 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, query.ErrLimit):
 		return http.StatusUnprocessableEntity
+	case errors.Is(err, query.ErrBusy):
+		return http.StatusServiceUnavailable
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, context.Canceled):
@@ -46,6 +48,9 @@ func errorHandler(err error, c echo.Context) {
 	}
 	status := statusOf(err)
 	msg := err.Error()
+	if errors.Is(err, query.ErrBusy) {
+		c.Response().Header().Set("Retry-After", "1")
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = "the request took longer than the server allows (raise -timeout): " + msg
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 
+	"github.com/graphite-render/graphite-render/query"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -16,12 +18,17 @@ func (s *server) render(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.engine.Render(c.Request().Context(), p.req)
+	ctx := c.Request().Context()
+	res, err := s.engine.Render(ctx, p.req)
 	if err != nil {
 		return err
 	}
+	defer res.Release()
 	c.Set(statSeries, len(res.Series))
 	c.Set(statPoints, res.Points)
+	if err := res.Budget.Bytes(ctx, encodedSize(res.Series, p.format), "the encoded answer"); err != nil {
+		return err
+	}
 
 	bp := getBuffer()
 	defer putBuffer(bp)
@@ -43,4 +50,23 @@ func (s *server) render(c echo.Context) error {
 	}
 	*bp = b
 	return c.Blob(http.StatusOK, contentType, b)
+}
+
+// encodedSize is an upper estimate of the bytes of the answer in format,
+// reserved from the server's memory before it is written: a JSON point
+// such as "[1234.5678901234, 1700000000], " takes at most about 32 bytes, a
+// csv line the name plus a date and a value.
+func encodedSize(series []*query.Series, format string) int64 {
+	var n int64
+	for _, s := range series {
+		if s == nil {
+			continue
+		}
+		per := int64(32)
+		if format == "csv" {
+			per += int64(len(s.Name))
+		}
+		n += int64(len(s.Name)) + 64 + per*int64(len(s.Values))
+	}
+	return n
 }

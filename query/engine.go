@@ -11,15 +11,24 @@ import (
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
 
+	"github.com/graphite-render/graphite-render/query/budget"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
-// Default limits of an Engine.
+// Default limits of an Engine. DefaultMaxPoints keeps one render's data
+// (at BytesPerPoint) well inside the default memory budget of the server.
 const (
-	DefaultMaxSeries  = 100_000
-	DefaultMaxTargets = 100
-	DefaultMaxPoints  = 100_000_000
+	DefaultMaxSeries    = 100_000
+	DefaultMaxTargets   = 100
+	DefaultMaxPoints    = 20_000_000
+	DefaultMaxExprDepth = 100
+	DefaultMaxExprNodes = 10_000
 )
+
+// BytesPerPoint is the memory a fetched or generated point is charged for
+// while a render runs: its value as fetched plus the copy that evaluation
+// or consolidation makes.
+const BytesPerPoint = 16
 
 // ErrBadTarget is wrapped by errors caused by a target the client sent: a
 // parse error, an unknown function, a bad argument or a failed evaluation.
@@ -27,7 +36,12 @@ var ErrBadTarget = errors.New("bad target")
 
 // ErrLimit is wrapped by errors returned when a request would exceed one of
 // the engine's limits.
-var ErrLimit = errors.New("limit exceeded")
+var ErrLimit = budget.ErrExceeded
+
+// ErrBusy is wrapped by errors returned when a request fits the limits but
+// the server's memory budget is held by other renders for longer than a
+// render waits; the same request may succeed when retried.
+var ErrBusy = budget.ErrBusy
 
 // Options configures an Engine.
 type Options struct {
@@ -41,9 +55,18 @@ type Options struct {
 	// MaxTargets bounds the targets of one render; 0 means
 	// DefaultMaxTargets.
 	MaxTargets int
-	// MaxPoints bounds the values one render may fetch in total; 0 means
-	// DefaultMaxPoints.
+	// MaxPoints bounds the values one render may fetch or generate in
+	// total, checked before they are allocated; 0 means DefaultMaxPoints.
 	MaxPoints int
+	// MaxExprDepth bounds the nesting of function calls in a target, and
+	// MaxExprNodes its calls and arguments, checked before parsing; 0
+	// means DefaultMaxExprDepth and DefaultMaxExprNodes.
+	MaxExprDepth int
+	MaxExprNodes int
+	// Memory, when set, is the server-wide memory every render reserves
+	// its points (at BytesPerPoint) and its encoded answer from before
+	// allocating them.
+	Memory *budget.Pool
 	// Archives is the default read mode: ArchivesWhisper (or "") reads the
 	// one archive whisper picks; ArchivesStitch rebuilds buckets from finer
 	// archives (see whisperfs.File.FetchStitched).
@@ -69,6 +92,9 @@ type Engine struct {
 	maxSeries  int
 	maxPoints  int
 	maxTargets int
+	maxDepth   int
+	maxNodes   int
+	memory     *budget.Pool
 	stitch     bool
 	rules      AggregationRules
 	logged     sync.Map // metric → true once its read failure was logged
@@ -85,7 +111,8 @@ func NewEngine(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, maxTargets: opts.MaxTargets, stitch: stitch, rules: opts.Rules}
+	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, maxTargets: opts.MaxTargets,
+		maxDepth: opts.MaxExprDepth, maxNodes: opts.MaxExprNodes, memory: opts.Memory, stitch: stitch, rules: opts.Rules}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -97,6 +124,12 @@ func NewEngine(opts Options) (*Engine, error) {
 	}
 	if e.maxPoints <= 0 {
 		e.maxPoints = DefaultMaxPoints
+	}
+	if e.maxDepth <= 0 {
+		e.maxDepth = DefaultMaxExprDepth
+	}
+	if e.maxNodes <= 0 {
+		e.maxNodes = DefaultMaxExprNodes
 	}
 	return e, nil
 }
@@ -132,7 +165,14 @@ type Result struct {
 	Series []*Series
 	// Points is the number of values fetched from storage.
 	Points int
+	// Budget holds the memory the render reserved; the caller reserves the
+	// encoded answer from it too, and must call Release once the answer is
+	// written.
+	Budget *budget.Request
 }
+
+// Release gives the render's memory back to the server's budget.
+func (r Result) Release() { r.Budget.Release() }
 
 // Render evaluates every target of req and returns the series in target
 // order. A target that matches nothing contributes no series; that is not
@@ -150,13 +190,41 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 	}
 	exprs := make([]parser.Expr, len(req.Targets))
 	for i, t := range req.Targets {
+		if err := e.checkShape(t); err != nil {
+			return Result{}, err
+		}
 		ex, err := parseTarget(t)
 		if err != nil {
 			return Result{}, err
 		}
 		exprs[i] = ex
 	}
-	r := &renderer{engine: e, req: req, stitch: stitch}
+	r := &renderer{engine: e, req: req, stitch: stitch,
+		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
+	res, err := r.run(ctx, exprs)
+	if err != nil {
+		r.budget.Release()
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// checkShape refuses a target nested deeper or with more calls and
+// arguments than the engine allows, before any parsing work.
+func (e *Engine) checkShape(target string) error {
+	depth, nodes := budget.ExprShape(target)
+	if depth > e.maxDepth {
+		return fmt.Errorf("%w: target nests %d calls deep, more than %d (raise -max-expr-depth)", ErrLimit, depth, e.maxDepth)
+	}
+	if nodes > e.maxNodes {
+		return fmt.Errorf("%w: target has %d calls and arguments, more than %d (raise -max-expr-nodes)", ErrLimit, nodes, e.maxNodes)
+	}
+	return nil
+}
+
+// run evaluates the parsed targets of r.req in order.
+func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error) {
+	req := r.req
 	var out []*Series
 	for i, ex := range exprs {
 		var ss []*Series
@@ -180,7 +248,7 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 	if req.NoNullPoints {
 		out = NonEmpty(out)
 	}
-	return Result{Series: out, Points: r.points}, nil
+	return Result{Series: out, Points: r.points, Budget: r.budget}, nil
 }
 
 // renderer holds the state of one render: the limits' counters and the
@@ -189,6 +257,7 @@ type renderer struct {
 	engine *Engine
 	req    Request
 	stitch bool
+	budget *budget.Request
 	series int
 	points int
 	// values caches carbonapi's fetches across the targets of a request.
@@ -255,7 +324,8 @@ func storageError(what string, err error) error {
 		return fmt.Errorf("%w: %w", ErrBadTarget, err)
 	case errors.Is(err, whisperfs.ErrTooManyMatches):
 		return fmt.Errorf("%w: %w", ErrLimit, err)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, ErrLimit), errors.Is(err, ErrBusy):
 		return err
 	}
 	return &storageFailure{what: what, err: err}

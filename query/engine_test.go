@@ -56,11 +56,16 @@ func (f *fakeStorage) Find(_ context.Context, pattern string) ([]whisperfs.Node,
 	return out, nil
 }
 
-func (f *fakeStorage) Fetch(_ context.Context, name string, from, until, now int64, _ whisperfs.FetchOptions) (whisperfs.Series, error) {
+func (f *fakeStorage) Fetch(_ context.Context, name string, from, until, now int64, opts whisperfs.FetchOptions) (whisperfs.Series, error) {
 	f.fetches.Add(1)
 	const step = 60
 	start := from - from%step + step
 	end := until - until%step + step
+	if opts.Reserve != nil {
+		if err := opts.Reserve((end - start) / step); err != nil {
+			return whisperfs.Series{}, err
+		}
+	}
 	s := whisperfs.Series{Start: start, End: end, Step: step}
 	for ts := start; ts < end; ts += step {
 		v := fakeValue(name, ts)

@@ -69,8 +69,15 @@ func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int
 }
 
 // Eval evaluates e over values, expanding rewrite functions such as
-// applyByNode first.
+// applyByNode first. carbonapi's functions evaluate their arguments through
+// it too, so every call, however nested or time-shifted, charges the
+// points it generates before it runs (see chargeGenerated).
 func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	if r, ok := ctx.Value(rendererKey{}).(*renderer); ok && e.IsFunc() {
+		if err := r.chargeGenerated(ctx, e, from, until, values); err != nil {
+			return nil, err
+		}
+	}
 	rewritten, targets, err := expr.RewriteExpr(ctx, e, from, until, values)
 	if err != nil {
 		return nil, err
@@ -136,7 +143,7 @@ func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (
 // anything else from carbonapi a bad-target error.
 func (r *renderer) evalError(target string, err error) error {
 	switch {
-	case errors.Is(err, ErrBadTarget), errors.Is(err, ErrLimit),
+	case errors.Is(err, ErrBadTarget), errors.Is(err, ErrLimit), errors.Is(err, ErrBusy),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	}

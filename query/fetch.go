@@ -38,6 +38,9 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 	if r.series+len(leaves) > r.engine.maxSeries {
 		return nil, fmt.Errorf("%w: the request reads more than %d series (raise -max-series)", ErrLimit, r.engine.maxSeries)
 	}
+	if err := r.reservePattern(ctx, pattern, leaves, from, until); err != nil {
+		return nil, err
+	}
 	results := make([]fetched, len(leaves))
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
@@ -80,16 +83,14 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 		r.points += len(f.series.Values)
 		out = append(out, f.series)
 	}
-	if r.points > r.engine.maxPoints {
-		return nil, fmt.Errorf("%w: the request reads more than %d points (raise -max-points)", ErrLimit, r.engine.maxPoints)
-	}
 	return out, nil
 }
 
 // fetchOne reads one leaf; a nil series means it was skipped.
 func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, until int64) fetched {
 	rule, cf, xff := r.aggregation(metric)
-	ws, err := r.engine.storage.Fetch(ctx, metric, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule})
+	reserve := func(n int64) error { return r.budget.Points(ctx, n, "metric "+metric) }
+	ws, err := r.engine.storage.Fetch(ctx, metric, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule, Reserve: reserve})
 	switch {
 	case errors.Is(err, whisperfs.ErrNoData):
 		return fetched{}
@@ -111,4 +112,20 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 		ConsolidationFunc: cf,
 		ValuesPerPoint:    1,
 	}}
+}
+
+// reservePattern reserves, before any file of a pattern is read, the
+// memory of all its leaves as if each were the size of the first (the
+// files of one pattern usually share their retentions), so that a render
+// is admitted or refused as a whole; each file then charges its own size.
+func (r *renderer) reservePattern(ctx context.Context, pattern string, leaves []whisperfs.Node, from, until int64) error {
+	sz, ok := r.engine.storage.(Sizer)
+	if !ok || len(leaves) < 2 {
+		return nil
+	}
+	n, err := sz.FetchSize(ctx, leaves[0].Path, from, until, r.req.Now, r.stitch)
+	if err != nil || n <= 0 {
+		return nil // the read itself skips or reports the file
+	}
+	return r.budget.Reserve(ctx, n*int64(len(leaves)), "pattern "+pattern)
 }

@@ -110,6 +110,8 @@ func TestFetchArchiveChoiceAndAlignment(t *testing.T) {
 			assert.Equal(t, Average, s.Aggregation)
 			assert.Equal(t, float32(0.5), s.XFilesFactor)
 			require.Len(t, s.Values, int(tc.values))
+			assert.Equal(t, tc.values, f.FetchSize(tc.from, tc.until, testNow, false), "FetchSize")
+			assert.GreaterOrEqual(t, f.FetchSize(tc.from, tc.until, testNow, true), tc.values, "FetchSize with stitch")
 			stored := []rawArchive{fullArchive(60, 10, valueOf), fullArchive(300, 12, func(ts int64) float64 { return -valueOf(ts) }), fullArchive(3600, 24, func(ts int64) float64 { return valueOf(ts) + 1e6 })}
 			assertValues(t, expected(stored[tc.archive].data, s.Start, s.End, s.Step), s.Values)
 		})
@@ -120,6 +122,8 @@ func TestFetchOutsideRetention(t *testing.T) {
 	f := openRaw(t, encodeFile(Sum, 0, fullArchive(60, 10, valueOf)))
 	_, err := f.Fetch(testNow+1, testNow+100, testNow)
 	assert.ErrorIs(t, err, ErrNoData, "range in the future")
+	assert.Zero(t, f.FetchSize(testNow+1, testNow+100, testNow, false), "FetchSize of no data")
+	assert.Zero(t, f.FetchSize(testNow-2000, testNow-601, testNow, true), "FetchSize before retention")
 	_, err = f.Fetch(testNow-2000, testNow-601, testNow)
 	assert.ErrorIs(t, err, ErrNoData, "range before retention")
 	_, err = f.Fetch(testNow, testNow-1, testNow)

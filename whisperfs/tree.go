@@ -177,6 +177,10 @@ type FetchOptions struct {
 	// Rule gives the aggregation and xFilesFactor of stitched buckets; nil
 	// keeps the file header's.
 	Rule *StitchOptions
+	// Reserve, when set, is called with File.FetchSize once the header is
+	// read and before any value is; an error from it ends the fetch
+	// without reading, and is returned as it is.
+	Reserve func(values int64) error
 }
 
 // Fetch opens the metric name, reads [from, until] as File.Fetch (or, with
@@ -192,6 +196,11 @@ func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64, o
 		return Series{}, err
 	}
 	defer f.Close()
+	if opts.Reserve != nil {
+		if err := opts.Reserve(f.FetchSize(from, until, now, opts.Stitch)); err != nil {
+			return Series{}, err
+		}
+	}
 	var s Series
 	if opts.Stitch {
 		rule := StitchOptions{Aggregation: f.header.Aggregation, XFilesFactor: float64(f.header.XFilesFactor)}

@@ -33,6 +33,8 @@ type serveConfig struct {
 	shutdown    time.Duration
 	maxInFlight int
 	maxTargets  int
+	maxDepth    int
+	maxNodes    int
 	maxBody     int64
 	index       bool
 	refresh     time.Duration
@@ -56,10 +58,12 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.IntVar(&cfg.maxMatches, "max-glob-matches", whisperfs.DefaultMaxMatches, "most metrics one pattern may match")
 	fs.BoolVar(&cfg.outsideLink, "follow-outside-symlinks", false, "follow symbolic links that leave the whisper root")
 	fs.DurationVar(&cfg.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT or SIGTERM")
-	fs.Int64Var(&cfg.memLimitMB, "memory-limit-mb", 400, "soft memory limit for the Go garbage collector, in MiB (0: none; GOMEMLIMIT in the environment wins)")
+	fs.Int64Var(&cfg.memLimitMB, "memory-limit-mb", defaultMemoryLimitMB, "the server's memory ceiling in MiB: renders reserve their data and answers from 3/4 of it (more wait a second, then get 503), and it is the garbage collector's soft limit unless GOMEMLIMIT is set (0: no ceiling)")
 	fs.BoolVar(&cfg.index, "index", true, "keep the metric tree in memory, so find and globbing read no directory")
 	fs.DurationVar(&cfg.refresh, "index-refresh", time.Minute, "how often the in-memory tree is rebuilt (new metrics appear after at most this long)")
 	fs.IntVar(&cfg.maxTargets, "max-targets", query.DefaultMaxTargets, "most targets in one render")
+	fs.IntVar(&cfg.maxDepth, "max-expr-depth", query.DefaultMaxExprDepth, "deepest nesting of function calls in one target")
+	fs.IntVar(&cfg.maxNodes, "max-expr-nodes", query.DefaultMaxExprNodes, "most function calls and arguments in one target")
 	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.maxInFlight, "max-inflight", api.DefaultMaxInFlight, "most renders served at once; more wait a second, then get 503")
 	fs.StringVar(&cfg.authFile, "auth-file", "", "htpasswd file with bcrypt entries; turns on HTTP Basic auth for every endpoint but /lb_check")
@@ -167,7 +171,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 		}
 	}
 	engine, err := query.NewEngine(query.Options{Storage: tree, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
-		MaxTargets: cfg.maxTargets, Archives: cfg.archives, Rules: storage.rules})
+		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB),
+		Archives: cfg.archives, Rules: storage.rules})
 	if err != nil {
 		return err
 	}
