@@ -39,6 +39,11 @@ func TestGeneratorsAreChargedBeforeTheyRun(t *testing.T) {
 	f("timeStack(randomWalk('x',60),'1d',0,100)", 86400, "the request past 100000 points")
 	// summarize's buckets are charged per input series.
 	f("summarize(a.*,'1s')", 86400, "summarize(a.*,'1s') needs")
+	f("slo(a.x,'1s','above',1)", 2*86400, "slo(a.x,'1s','above',1) needs")
+	// Window buffers and polyfit's matrix are charged too.
+	f("movingWindow(a.*,100000000,'median')", 3600, "needs 200000000 points")
+	f("movingAverage(a.x,'10y')", 3600, "needs 52560")
+	f("polyfit(a.x,100000)", 3600, "polyfit(a.x,100000) needs")
 
 	// Within the budget the same functions answer.
 	ss := render(t, e, Request{Targets: []string{"randomWalk('x')", "timeStack(sinFunction('y',1,60),'1h',0,3)"}, From: engineNow - 3600, Until: engineNow})

@@ -36,11 +36,26 @@ var bucketers = map[string]int{
 	"summarize":      1,
 	"smartSummarize": 1,
 	"hitcount":       1,
+	"slo":            1,
+}
+
+// windowed are the functions that keep a buffer of their window, in
+// points, for each input series; the value is the position of the window
+// argument, a point count or an interval.
+var windowed = map[string]int{
+	"movingAverage":            1,
+	"movingSum":                1,
+	"movingMin":                1,
+	"movingMax":                1,
+	"movingMedian":             1,
+	"movingWindow":             1,
+	"exponentialMovingAverage": 1,
 }
 
 // chargeGenerated charges the render's budget, before e is evaluated over
 // [from, until], for the points e makes beyond its inputs: a generator's
-// whole series, or a bucketing function's buckets. Fetched series are
+// whole series, a bucketing function's buckets, a moving function's window
+// buffers or polyfit's matrix. Fetched series are
 // charged when they are read (see fetchOne), and every other function
 // answers with no more points than it was given.
 func (r *renderer) chargeGenerated(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) error {
@@ -56,6 +71,12 @@ func (r *renderer) chargeGenerated(ctx context.Context, e parser.Expr, from, unt
 		}
 		return r.budget.Points(ctx, span/step+1, e.ToString())
 	}
+	if pos, ok := windowed[name]; ok && e.ArgsLen() > pos {
+		return r.chargeWindows(ctx, e, e.Arg(pos), from, until, values)
+	}
+	if name == "polyfit" {
+		return r.chargePolyfit(ctx, e, from, until, values)
+	}
 	pos, ok := bucketers[name]
 	if !ok || e.ArgsLen() <= pos || !e.Arg(pos).IsString() {
 		return nil
@@ -66,17 +87,67 @@ func (r *renderer) chargeGenerated(ctx context.Context, e parser.Expr, from, unt
 	}
 	// The buckets span each input series as fetched (whisper clamps a
 	// range to the file's retention), or the range for generated input.
-	buckets, inputs := int64(0), 0
-	for _, m := range e.Arg(0).Metrics(from, until) {
-		for _, md := range values[m] {
-			inputs++
-			buckets += (md.StopTime-md.StartTime)/int64(interval) + 2
-		}
+	series := inputs(e, from, until, values)
+	buckets := int64(0)
+	for _, md := range series {
+		buckets += (md.StopTime-md.StartTime)/int64(interval) + 2
 	}
-	if inputs == 0 {
+	if len(series) == 0 {
 		buckets = span/int64(interval) + 2
 	}
 	return r.budget.Points(ctx, buckets, e.ToString())
+}
+
+// inputs returns the fetched series that the first argument of e reads,
+// as they were fetched; series that functions make inside it are not
+// known before they run.
+func inputs(e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) []*types.MetricData {
+	if e.ArgsLen() == 0 {
+		return nil
+	}
+	var out []*types.MetricData
+	for _, m := range e.Arg(0).Metrics(from, until) {
+		out = append(out, values[m]...)
+	}
+	return out
+}
+
+// chargeWindows charges a moving function's window buffer, one per input
+// series: a point count as given, an interval in points of each series'
+// step. A window of a hundred million points would take 800 MB a series.
+func (r *renderer) chargeWindows(ctx context.Context, e, window parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) error {
+	series := inputs(e, from, until, values)
+	points := int64(0)
+	switch {
+	case window.IsConst():
+		points = int64(window.FloatValue()) * int64(max(len(series), 1))
+	case window.IsString():
+		secs, err := parser.IntervalString(window.StringValue(), 1)
+		if err != nil {
+			return nil // validateExpr refuses it
+		}
+		for _, md := range series {
+			if md.StepTime > 0 {
+				points += int64(secs) / md.StepTime
+			}
+		}
+	}
+	return r.budget.Points(ctx, points, e.ToString())
+}
+
+// chargePolyfit charges polyfit's Vandermonde matrix: degree+1 values for
+// each input point. carbonapi builds it whatever the degree, so
+// polyfit(x,100000) would take tens of gigabytes.
+func (r *renderer) chargePolyfit(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) error {
+	degree, err := e.GetIntNamedOrPosArgDefault("degree", 1, 1)
+	if err != nil || degree < 1 {
+		return nil // carbonapi reports it
+	}
+	points := int64(0)
+	for _, md := range inputs(e, from, until, values) {
+		points += int64(len(md.Values))
+	}
+	return r.budget.Points(ctx, max(points, 1)*int64(degree+1), e.ToString())
 }
 
 // generatorStep returns the smallest step a generator may use: the named
