@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -67,6 +69,9 @@ type connLimiter struct {
 	evicted  atomic.Int64
 	rejected atomic.Int64
 	warned   atomic.Bool
+
+	draining atomic.Bool
+	drainEnd time.Time // set before draining is
 }
 
 // connInfo is what the limiter knows of one open connection.
@@ -93,15 +98,85 @@ func newConnLimiter(ln net.Listener, ceiling int, wait time.Duration, log *slog.
 	}
 }
 
-// Accept waits for a connection and admits it under the ceiling.
+// Accept waits for a connection and admits it under the ceiling. After
+// drain it returns the connections still queued, then net.ErrClosed.
 func (l *connLimiter) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
 		if err != nil {
+			var ne net.Error
+			if l.draining.Load() && errors.As(err, &ne) && ne.Timeout() {
+				return nil, net.ErrClosed
+			}
 			return nil, err
+		}
+		if l.draining.Load() {
+			l.extendDrain()
 		}
 		if l.admit(c) {
 			return c, nil
+		}
+	}
+}
+
+// drainQuiet is how long Accept waits for another queued connection while
+// draining; drainMax bounds the whole drain.
+const (
+	drainQuiet = 100 * time.Millisecond
+	drainMax   = time.Second
+)
+
+// drain makes Accept hand over the connections the kernel has already
+// queued (closing the listener would reset them) and fail with
+// net.ErrClosed once none arrived for drainQuiet, or after drainMax. It
+// reports false when the listener cannot drain (it has no deadline).
+func (l *connLimiter) drain() bool {
+	if _, ok := l.Listener.(interface{ SetDeadline(time.Time) error }); !ok {
+		return false
+	}
+	l.drainEnd = time.Now().Add(drainMax)
+	l.draining.Store(true)
+	l.extendDrain()
+	return true
+}
+
+// extendDrain moves the accept deadline drainQuiet ahead, up to drainEnd.
+func (l *connLimiter) extendDrain() {
+	if d, ok := l.Listener.(interface{ SetDeadline(time.Time) error }); ok {
+		_ = d.SetDeadline(minTime(time.Now().Add(drainQuiet), l.drainEnd))
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// waitRequests waits until every open connection has started a request
+// or gone idle, or until ctx ends: http.Server.Shutdown would close a
+// connection whose first request it reads after Shutdown began, without
+// an answer.
+func (l *connLimiter) waitRequests(ctx context.Context) {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		l.mu.Lock()
+		waiting := 0
+		for _, info := range l.conns {
+			if info.state == http.StateNew {
+				waiting++
+			}
+		}
+		l.mu.Unlock()
+		if waiting == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

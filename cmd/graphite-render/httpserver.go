@@ -17,6 +17,10 @@ import (
 // idle connection to close, waits for one before it gets a 503.
 const acceptWait = time.Second
 
+// newConnWait bounds how long shutdown waits for the connections just
+// accepted to send their first request.
+const newConnWait = time.Second
+
 // cutGrace is how long the requests cut at the end of -shutdown-timeout
 // have to send their 503 before their connections are closed.
 const cutGrace = 2 * time.Second
@@ -82,7 +86,18 @@ func (s *httpServer) run(ctx context.Context, force <-chan struct{}) error {
 	}
 	s.log.Info("shutting down: no new connections; requests in flight may finish", "in_flight", s.inFlight.Load(), "grace", s.grace)
 	defer s.logConnStats()
-	err := s.shutdown(s.grace, force)
+	start := time.Now()
+	if s.ln.drain() {
+		select {
+		case <-errc: // Serve took the queued connections and returned
+		case <-time.After(drainMax + time.Second):
+		}
+	}
+	s.ln.Close()
+	wctx, cancel := context.WithTimeout(context.Background(), min(s.grace, newConnWait))
+	s.ln.waitRequests(wctx)
+	cancel()
+	err := s.shutdown(s.grace-time.Since(start), force)
 	if err == nil {
 		s.log.Info("stopped cleanly")
 		return nil
@@ -95,7 +110,7 @@ func (s *httpServer) run(ctx context.Context, force <-chan struct{}) error {
 	s.cancel(api.ErrShuttingDown)
 	err = s.shutdown(cutGrace, force)
 	if errors.Is(err, context.DeadlineExceeded) {
-		s.log.Warn("closing connections whose requests did not answer in time", "requests", s.inFlight.Load(), "waited", cutGrace)
+		s.log.Warn("closing the connections still open after the cut; their answers may be cut short", "handlers_running", s.inFlight.Load(), "waited", cutGrace)
 		s.srv.Close()
 		err = nil
 	}

@@ -286,3 +286,24 @@ func TestListensBeforeIndexIsBuilt(t *testing.T) {
 	_, err := os.Stat(filepath.Join(dir, "late", "metric.wsp"))
 	require.NoError(t, err)
 }
+
+// TestShutdownAnswersJustConnectedClient connects, lets the shutdown
+// begin, then sends the request: it still gets an answer, where
+// http.Server.Shutdown alone closes such a connection without one.
+func TestShutdownAnswersJustConnectedClient(t *testing.T) {
+	s := startServer(t, serveHooks{}, "-index=false")
+	conn, err := net.Dial("tcp", s.addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	// A request on another connection: once it is answered, the server
+	// has had time to accept the first one.
+	status, _ := s.get(t, "/lb_check", 5*time.Second)
+	require.Equal(t, http.StatusOK, status)
+	s.stop()
+	require.Eventually(t, func() bool { return strings.Contains(s.logs.String(), "shutting down") }, 5*time.Second, 5*time.Millisecond)
+	time.Sleep(100 * time.Millisecond) // the shutdown is under way
+	require.False(t, within(conn, 5*time.Second, func() { status, err = keepAliveGet(conn, bufio.NewReader(conn), "/lb_check") }))
+	require.NoError(t, err, "a connection accepted before the shutdown is answered")
+	assert.Equal(t, http.StatusOK, status)
+	require.NoError(t, s.wait(t, 5*time.Second))
+}
