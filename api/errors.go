@@ -20,7 +20,7 @@ func paramError(name, value, reason string) error {
 }
 
 // statusOf maps an error to its HTTP status: what the client sent is a 4xx,
-// a deadline a 503, anything else a 500.
+// a deadline or a shutdown a 503, anything else a 500.
 func statusOf(err error) int {
 	var he *echo.HTTPError
 	switch {
@@ -30,9 +30,7 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, query.ErrLimit):
 		return http.StatusUnprocessableEntity
-	case errors.Is(err, query.ErrBusy):
-		return http.StatusServiceUnavailable
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, query.ErrBusy), errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrShuttingDown):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, context.Canceled):
 		return 499
@@ -46,10 +44,15 @@ func errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	err = withShutdownCause(c.Request().Context(), err)
 	status := statusOf(err)
 	msg := err.Error()
 	if errors.Is(err, query.ErrBusy) {
 		c.Response().Header().Set("Retry-After", "1")
+	}
+	if errors.Is(err, ErrShuttingDown) {
+		c.Response().Header().Set("Retry-After", "1")
+		msg = "the server is shutting down and cut this request; retry: " + msg
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = "the request took longer than the server allows (raise -timeout): " + msg

@@ -79,6 +79,9 @@ func starvation(h whisperfs.Header, interval int64) (Finding, bool) {
 	if interval <= 0 {
 		return Finding{}, false
 	}
+	// Compare as carbon does, with the float32 widened (0.6 is
+	// 0.6000000238418579, so 3 of 5 slots starve), but print the short
+	// decimal whisper-info prints.
 	xff := float64(h.XFilesFactor)
 	for i := 1; i < len(h.Archives); i++ {
 		src, dst := h.Archives[i-1], h.Archives[i]
@@ -90,7 +93,7 @@ func starvation(h whisperfs.Header, interval int64) (Finding, bool) {
 		}
 		msg := fmt.Sprintf("points arrive every %ds, so each %s bucket of archive %d (%s) gets %d of %d slots = %.2f < %g (xFilesFactor) from archive %d (%s), and carbon stores null there",
 			interval, durationText(dst.SecondsPerPoint), i, durationText(dst.SecondsPerPoint)+":"+durationText(dst.Retention()),
-			known, slots, ratio, xff, i-1, durationText(src.SecondsPerPoint)+":"+durationText(src.Retention()))
+			known, slots, ratio, roundFloat32(h.XFilesFactor), i-1, durationText(src.SecondsPerPoint)+":"+durationText(src.Retention()))
 		if i+1 < len(h.Archives) {
 			msg += fmt.Sprintf(" and in the %d coarser archive(s) fed from it", len(h.Archives)-1-i)
 		}

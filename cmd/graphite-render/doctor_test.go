@@ -75,3 +75,22 @@ func TestDoctorWithConfig(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, aggs+":3")
 }
+
+// TestDoctorPrintsXFilesFactorShort checks that a float32 xFilesFactor of
+// 0.6 reads 0.6, as whisper-info prints it, and not 0.6000000238418579, in
+// both the text and the JSON report.
+func TestDoctorPrintsXFilesFactorShort(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, fixtures.Write(dir, fileNow, fixtures.Spec{Name: "app.sparse", Retentions: "10s:6h,1m:7d", XFilesFactor: 0.6,
+		Aggregation: "average", Points: fixtures.Points{Every: 60, Span: 3 * 3600, Value: fixtures.SeedValue}}))
+	aggs := filepath.Join(t.TempDir(), "storage-aggregation.conf")
+	require.NoError(t, os.WriteFile(aggs, []byte("[app]\npattern = ^app\\.\nxFilesFactor = 0.1\naggregationMethod = average\n"), 0o644))
+	for _, format := range [][]string{nil, {"-json"}} {
+		args := append([]string{"doctor", "-whisper-dir", dir, "-now", fmt.Sprint(fileNow), "-storage-aggregation", aggs}, format...)
+		code, out, errOut := cli(fileNow, args...)
+		require.Equal(t, 0, code, errOut)
+		assert.Contains(t, out, " 0.6 (xFilesFactor)", "the starvation finding, %v", format)
+		assert.Contains(t, out, "xFilesFactor 0.6 in the file, 0.1 in rule [app]", "the drift finding, %v", format)
+		assert.NotContains(t, out, "0.6000000", format)
+	}
+}

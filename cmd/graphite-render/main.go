@@ -60,7 +60,10 @@ func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   graphite-render [-listen 127.0.0.1:8080] [-whisper-dir DIR] [-timeout 30s] [-max-series N] [-max-points N]
-        serve the render API; without -whisper-dir, serve built-in demo data
+                  [-shutdown-timeout 10s] [-max-connections N] [-idle-timeout 60s] [-write-timeout 0]
+        serve the render API; without -whisper-dir, serve built-in demo data (-h lists every flag).
+        Exit status: 0 after a clean or a cut shutdown, 1 when it cannot start or serve or a second
+        SIGINT/SIGTERM stops it at once, 2 for bad flags
   graphite-render info FILE [-json]
         print a whisper file's header, like whisper-info
   graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]

@@ -3,14 +3,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -40,51 +38,6 @@ func memoryTree(t *testing.T, n int, now int64) string {
 	}
 	require.NoError(t, fixtures.Write(dir, now, specs...))
 	return dir
-}
-
-// child is the server under test, running in a process of its own.
-type child struct {
-	cmd  *exec.Cmd
-	addr string
-	logs *strings.Builder
-}
-
-// startChild runs this test binary as the server with args and waits until
-// it answers /lb_check.
-func startChild(t *testing.T, args ...string) *child {
-	t.Helper()
-	exe, err := os.Executable()
-	require.NoError(t, err)
-	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), serveChildEnv+"=1")
-	stderr, err := cmd.StderrPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	c := &child{cmd: cmd, logs: &strings.Builder{}}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	addrc := make(chan string, 1)
-	var mu sync.Mutex
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			mu.Lock()
-			c.logs.WriteString(line + "\n")
-			mu.Unlock()
-			if i := strings.Index(line, "addr=http://"); i >= 0 {
-				addrc <- strings.Fields(line[i+len("addr=http://"):])[0]
-			}
-		}
-	}()
-	select {
-	case c.addr = <-addrc:
-	case <-time.After(60 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return c
 }
 
 // peakRSS returns the child's peak resident set size in bytes (VmHWM).
@@ -126,7 +79,7 @@ func TestMemoryCeiling(t *testing.T) {
 	if v := os.Getenv("MEMORY_TEST_LIMIT_MB"); v != "" {
 		limit = v // 0 shows what the same load costs without a ceiling
 	}
-	c := startChild(t, "-listen", "127.0.0.1:0", "-whisper-dir", dir, "-memory-limit-mb", limit, "-timeout", "20s")
+	c := startChild(t, 0, "-whisper-dir", dir, "-memory-limit-mb", limit, "-timeout", "20s")
 	base := "http://" + c.addr
 	suffix := "&now=" + strconv.Itoa(now) + "&format=json"
 	heavy := []string{

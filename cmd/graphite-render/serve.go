@@ -8,10 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -43,6 +43,22 @@ type serveConfig struct {
 	archives    string
 	schemas     string
 	aggregation string
+
+	readHeaderTimeout time.Duration
+	readTimeout       time.Duration
+	writeTimeoutFlag  time.Duration // 0: derived, see writeTimeout
+	idleTimeout       time.Duration
+	maxConns          int // 0: derived from the descriptor limit, see connCeiling
+
+	hooks serveHooks
+}
+
+// serveHooks are test seams; they are nil outside tests.
+type serveHooks struct {
+	// storage wraps what the engine reads.
+	storage func(query.Storage) query.Storage
+	// firstIndex replaces tree.BuildIndex for the first index build.
+	firstIndex func(ctx context.Context, tree *whisperfs.Tree) (whisperfs.IndexStats, error)
 }
 
 // parseServeFlags parses the flags of the default (serve) action.
@@ -57,7 +73,12 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.IntVar(&cfg.maxPoints, "max-points", query.DefaultMaxPoints, "most points one render may read")
 	fs.IntVar(&cfg.maxMatches, "max-glob-matches", whisperfs.DefaultMaxMatches, "most metrics one pattern may match")
 	fs.BoolVar(&cfg.outsideLink, "follow-outside-symlinks", false, "follow symbolic links that leave the whisper root")
-	fs.DurationVar(&cfg.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT or SIGTERM")
+	fs.DurationVar(&cfg.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT or SIGTERM; then they are cut with a 503 (a second signal stops at once)")
+	fs.DurationVar(&cfg.readHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send a request's headers (0: -read-timeout)")
+	fs.DurationVar(&cfg.readTimeout, "read-timeout", 30*time.Second, "how long a client may take to send a whole request, headers and body (0: no bound)")
+	fs.DurationVar(&cfg.writeTimeoutFlag, "write-timeout", 0, "how long a request may take from its headers to the last byte of its answer (0: -timeout + 10s, so that a render cut by -timeout can still send its 503)")
+	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "how long a keep-alive connection may wait for its next request (0: -read-timeout)")
+	fs.IntVar(&cfg.maxConns, "max-connections", 0, "most open client connections; at the ceiling a new connection closes the longest-idle one (0: the descriptor limit RLIMIT_NOFILE less 256)")
 	fs.Int64Var(&cfg.memLimitMB, "memory-limit-mb", defaultMemoryLimitMB, "the server's memory ceiling in MiB: renders reserve their data and answers from 3/4 of it (more wait a second, then get 503), and it is the garbage collector's soft limit unless GOMEMLIMIT is set (0: no ceiling)")
 	fs.BoolVar(&cfg.index, "index", true, "keep the metric tree in memory, so find and globbing read no directory")
 	fs.DurationVar(&cfg.refresh, "index-refresh", time.Minute, "how often the in-memory tree is rebuilt (new metrics appear after at most this long)")
@@ -71,6 +92,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.schemas, "storage-schemas", "", "carbon's storage-schemas.conf, for /metrics/info and doctor")
 	fs.StringVar(&cfg.aggregation, "storage-aggregation", "", "carbon's storage-aggregation.conf: its rules drive stitching and consolidation defaults")
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if err := cfg.checkTimeouts(); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -108,7 +132,9 @@ func loadHtpasswd(path string) (map[string][]byte, error) {
 	return api.ParseHtpasswd(f, path)
 }
 
-// runServe serves until SIGINT or SIGTERM and returns the exit status.
+// runServe serves until SIGINT or SIGTERM and returns the exit status: 0
+// after a clean or a cut shutdown, 1 when the server failed to start or
+// to serve or a second signal stopped it at once, 2 for bad flags.
 func runServe(args []string, stderr io.Writer, clock func() time.Time) int {
 	cfg, err := parseServeFlags(args, stderr)
 	if err != nil {
@@ -122,9 +148,16 @@ func runServe(args []string, stderr io.Writer, clock func() time.Time) int {
 	if cfg.memLimitMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.memLimitMB << 20)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	if err := serve(ctx, cfg, log, clock, nil); err != nil {
+	force := make(chan struct{})
+	sigc := make(chan os.Signal, 2)
+	signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigc)
+	done := make(chan struct{})
+	defer close(done)
+	go watchSignals(sigc, done, stop, force, log)
+	if err := serveUntil(ctx, force, cfg, log, clock, nil); err != nil {
 		log.Error("graphite-render stopped", "error", err)
 		return 1
 	}
@@ -134,6 +167,15 @@ func runServe(args []string, stderr io.Writer, clock func() time.Time) int {
 // serve runs the server until ctx ends, then shuts down gracefully. When
 // ready is not nil it receives the listening address.
 func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() time.Time, ready chan<- string) error {
+	return serveUntil(ctx, nil, cfg, log, clock, ready)
+}
+
+// serveUntil is serve where closing force during the shutdown grace period
+// stops the server at once.
+//
+// It listens before it builds the first index, so that the port answers
+// while a big tree is walked: until then the tree answers from disk.
+func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log *slog.Logger, clock func() time.Time, ready chan<- string) error {
 	dir := cfg.whisperDir
 	if dir == "" {
 		demo, err := os.MkdirTemp("", "graphite-render-demo-")
@@ -151,15 +193,6 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 	if err != nil {
 		return err
 	}
-	if cfg.index {
-		start := time.Now()
-		st, err := tree.BuildIndex(ctx)
-		if err != nil {
-			return err
-		}
-		log.Info("metric tree indexed", "files", st.Files, "dirs", st.Dirs, "duration", time.Since(start), "refresh", cfg.refresh)
-		go refreshIndex(ctx, tree, cfg.refresh, log)
-	}
 	storage, err := loadStorageConfig(cfg.schemas, cfg.aggregation)
 	if err != nil {
 		return err
@@ -170,7 +203,11 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 			return err
 		}
 	}
-	engine, err := query.NewEngine(query.Options{Storage: tree, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
+	var store query.Storage = tree
+	if cfg.hooks.storage != nil {
+		store = cfg.hooks.storage(tree)
+	}
+	engine, err := query.NewEngine(query.Options{Storage: store, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
 		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB),
 		Archives: cfg.archives, Rules: storage.rules})
 	if err != nil {
@@ -184,20 +221,40 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	log.Info("graphite-render listening", "addr", "http://"+ln.Addr().String(), "whisper_dir", dir, "version", version)
+	srv := newHTTPServer(cfg, handler, ln, log)
+	log.Info("graphite-render listening", "addr", "http://"+ln.Addr().String(), "whisper_dir", dir, "version", version,
+		"timeout", cfg.timeout, "read_header_timeout", cfg.readHeaderTimeout, "read_timeout", cfg.readTimeout,
+		"write_timeout", cfg.writeTimeout(), "idle_timeout", cfg.idleTimeout)
+	if cfg.index {
+		bg, stopIndex := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		defer func() { stopIndex(); wg.Wait() }()
+		build := tree.BuildIndex
+		if cfg.hooks.firstIndex != nil {
+			build = func(ctx context.Context) (whisperfs.IndexStats, error) { return cfg.hooks.firstIndex(ctx, tree) }
+		}
+		log.Info("building the metric index in the background; until it is ready, find and globs read directories")
+		wg.Go(func() { indexInBackground(bg, tree, build, cfg.refresh, log) })
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	return srv.run(ctx, force)
+}
+
+// indexInBackground builds the first index of tree with build, then keeps
+// it fresh with refreshIndex until ctx ends. A failed first build leaves
+// the tree answering from disk until a refresh succeeds.
+func indexInBackground(ctx context.Context, tree *whisperfs.Tree, build func(context.Context) (whisperfs.IndexStats, error), refresh time.Duration, log *slog.Logger) {
+	start := time.Now()
+	st, err := build(ctx)
+	switch {
+	case ctx.Err() != nil:
+		return
+	case err != nil:
+		log.Warn("first index build failed; find and globs read directories until a refresh succeeds", "error", err, "refresh", refresh)
+	default:
+		log.Info("metric tree indexed", "files", st.Files, "dirs", st.Dirs, "duration", time.Since(start), "refresh", refresh)
 	}
-	log.Info("shutting down", "grace", cfg.shutdown)
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
-	defer cancel()
-	return srv.Shutdown(sctx)
+	refreshIndex(ctx, tree, refresh, log)
 }
