@@ -38,6 +38,11 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
+// retryAfter is the Retry-After of a 503 that did not set its own: a
+// deadline passed or the server ran out of a resource, and either may have
+// cleared by then.
+const retryAfter = "5"
+
 // errorHandler is the one place errors become responses: a plain-text
 // message with the status from statusOf.
 func errorHandler(err error, c echo.Context) {
@@ -52,6 +57,9 @@ func errorHandler(err error, c echo.Context) {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		msg = fmt.Sprint(he.Message)
+	}
+	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", retryAfter)
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
