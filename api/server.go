@@ -49,6 +49,20 @@ type Options struct {
 	// Users, when not empty, turns on HTTP Basic auth (bcrypt hashes, see
 	// ParseHtpasswd) for every endpoint but /lb_check.
 	Users map[string][]byte
+	// AuthFailuresPerMinute is how many failed logins one client address,
+	// and separately one user name, may make per minute (and in a burst)
+	// before getting 429 with Retry-After; 0 means
+	// DefaultAuthFailuresPerMinute.
+	AuthFailuresPerMinute int
+	// AuthConcurrency bounds the bcrypt comparisons running at once; 0
+	// means DefaultAuthConcurrency().
+	AuthConcurrency int
+	// TrustForwardedFor makes the failed-login limiter take the client
+	// address from X-Forwarded-For when the connection comes from a
+	// loopback, link-local or private address (a reverse proxy). Off (the
+	// default), it uses the connection's address, which a client cannot
+	// spoof; behind a proxy all clients then share the proxy's budget.
+	TrustForwardedFor bool
 }
 
 // server holds the handlers' dependencies.
@@ -90,7 +104,9 @@ func New(opts Options) *echo.Echo {
 		}
 	})
 	if len(opts.Users) > 0 {
-		e.Use(basicAuth(opts.Users, map[string]bool{"/lb_check": true}))
+		auth := newAuthenticator(opts.Users, authOptions{failuresPerMinute: opts.AuthFailuresPerMinute,
+			concurrency: opts.AuthConcurrency, trustForwardedFor: opts.TrustForwardedFor, now: opts.Clock})
+		e.Use(auth.middleware(map[string]bool{"/lb_check": true}))
 	}
 	wait := opts.QueueWait
 	if wait <= 0 {
