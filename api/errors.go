@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,7 +21,7 @@ func paramError(name, value, reason string) error {
 }
 
 // statusOf maps an error to its HTTP status: what the client sent is a 4xx,
-// a deadline a 503, anything else a 500.
+// a deadline or an exhausted resource a 503, anything else a 500.
 func statusOf(err error) int {
 	var he *echo.HTTPError
 	switch {
@@ -30,12 +31,19 @@ func statusOf(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, query.ErrLimit):
 		return http.StatusUnprocessableEntity
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), isBusy(err):
 		return http.StatusServiceUnavailable
 	case errors.Is(err, context.Canceled):
 		return 499
 	}
 	return http.StatusInternalServerError
+}
+
+// isBusy tells whether err comes from running out of file descriptors.
+// The engine wraps those in query.ErrBusy; a find may return the raw
+// system error.
+func isBusy(err error) bool {
+	return errors.Is(err, query.ErrBusy) || errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE)
 }
 
 // retryAfter is the Retry-After of a 503 that did not set its own: a
@@ -44,20 +52,13 @@ func statusOf(err error) int {
 const retryAfter = "5"
 
 // errorHandler is the one place errors become responses: a plain-text
-// message with the status from statusOf.
+// message (see publicMessage) with the status from statusOf. requestLog
+// logs the full error.
 func errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
 	status := statusOf(err)
-	msg := err.Error()
-	if errors.Is(err, context.DeadlineExceeded) {
-		msg = "the request took longer than the server allows (raise -timeout): " + msg
-	}
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		msg = fmt.Sprint(he.Message)
-	}
 	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
 		c.Response().Header().Set("Retry-After", retryAfter)
 	}
@@ -65,5 +66,47 @@ func errorHandler(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	_ = c.String(status, msg+"\n")
+	_ = c.String(status, publicMessage(err, status)+"\n")
 }
+
+// metricNamer is an error that names the metric or pattern it is about.
+type metricNamer interface{ Metric() string }
+
+// publicMessage is what a client reads about err. A 4xx is the client's
+// doing and its error says what to change. A 5xx never shows the error
+// itself, which may hold a file's path or the system's wording: it names
+// the metric, when known, and points at the server log.
+func publicMessage(err error, status int) string {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return fmt.Sprint(he.Message)
+	}
+	if status < http.StatusInternalServerError {
+		return err.Error()
+	}
+	what := ""
+	var m metricNamer
+	if errors.As(err, &m) {
+		what = fmt.Sprintf(" reading %q", m.Metric())
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the request took longer than the server allows (raise -timeout)"
+	case isBusy(err):
+		return "server busy: out of file descriptors" + what + "; retry later, or raise the open-files limit (ulimit -n)"
+	}
+	return "internal error" + what + "; the server log has the details"
+}
+
+// queryError names the pattern a find failed on, for publicMessage; its
+// text is the wrapped error's.
+type queryError struct {
+	query string
+	err   error
+}
+
+func (e *queryError) Error() string { return e.err.Error() }
+func (e *queryError) Unwrap() error { return e.err }
+
+// Metric returns the pattern.
+func (e *queryError) Metric() string { return e.query }

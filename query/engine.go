@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -28,6 +29,10 @@ var ErrBadTarget = errors.New("bad target")
 // ErrLimit is wrapped by errors returned when a request would exceed one of
 // the engine's limits.
 var ErrLimit = errors.New("limit exceeded")
+
+// ErrBusy is wrapped by errors returned when the process ran out of a
+// resource, such as file descriptors, that may be free again soon.
+var ErrBusy = errors.New("server busy")
 
 // Options configures an Engine.
 type Options struct {
@@ -257,6 +262,8 @@ func storageError(what string, err error) error {
 		return fmt.Errorf("%w: %w", ErrLimit, err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		err = fmt.Errorf("%w: out of file descriptors: %w", ErrBusy, err)
 	}
 	return &storageFailure{what: what, err: err}
 }
@@ -269,3 +276,7 @@ type storageFailure struct {
 
 func (e *storageFailure) Error() string { return fmt.Sprintf("read %q: %v", e.what, e.err) }
 func (e *storageFailure) Unwrap() error { return e.err }
+
+// Metric returns the metric or pattern being read, for messages that must
+// not show the file's path.
+func (e *storageFailure) Metric() string { return e.what }
