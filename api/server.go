@@ -108,6 +108,12 @@ func New(opts Options) *echo.Echo {
 			concurrency: opts.AuthConcurrency, trustForwardedFor: opts.TrustForwardedFor, now: opts.Clock})
 		e.Use(auth.middleware(map[string]bool{"/lb_check": true}))
 	}
+	s.routes(e, opts)
+	return e
+}
+
+// routes registers the endpoints on e, each behind its limiter.
+func (s *server) routes(e *echo.Echo, opts Options) {
 	wait := opts.QueueWait
 	if wait <= 0 {
 		wait = time.Second
@@ -154,7 +160,6 @@ func New(opts Options) *echo.Echo {
 	}
 	// /lb_check is behind no limiter and no auth: a busy server is alive.
 	get("/lb_check", func(c echo.Context) error { return c.String(http.StatusOK, "Ok.\n") })
-	return e
 }
 
 // timeout gives each request a deadline that reaches the engine and the
