@@ -73,8 +73,10 @@ func DefaultAuthConcurrency() int { return max(1, runtime.GOMAXPROCS(0)/2) }
 //
 // bcrypt is slow by design (about 60 ms of CPU at cost 10), so it guards
 // itself: credentials that passed once are remembered by their SHA-256;
-// a client address or user name with too many recent failures gets a 429
-// before any comparison; and at most cap(slots) comparisons run at once.
+// a client address with too many recent failures gets a 429 before any
+// comparison, and so does a user name with too many, unless the address
+// has not failed lately (see reserve); and at most cap(slots) comparisons
+// run at once.
 // An unknown user is compared against a dummy hash of the users' cost, so
 // the answer takes as long as for a known user with a wrong password.
 type authenticator struct {
@@ -174,14 +176,17 @@ func (a *authenticator) middleware(skip map[string]bool) echo.MiddlewareFunc {
 }
 
 // reserve takes a failure token of addr and of user; a success gives them
-// back. When either has none, it takes nothing and says how long to wait.
+// back. When addr has none, or user has none and addr failed within the
+// last minute, it takes nothing and says how long to wait. So guesses at a
+// user from many addresses are slowed, but cannot lock the user out of an
+// address that has not failed.
 func (a *authenticator) reserve(addr, user string) (time.Duration, bool) {
 	now := a.now()
-	ok, wait := a.byAddr.take(addr, now)
+	ok, wait, clean := a.byAddr.take(addr, now)
 	if !ok {
 		return wait, false
 	}
-	if ok, wait = a.byUser.take(user, now); !ok {
+	if ok, wait, _ = a.byUser.take(user, now); !ok && !clean {
 		a.byAddr.give(addr)
 		return wait, false
 	}

@@ -123,16 +123,22 @@ func TestAuthFailureLimit(t *testing.T) {
 }
 
 // TestAuthUserLimit: guesses at one user from many addresses are limited
-// too, while a user who logged in before keeps working.
+// once each address has failed, while the user can still log in from an
+// address that has not failed, and remembered credentials always pass.
 func TestAuthUserLimit(t *testing.T) {
 	f := newAuthFixture(t, authOptions{failuresPerMinute: 3})
-	require.Equal(t, http.StatusOK, f.login("cabot", "s3cret", "198.51.100.1").Code)
+	require.Equal(t, http.StatusOK, f.login("grafana", "0ther", "198.51.100.1").Code)
 	for i := range 3 {
 		require.Equal(t, http.StatusUnauthorized, f.login("cabot", "guess", "192.0.2."+strconv.Itoa(i+1)).Code)
+		require.Equal(t, http.StatusUnauthorized, f.login("grafana", "guess", "192.0.2."+strconv.Itoa(i+1)).Code)
 	}
-	assert.Equal(t, http.StatusTooManyRequests, f.login("cabot", "guess", "192.0.2.100").Code)
-	assert.Equal(t, http.StatusOK, f.login("cabot", "s3cret", "192.0.2.100").Code, "remembered credentials pass")
-	assert.Equal(t, http.StatusOK, f.login("grafana", "0ther", "192.0.2.100").Code, "other users are not limited")
+	rec := f.login("cabot", "s3cret", "192.0.2.1")
+	assert.Equal(t, http.StatusTooManyRequests, rec.Code, "cabot's budget is spent and 192.0.2.1 has failed")
+	assert.Equal(t, "20", rec.Header().Get("Retry-After"))
+	assert.Equal(t, http.StatusOK, f.login("grafana", "0ther", "192.0.2.1").Code, "remembered credentials pass")
+	assert.Equal(t, http.StatusOK, f.login("cabot", "s3cret", "198.51.100.2").Code, "a clean address is not locked out by the user's budget")
+	assert.Equal(t, http.StatusUnauthorized, f.login("grafana", "guess", "198.51.100.3").Code, "a clean address gets its attempt")
+	assert.Equal(t, http.StatusTooManyRequests, f.login("grafana", "guess", "198.51.100.3").Code, "but only while it is clean")
 }
 
 // TestAuthTrustForwardedFor keys the limiter by X-Forwarded-For when a

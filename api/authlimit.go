@@ -37,9 +37,10 @@ func newFailureLimiter(perMinute, maxKeys int) *failureLimiter {
 	return &failureLimiter{perMinute: float64(perMinute), maxKeys: maxKeys, buckets: map[string]*bucket{}}
 }
 
-// take takes a token of key at now. When key has none it takes nothing and
-// returns how long until it has one.
-func (l *failureLimiter) take(key string, now time.Time) (ok bool, wait time.Duration) {
+// take takes a token of key at now and tells whether key had all its
+// tokens (no failure within the last minute). When key has none it takes
+// nothing and returns how long until it has one.
+func (l *failureLimiter) take(key string, now time.Time) (ok bool, wait time.Duration, clean bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.buckets[key]
@@ -50,10 +51,11 @@ func (l *failureLimiter) take(key string, now time.Time) (ok bool, wait time.Dur
 	}
 	l.refill(b, now)
 	if b.tokens < 1 {
-		return false, time.Duration((1 - b.tokens) / l.perMinute * float64(time.Minute))
+		return false, time.Duration((1 - b.tokens) / l.perMinute * float64(time.Minute)), false
 	}
+	clean = b.tokens >= l.perMinute
 	b.tokens--
-	return true, 0
+	return true, 0, clean
 }
 
 // give returns the token an attempt of key took.

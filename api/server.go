@@ -52,7 +52,8 @@ type Options struct {
 	// AuthFailuresPerMinute is how many failed logins one client address,
 	// and separately one user name, may make per minute (and in a burst)
 	// before getting 429 with Retry-After; 0 means
-	// DefaultAuthFailuresPerMinute.
+	// DefaultAuthFailuresPerMinute. A spent user budget does not refuse an
+	// address without recent failures, so guessers cannot lock a user out.
 	AuthFailuresPerMinute int
 	// AuthConcurrency bounds the bcrypt comparisons running at once; 0
 	// means DefaultAuthConcurrency().
