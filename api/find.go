@@ -44,7 +44,7 @@ func (s *server) find(c echo.Context) error {
 	}
 	nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
 	if err != nil {
-		return err
+		return &queryError{query: q, err: err}
 	}
 	pretty := false
 	if v, _ := lastValue(form, "pretty"); v != "" {
@@ -125,7 +125,7 @@ func (s *server) expand(c echo.Context) error {
 	for _, q := range queries {
 		nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
 		if err != nil {
-			return err
+			return &queryError{query: q, err: err}
 		}
 		paths := make([]string, 0, len(nodes))
 		for _, n := range nodes {

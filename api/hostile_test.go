@@ -73,6 +73,15 @@ var hostileFinds = []struct{ url, want string }{
 // survivable are inputs that may be valid but odd: any answer below 500
 // within the bound will do.
 var survivable = []string{
+	"/metrics/info?target=servers.web01.cpu.user&now=0",
+	"/metrics/info?target=servers.web01.cpu.user&now=19000101",
+	"/metrics/info?target=servers.web01.cpu.user&now=99991231",
+	"/metrics/info?target=" + url.QueryEscape("servers.*.{a,b"),
+	"/metrics/info?target=" + url.QueryEscape("sum(a)"),
+	"/metrics/info?target=%00",
+	"/metrics/find?query=*&format=nodelist&position=-99999999999",
+	"/metrics/find?query=%ff%fe",
+	"/metrics/expand?query=%ff&query=*&groupByExpr=1",
 	"/render?target=" + url.QueryEscape(strings.Repeat("sumSeries(", 300)+"a"+strings.Repeat(")", 300)),
 	"/render?target=" + url.QueryEscape(`servers.web01\cpu`),
 	"/render?target=servers.%252e%252e.etc",

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -38,6 +37,10 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			if err != nil {
 				attrs = append(attrs, "error", err.Error())
 			}
+			if c.Response().Status >= http.StatusInternalServerError {
+				log.Error("request", attrs...)
+				return nil
+			}
 			log.Info("request", attrs...)
 			return nil
 		}
@@ -51,7 +54,7 @@ func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
 			defer func() {
 				if p := recover(); p != nil {
 					log.Error("handler panicked", "path", c.Request().URL.Path, "panic", p, "stack", string(debug.Stack()))
-					err = echo.NewHTTPError(http.StatusInternalServerError, fmt.Sprintf("internal error: %v", p))
+					err = echo.NewHTTPError(http.StatusInternalServerError, "internal error; the server log has the details")
 				}
 			}()
 			return next(c)

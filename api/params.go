@@ -1,10 +1,7 @@
 package api
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,40 +9,6 @@ import (
 
 	"github.com/graphite-render/graphite-render/query"
 )
-
-// formValues merges the query string and a url-encoded body the way
-// graphite-web does: lists (target) hold both, and for single values the
-// body's value wins because it comes last (see lastValue).
-func formValues(r *http.Request, maxBody int64) (url.Values, error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, fmt.Errorf("%w: invalid query string: %v", errBadParam, err)
-	}
-	if r.Method != http.MethodPost || r.Body == nil {
-		return q, nil
-	}
-	ct := r.Header.Get("Content-Type")
-	if ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
-		return q, nil
-	}
-	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, fmt.Errorf("%w: request body is larger than %d bytes (raise -max-body)", errBadParam, maxBody)
-		}
-		return nil, fmt.Errorf("%w: cannot read request body: %v", errBadParam, err)
-	}
-	b, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, fmt.Errorf("%w: invalid form body: %v", errBadParam, err)
-	}
-	for k, v := range b {
-		q[k] = append(q[k], v...)
-	}
-	return q, nil
-}
 
 // lastValue returns the last value of key, graphite-web's QueryDict.get.
 func lastValue(form url.Values, key string) (string, bool) {

@@ -29,23 +29,45 @@ type Options struct {
 	Logger *slog.Logger
 	// Timeout bounds each request; 0 means no bound.
 	Timeout time.Duration
+	// BodyTimeout, when shorter than Timeout, bounds the reading of a
+	// request's body instead (the http.Server's read timeout, -read-timeout).
+	BodyTimeout time.Duration
 	// MaxBodyBytes bounds a request body; 0 means 1 MiB.
 	MaxBodyBytes int64
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 	// DefaultLocation is the time zone without a tz parameter; nil is UTC.
 	DefaultLocation *time.Location
-	// MaxInFlight bounds concurrent renders; 0 means DefaultMaxInFlight. A render that finds no slot waits QueueWait, then
-	// gets a 503 with Retry-After.
+	// MaxInFlight bounds concurrent renders; 0 means DefaultMaxInFlight. A
+	// request that finds no slot, here or at the find and info bounds below,
+	// waits QueueWait (0: one second), then gets a 503 with Retry-After.
 	MaxInFlight int
 	QueueWait   time.Duration
+	// MaxInFlightFind bounds concurrent /metrics/find, /metrics/expand and
+	// /metrics/index.json requests; 0 means DefaultMaxInFlightFind().
+	MaxInFlightFind int
+	// MaxInFlightInfo bounds concurrent /metrics/info requests; 0 means
+	// DefaultMaxInFlightInfo().
+	MaxInFlightInfo int
 	// Users, when not empty, turns on HTTP Basic auth (bcrypt hashes, see
 	// ParseHtpasswd) for every endpoint but /lb_check.
 	Users map[string][]byte
+	// AuthFailuresPerMinute is how many failed logins one client address,
+	// and separately one user name, may make per minute (and in a burst)
+	// before getting 429 with Retry-After; 0 means
+	// DefaultAuthFailuresPerMinute. A spent user budget does not refuse an
+	// address without recent failures, so guessers cannot lock a user out.
+	AuthFailuresPerMinute int
+	// AuthConcurrency bounds the bcrypt comparisons running at once; 0
+	// means DefaultAuthConcurrency().
+	AuthConcurrency int
+	// TrustForwardedFor makes the failed-login limiter take the client
+	// address from X-Forwarded-For when the connection comes from a
+	// loopback, link-local or private address (a reverse proxy). Off (the
+	// default), it uses the connection's address, which a client cannot
+	// spoof; behind a proxy all clients then share the proxy's budget.
+	TrustForwardedFor bool
 }
-
-// DefaultMaxInFlight is the default bound on concurrent renders.
-const DefaultMaxInFlight = 64
 
 // server holds the handlers' dependencies.
 type server struct {
@@ -77,7 +99,7 @@ func New(opts Options) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(requestLog(log), recoverPanics(log), timeout(opts.Timeout))
+	e.Use(requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -86,40 +108,66 @@ func New(opts Options) *echo.Echo {
 		}
 	})
 	if len(opts.Users) > 0 {
-		e.Use(basicAuth(opts.Users, map[string]bool{"/lb_check": true}))
+		auth := newAuthenticator(opts.Users, authOptions{failuresPerMinute: opts.AuthFailuresPerMinute,
+			concurrency: opts.AuthConcurrency, trustForwardedFor: opts.TrustForwardedFor, now: opts.Clock})
+		e.Use(auth.middleware(map[string]bool{"/lb_check": true}))
 	}
-	maxInFlight, wait := opts.MaxInFlight, opts.QueueWait
-	if maxInFlight <= 0 {
-		maxInFlight = DefaultMaxInFlight
-	}
+	s.routes(e, opts)
+	return e
+}
+
+// routes registers the endpoints on e, each behind its limiter.
+func (s *server) routes(e *echo.Echo, opts Options) {
+	wait := opts.QueueWait
 	if wait <= 0 {
 		wait = time.Second
 	}
-	limit := inflight(maxInFlight, wait)
+	orDefault := func(n, def int) int {
+		if n > 0 {
+			return n
+		}
+		return def
+	}
+	renders := inflight(orDefault(opts.MaxInFlight, DefaultMaxInFlight), wait, "renders", "-max-inflight")
+	finds := inflight(orDefault(opts.MaxInFlightFind, DefaultMaxInFlightFind()), wait, "finds", "-max-inflight-find")
+	infos := inflight(orDefault(opts.MaxInFlightInfo, DefaultMaxInFlightInfo()), wait, "info requests", "-max-inflight-info")
+	bodyWait, bodyFlag := opts.Timeout, "the request deadline, -timeout"
+	if opts.BodyTimeout > 0 && (bodyWait <= 0 || opts.BodyTimeout < bodyWait) {
+		bodyWait, bodyFlag = opts.BodyTimeout, "-read-timeout"
+	}
+	form := readForm(s.maxBody, bodyWait, bodyFlag)
 
-	both := func(path string, h echo.HandlerFunc) {
+	// route answers GET, HEAD and POST at path. The form is read before the
+	// limiter, so a slow body holds no slot.
+	route := func(path string, h echo.HandlerFunc, limit echo.MiddlewareFunc) {
+		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
+			e.Add(m, path, h, form, limit)
+		}
+	}
+	get := func(path string, h echo.HandlerFunc) {
 		e.GET(path, h)
-		e.POST(path, h)
+		e.HEAD(path, h)
 	}
-	e.GET("/render", s.render, limit)
-	e.POST("/render", s.render, limit)
-	both("/metrics/find", s.find)
-	both("/metrics", s.find)
-	both("/metrics/expand", s.expand)
-	both("/metrics/index.json", s.index)
+	route("/render", s.render, renders)
+	route("/metrics/find", s.find, finds)
+	route("/metrics", s.find, finds)
+	route("/metrics/expand", s.expand, finds)
+	route("/metrics/index.json", s.index, finds)
 	if s.inspector != nil {
-		both("/metrics/info", s.info)
+		route("/metrics/info", s.info, infos)
 	}
-	e.GET("/functions", s.functions)
-	e.GET("/functions/:name", s.function)
-	e.GET("/version", func(c echo.Context) error { return c.String(http.StatusOK, GraphiteVersion+"\n") })
+	get("/functions", s.functions)
+	get("/functions/:name", s.function)
+	get("/version", func(c echo.Context) error { return c.String(http.StatusOK, GraphiteVersion+"\n") })
 	// Tags are not supported: the tag endpoints Grafana's editor calls
 	// answer as a graphite-web without tagged series does.
+	tagsEmpty := func(c echo.Context) error { return c.JSONBlob(http.StatusOK, []byte("[]")) }
 	for _, p := range []string{"/tags", "/tags/autoComplete/tags", "/tags/autoComplete/values", "/tags/findSeries"} {
-		both(p, func(c echo.Context) error { return c.JSONBlob(http.StatusOK, []byte("[]")) })
+		get(p, tagsEmpty)
+		e.POST(p, tagsEmpty)
 	}
-	e.GET("/lb_check", func(c echo.Context) error { return c.String(http.StatusOK, "Ok.\n") })
-	return e
+	// /lb_check is behind no limiter and no auth: a busy server is alive.
+	get("/lb_check", func(c echo.Context) error { return c.String(http.StatusOK, "Ok.\n") })
 }
 
 // timeout gives each request a deadline that reaches the engine and the

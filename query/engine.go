@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -38,9 +39,10 @@ var ErrBadTarget = errors.New("bad target")
 // the engine's limits.
 var ErrLimit = budget.ErrExceeded
 
-// ErrBusy is wrapped by errors returned when a request fits the limits but
-// the server's memory budget is held by other renders for longer than a
-// render waits; the same request may succeed when retried.
+// ErrBusy is wrapped by errors returned when the server ran out of a
+// resource that may be free again soon: its memory budget, held by other
+// renders for longer than a render waits, or file descriptors. The same
+// request may succeed when retried.
 var ErrBusy = budget.ErrBusy
 
 // Options configures an Engine.
@@ -327,6 +329,8 @@ func storageError(what string, err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, ErrLimit), errors.Is(err, ErrBusy):
 		return err
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		err = fmt.Errorf("%w: out of file descriptors: %w", ErrBusy, err)
 	}
 	return &storageFailure{what: what, err: err}
 }
@@ -339,3 +343,7 @@ type storageFailure struct {
 
 func (e *storageFailure) Error() string { return fmt.Sprintf("read %q: %v", e.what, e.err) }
 func (e *storageFailure) Unwrap() error { return e.err }
+
+// Metric returns the metric or pattern being read, for messages that must
+// not show the file's path.
+func (e *storageFailure) Metric() string { return e.what }

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
@@ -58,6 +61,11 @@ type Inspector struct {
 	Files   FileOpener
 	Schemas SchemaRules      // nil: no storage-schemas.conf given
 	Rules   AggregationRules // nil: no storage-aggregation.conf given
+	// Logger receives one warning per file that Info skips; nil discards
+	// them.
+	Logger *slog.Logger
+
+	logged sync.Map // metric → true once its skip was logged
 }
 
 // Explain reports on one metric at time now. With full it reads every
@@ -153,7 +161,9 @@ func retentionText(rs [][2]int64, sep string) string {
 	return strings.Join(parts, sep)
 }
 
-// Info explains every leaf matching pattern.
+// Info explains every leaf matching pattern. Files that vanished, cannot
+// be opened or are damaged are left out, as renders leave them out, and
+// logged once per metric.
 func (in *Inspector) Info(ctx context.Context, pattern string, now int64) ([]MetricInfo, error) {
 	nodes, err := in.Storage.Find(ctx, pattern)
 	if err != nil {
@@ -168,13 +178,25 @@ func (in *Inspector) Info(ctx context.Context, pattern string, now int64) ([]Met
 			return nil, err
 		}
 		info, err := in.Explain(n.Path, now, true)
-		if errors.Is(err, whisperfs.ErrCorrupt) {
+		switch {
+		case errors.Is(err, whisperfs.ErrCorrupt), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+			in.skipped(n.Path, err)
 			continue
-		}
-		if err != nil {
-			return nil, err
+		case err != nil:
+			return nil, storageError(n.Path, err)
 		}
 		out = append(out, info)
 	}
 	return out, nil
+}
+
+// skipped logs, once per metric for the life of the inspector, that a file
+// could not be read and is left out of answers.
+func (in *Inspector) skipped(metric string, err error) {
+	if in.Logger == nil {
+		return
+	}
+	if _, seen := in.logged.LoadOrStore(metric, true); !seen {
+		in.Logger.Warn("skipping unreadable whisper file", "metric", metric, "reason", err.Error())
+	}
 }

@@ -20,14 +20,14 @@ type schemas struct {
 
 func (s schemas) SchemaFor(string) (string, [][2]int64, bool) { return s.rule, s.rets, true }
 
-func seedInspector(t *testing.T, in query.Inspector) *query.Inspector {
+func seedInspector(t *testing.T, in *query.Inspector) *query.Inspector {
 	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, fixtures.Write(dir, seedNow, fixtures.Seed()...))
 	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{})
 	require.NoError(t, err)
 	in.Storage, in.Files = tree, tree
-	return &in
+	return in
 }
 
 func codes(fs []query.Finding) []string {
@@ -39,7 +39,7 @@ func codes(fs []query.Finding) []string {
 }
 
 func TestExplainSeed(t *testing.T) {
-	in := seedInspector(t, query.Inspector{})
+	in := seedInspector(t, &query.Inspector{})
 	infos, err := in.Info(context.Background(), "collectd.test-java01.cpu-0.*", seedNow)
 	require.NoError(t, err)
 	require.Len(t, infos, 2)
@@ -64,7 +64,7 @@ func TestExplainSeed(t *testing.T) {
 }
 
 func TestExplainDriftAndNoData(t *testing.T) {
-	in := seedInspector(t, query.Inspector{
+	in := seedInspector(t, &query.Inspector{
 		Schemas: schemas{rule: "collectd", rets: [][2]int64{{10, 8640}, {60, 10080}}},
 		Rules:   rules{xff: 0, method: "max"},
 	})

@@ -32,6 +32,11 @@ type serveConfig struct {
 	outsideLink bool
 	shutdown    time.Duration
 	maxInFlight int
+	maxFind     int
+	maxInfo     int
+	authFails   int
+	authConc    int
+	trustXFF    bool
 	maxTargets  int
 	maxDepth    int
 	maxNodes    int
@@ -87,6 +92,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.IntVar(&cfg.maxNodes, "max-expr-nodes", query.DefaultMaxExprNodes, "most function calls and arguments in one target")
 	fs.Int64Var(&cfg.maxBody, "max-body", 1<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.maxInFlight, "max-inflight", api.DefaultMaxInFlight, "most renders served at once; more wait a second, then get 503")
+	fs.IntVar(&cfg.maxFind, "max-inflight-find", api.DefaultMaxInFlightFind(), "most /metrics/find, /metrics/expand and /metrics/index.json requests served at once; more wait a second, then get 503")
+	fs.IntVar(&cfg.maxInfo, "max-inflight-info", api.DefaultMaxInFlightInfo(), "most /metrics/info requests served at once; more wait a second, then get 503")
+	fs.IntVar(&cfg.authFails, "auth-max-failures", api.DefaultAuthFailuresPerMinute, "failed logins per minute allowed to one client address and to one user before 429")
+	fs.IntVar(&cfg.authConc, "auth-concurrency", api.DefaultAuthConcurrency(), "most bcrypt password checks run at once")
+	fs.BoolVar(&cfg.trustXFF, "trust-forwarded-for", false, "take the client address for the login limiter from X-Forwarded-For when the connection comes from a private or loopback proxy (the header is spoofable)")
 	fs.StringVar(&cfg.authFile, "auth-file", "", "htpasswd file with bcrypt entries; turns on HTTP Basic auth for every endpoint but /lb_check")
 	fs.StringVar(&cfg.archives, "archives", query.ArchivesWhisper, "default read mode: whisper (one archive, as whisper) or stitch (rebuild buckets from finer archives)")
 	fs.StringVar(&cfg.schemas, "storage-schemas", "", "carbon's storage-schemas.conf, for /metrics/info and doctor")
@@ -213,10 +223,11 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	if err != nil {
 		return err
 	}
-	inspector := &query.Inspector{Storage: tree, Files: tree}
+	inspector := &query.Inspector{Storage: tree, Files: tree, Logger: log}
 	storage.apply(inspector)
-	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, Clock: clock,
-		MaxInFlight: cfg.maxInFlight, MaxBodyBytes: cfg.maxBody, Users: users})
+	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
+		MaxInFlight: cfg.maxInFlight, MaxInFlightFind: cfg.maxFind, MaxInFlightInfo: cfg.maxInfo, MaxBodyBytes: cfg.maxBody, Users: users,
+		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
