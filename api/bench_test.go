@@ -14,6 +14,7 @@ import (
 
 	"github.com/graphite-render/graphite-render/fixtures"
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/budget"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -62,7 +63,9 @@ func benchServer(b *testing.B) *echo.Echo {
 	if err != nil {
 		b.Fatal(err)
 	}
-	engine, err := query.NewEngine(query.Options{Storage: tree})
+	// The memory budget of a default server (3/4 of 1 GiB), so that the
+	// reservations are measured too.
+	engine, err := query.NewEngine(query.Options{Storage: tree, Memory: budget.NewPool(768<<20, time.Second, "-memory-limit-mb")})
 	if err != nil {
 		b.Fatal(err)
 	}

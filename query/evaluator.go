@@ -73,6 +73,11 @@ func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int
 // it too, so every call, however nested or time-shifted, charges the
 // points it generates before it runs (see chargeGenerated).
 func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	// carbonapi's functions do not watch the context themselves: each call
+	// checks it, so a render past its deadline stops at the next function.
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if r, ok := ctx.Value(rendererKey{}).(*renderer); ok && e.IsFunc() {
 		if err := r.chargeGenerated(ctx, e, from, until, values); err != nil {
 			return nil, err

@@ -89,7 +89,7 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 // fetchOne reads one leaf; a nil series means it was skipped.
 func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, until int64) fetched {
 	rule, cf, xff := r.aggregation(metric)
-	reserve := func(n int64) error { return r.budget.Points(ctx, n, "metric "+metric) }
+	reserve := func(n int64) error { return r.budget.Points(ctx, n, metric) }
 	ws, err := r.engine.storage.Fetch(ctx, metric, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule, Reserve: reserve})
 	switch {
 	case errors.Is(err, whisperfs.ErrNoData):
