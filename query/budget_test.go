@@ -72,6 +72,15 @@ func TestDeepTargetsAreRefusedBeforeParsing(t *testing.T) {
 	require.ErrorIs(t, err, ErrLimit)
 	assert.Contains(t, err.Error(), "(raise -max-expr-nodes)")
 
+	// Long targets with many names cost carbonapi's parser their length
+	// for every name: refused before it runs.
+	long := "group(" + strings.Repeat(strings.Repeat("x", 100)+",", 9000) + "a)"
+	start = time.Now()
+	_, err = e.Render(context.Background(), Request{Targets: []string{long}, From: engineNow - 60, Until: engineNow, Now: engineNow})
+	require.ErrorIs(t, err, ErrLimit)
+	assert.Contains(t, err.Error(), "would cost the parser")
+	assert.Less(t, time.Since(start), 100*time.Millisecond)
+
 	ok := strings.Repeat("absolute(", 99) + "servers.a.cpu" + strings.Repeat(")", 99)
 	ss := render(t, e, Request{Targets: []string{ok}})
 	require.Len(t, ss, 1, "99 levels are within the default")
