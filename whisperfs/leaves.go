@@ -113,7 +113,7 @@ func (w *walker) leavesDisk(rel string, prefix []byte, fn func(string) error) er
 	if err != nil {
 		return nil // an unreadable or vanished directory has no metrics
 	}
-	if err := w.visit(1 + len(list)); err != nil {
+	if err := w.visit(listingVisits + len(list)); err != nil {
 		return err
 	}
 	entries := make([]leafEntry, 0, len(list))

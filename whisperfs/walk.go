@@ -58,7 +58,7 @@ func (w *walker) walk(rel string, prefix []string, ms []segmentMatcher) error {
 	if err != nil {
 		return nil // an unreadable or vanished directory matches nothing
 	}
-	if err := w.visit(1 + len(entries)); err != nil {
+	if err := w.visit(listingVisits + len(entries)); err != nil {
 		return err
 	}
 	for _, e := range entries {
@@ -118,7 +118,7 @@ func (w *walker) globstar(rel string, prefix []string, rest []segmentMatcher) er
 	if err != nil {
 		return nil
 	}
-	if err := w.visit(len(entries)); err != nil {
+	if err := w.visit(listingVisits + len(entries)); err != nil {
 		return err
 	}
 	for _, e := range entries {
