@@ -2,13 +2,12 @@ package whisperfs
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"context"
 )
 
 // Leaves calls fn with the path of every metric the pattern ** finds, in
