@@ -151,23 +151,24 @@ func (s *server) expand(c echo.Context) error {
 	return sendJSON(c, form, b)
 }
 
-// index serves /metrics/index.json: every metric path, sorted.
+// index serves /metrics/index.json: every metric path, sorted, streamed
+// in chunks however many there are (see indexStream).
 func (s *server) index(c echo.Context) error {
 	form, err := formValues(c.Request(), s.maxBody)
 	if err != nil {
 		return err
 	}
-	nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: "**", LeavesOnly: true})
-	if err != nil {
+	cb, _ := lastValue(form, "jsonp")
+	if cb != "" && !ValidJSONPCallback(cb) {
+		return paramError("jsonp", cb, "a callback is a JavaScript identifier path such as cb or a.b_1")
+	}
+	pretty, _ := lastValue(form, "pretty")
+	bp := getBuffer()
+	defer putBuffer(bp)
+	out := newIndexStream(c.Response(), *bp, cb, pretty != "")
+	defer func() { *bp = out.b }()
+	if err := s.engine.Index(c.Request().Context(), out.add); err != nil {
 		return err
 	}
-	paths := make([]string, len(nodes))
-	for i, n := range nodes {
-		paths[i] = n.Path
-	}
-	b, err := json.Marshal(paths)
-	if err != nil {
-		return err
-	}
-	return sendJSON(c, form, b)
+	return out.finish()
 }

@@ -336,7 +336,7 @@ func storageError(what string, err error) error {
 	switch {
 	case errors.Is(err, whisperfs.ErrBadName), errors.Is(err, whisperfs.ErrBadPattern):
 		return fmt.Errorf("%w: %w", ErrBadTarget, err)
-	case errors.Is(err, whisperfs.ErrTooManyMatches):
+	case errors.Is(err, whisperfs.ErrTooManyMatches), errors.Is(err, whisperfs.ErrTooManyVisits):
 		return fmt.Errorf("%w: %w", ErrLimit, err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, ErrLimit), errors.Is(err, ErrBusy):

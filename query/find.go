@@ -24,7 +24,7 @@ func (e *Engine) Find(ctx context.Context, req FindRequest) ([]Node, error) {
 		switch {
 		case errors.Is(err, whisperfs.ErrBadName), errors.Is(err, whisperfs.ErrBadPattern):
 			return nil, fmt.Errorf("%w: query=%q: %w", ErrBadTarget, req.Query, err)
-		case errors.Is(err, whisperfs.ErrTooManyMatches):
+		case errors.Is(err, whisperfs.ErrTooManyMatches), errors.Is(err, whisperfs.ErrTooManyVisits):
 			return nil, fmt.Errorf("%w: %w", ErrLimit, err)
 		}
 		return nil, err

@@ -30,4 +30,8 @@
 // Errors about file contents wrap ErrCorrupt and name the file. A fetch
 // whose range lies wholly outside the file's retention returns ErrNoData.
 // Metric names that are malformed or would leave the root wrap ErrBadName.
+// A walk of the tree (Find, Leaves) fails with ErrTooManyMatches when a
+// pattern matches more than TreeOptions.MaxMatches nodes, and with
+// ErrTooManyVisits when it looks at more than TreeOptions.MaxFindVisits,
+// whatever it matched; it never enters a directory it is already inside.
 package whisperfs

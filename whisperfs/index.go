@@ -2,7 +2,10 @@ package whisperfs
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -18,8 +21,8 @@ type indexNode struct {
 	link     bool         // the directory was reached through a symbolic link
 	children []*indexNode // sorted by name; set for directories
 	// same is set when this directory is another name for a directory
-	// indexed elsewhere (a link, or a directory a link reached first): its
-	// children are same's.
+	// indexed elsewhere (a link, a bind mount, or a directory a link
+	// reached first): its children are same's.
 	same *indexNode
 }
 
@@ -48,21 +51,39 @@ type treeIndex struct {
 	files int
 }
 
-// IndexStats describes the index a tree currently uses.
+// IndexStats describes an index build.
 type IndexStats struct {
+	// Files and Dirs count the metrics and directories indexed.
 	Files, Dirs int
+	// Unreadable counts the directories below the root that could not be
+	// listed (permissions, I/O errors); they are indexed as empty.
+	Unreadable int
 }
 
 // BuildIndex walks the whole tree with the same rules as Find (hidden
-// entries skipped, links followed only inside the root unless allowed)
-// and makes later Finds answer from memory. Call it again to refresh: the
-// new snapshot replaces the old one atomically. Metrics created after the
-// last build are not found until the next one.
+// entries skipped, links followed only inside the root unless allowed, a
+// directory indexed once however many links or mounts lead to it) and makes
+// later Finds answer from memory. Call it again to refresh: the new
+// snapshot replaces the old one atomically. Metrics created after the last
+// build are not found until the next one.
+//
+// When the root cannot be listed, or ctx ends, BuildIndex returns an error
+// and the previous index stays in use. A subdirectory that cannot be
+// listed is indexed as empty and counted in IndexStats.Unreadable; one that
+// vanished during the build is not counted.
 func (t *Tree) BuildIndex(ctx context.Context) (IndexStats, error) {
 	var st IndexStats
+	fi, err := os.Stat(t.real)
+	if err != nil {
+		return st, fmt.Errorf("index %s: %w", t.dir, err)
+	}
 	root := &indexNode{dir: true}
-	seen := map[string]*indexNode{t.real: root}
-	if err := t.indexDir(ctx, "", t.real, root, seen, &st); err != nil {
+	seen := map[dirID]*indexNode{}
+	if id, ok := dirIDOf(fi); ok {
+		seen[id] = root
+	}
+	b := indexBuild{t: t, ctx: ctx, seen: seen, st: &st}
+	if err := b.dir("", root); err != nil {
 		return st, err
 	}
 	t.index.Store(&treeIndex{root: root, files: st.Files})
@@ -72,16 +93,31 @@ func (t *Tree) BuildIndex(ctx context.Context) (IndexStats, error) {
 // DropIndex makes Find read the file system again.
 func (t *Tree) DropIndex() { t.index.Store(nil) }
 
-// indexDir fills n with the directory rel, whose path with links resolved
-// is real. seen maps every resolved directory to its node, so a directory
-// reached twice (through links) is indexed once and shared.
-func (t *Tree) indexDir(ctx context.Context, rel, real string, n *indexNode, seen map[string]*indexNode, st *IndexStats) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("index %s: %w", t.dir, err)
+// indexBuild holds the state of one BuildIndex.
+type indexBuild struct {
+	t   *Tree
+	ctx context.Context
+	// seen maps every directory indexed so far to its node, so that a
+	// directory reached twice (through links or mounts) is indexed once
+	// and shared.
+	seen map[dirID]*indexNode
+	st   *IndexStats
+}
+
+// dir fills n with the directory rel.
+func (b *indexBuild) dir(rel string, n *indexNode) error {
+	if err := b.ctx.Err(); err != nil {
+		return fmt.Errorf("index %s: %w", b.t.dir, err)
 	}
-	st.Dirs++
-	entries, err := t.readDir(t.abs(rel))
-	if err != nil {
+	b.st.Dirs++
+	entries, err := b.t.readDir(b.t.abs(rel))
+	switch {
+	case err != nil && rel == "":
+		return fmt.Errorf("index %s: list the root: %w", b.t.dir, err)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		b.st.Unreadable++
 		return nil
 	}
 	byName := map[string]*indexNode{}
@@ -100,29 +136,34 @@ func (t *Tree) indexDir(ctx context.Context, rel, real string, n *indexNode, see
 			continue
 		}
 		child := filepath.Join(rel, name)
-		switch t.kindOf(child, e.Type()) {
+		kind, info := b.t.kindOf(child, e.Type())
+		switch kind {
 		case kindDir:
-			c := get(name)
-			c.dir, c.link = true, !e.Type().IsDir()
-			childReal := filepath.Join(real, name)
-			if c.link {
-				if childReal, err = filepath.EvalSymlinks(t.abs(child)); err != nil {
-					c.dir = false
-					continue
+			if !validSegment(name) {
+				continue
+			}
+			if info == nil {
+				if info, err = os.Stat(b.t.abs(child)); err != nil {
+					continue // vanished since it was listed
 				}
 			}
-			if other, ok := seen[childReal]; ok {
+			c := get(name)
+			c.dir, c.link = true, !e.Type().IsDir()
+			id, known := dirIDOf(info)
+			if other, ok := b.seen[id]; ok && known {
 				c.same = other
 				continue
 			}
-			seen[childReal] = c
-			if err := t.indexDir(ctx, child, childReal, c, seen, st); err != nil {
+			if known {
+				b.seen[id] = c
+			}
+			if err := b.dir(child, c); err != nil {
 				return err
 			}
 		case kindFile:
-			if base, ok := strings.CutSuffix(name, leafSuffix); ok && base != "" {
+			if base, ok := leafName(name); ok {
 				get(base).leaf = true
-				st.Files++
+				b.st.Files++
 			}
 		}
 	}
@@ -130,20 +171,27 @@ func (t *Tree) indexDir(ctx context.Context, rel, real string, n *indexNode, see
 	return nil
 }
 
-// findIndexed is Find answered from the index.
-func (w *walker) findIndexed(idx *treeIndex, n *indexNode, prefix []string, ms []segmentMatcher) error {
+// findIndexed is Find answered from the index, below the directory n.
+func (w *walker) findIndexed(n *indexNode, prefix []string, ms []segmentMatcher) error {
 	m, rest := ms[0], ms[1:]
 	if m.globstar {
 		next := rest
 		if len(next) == 0 {
 			next = []segmentMatcher{{variants: []string{"*"}}}
 		}
-		if err := w.findIndexed(idx, n, prefix, next); err != nil {
+		if err := w.findIndexed(n, prefix, next); err != nil {
 			return err
 		}
-		for _, c := range n.kids() {
-			if c.dir && !c.link { // like the disk walk, ** does not follow links
-				if err := w.findIndexed(idx, c, append(prefix, c.name), ms); err != nil {
+		kids := n.kids()
+		if err := w.visit(len(kids)); err != nil {
+			return err
+		}
+		for _, c := range kids {
+			// Like the disk walk, ** does not follow links.
+			if c.dir && !c.link && w.enterNode(c) {
+				err := w.findIndexed(c, append(prefix, c.name), ms)
+				w.leaveNode()
+				if err != nil {
 					return err
 				}
 			}
@@ -153,23 +201,28 @@ func (w *walker) findIndexed(idx *treeIndex, n *indexNode, prefix []string, ms [
 	visit := func(c *indexNode) error {
 		path := append(prefix, c.name)
 		if len(rest) == 0 {
-			if c.leaf {
-				return w.add(path, true)
-			}
-			return w.add(path, false)
+			return w.add(path, c.leaf)
 		}
-		if c.dir {
-			return w.findIndexed(idx, c, path, rest)
+		if !c.dir || !w.enterNode(c) {
+			return nil
 		}
-		return nil
+		defer w.leaveNode()
+		return w.findIndexed(c, path, rest)
 	}
 	if m.isLiteral() {
+		if err := w.visit(1); err != nil {
+			return err
+		}
 		if c := n.child(m.literal); c != nil && (c.dir || (c.leaf && len(rest) == 0)) {
 			return visit(c)
 		}
 		return nil
 	}
-	for _, c := range n.kids() {
+	kids := n.kids()
+	if err := w.visit(len(kids)); err != nil {
+		return err
+	}
+	for _, c := range kids {
 		if (c.dir || (c.leaf && len(rest) == 0)) && m.match(c.name) {
 			if err := visit(c); err != nil {
 				return err

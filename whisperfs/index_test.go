@@ -111,3 +111,20 @@ func BenchmarkBuildIndex100k(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkFindGlobstar100kIndexed(b *testing.B) {
+	tree, err := NewTree(bigTree(b), TreeOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tree.BuildIndex(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		nodes, err := tree.Find(context.Background(), "**.user")
+		if err != nil || len(nodes) != 10_000 {
+			b.Fatalf("find: %v, %d nodes", err, len(nodes))
+		}
+	}
+}

@@ -27,6 +27,10 @@ type TreeOptions struct {
 	// MaxMatches bounds the nodes one Find may return; 0 means
 	// DefaultMaxMatches.
 	MaxMatches int
+	// MaxFindVisits bounds the directory entries and index nodes one Find
+	// or Leaves walk may look at, matched or not; 0 means
+	// DefaultMaxFindVisits.
+	MaxFindVisits int
 	// FollowOutsideSymlinks lets symbolic links point outside the root.
 	// By default a link is followed only when its target lies inside it.
 	FollowOutsideSymlinks bool
@@ -44,10 +48,11 @@ type Node struct {
 // Tree is a metric tree rooted at a directory: branches are directories and
 // leaves are .wsp files. Its methods are safe for concurrent use.
 type Tree struct {
-	dir     string // the root as given, cleaned
-	real    string // the root with symbolic links resolved
-	maxHits int
-	outside bool
+	dir       string // the root as given, cleaned
+	real      string // the root with symbolic links resolved
+	maxHits   int
+	maxVisits int
+	outside   bool
 	// readDir lists a directory; tests replace it to count listings.
 	readDir func(string) ([]os.DirEntry, error)
 	index   indexPtr
@@ -69,6 +74,10 @@ func NewTree(dir string, opts TreeOptions) (*Tree, error) {
 	t := &Tree{dir: filepath.Clean(dir), real: real, maxHits: opts.MaxMatches, outside: opts.FollowOutsideSymlinks, readDir: os.ReadDir}
 	if t.maxHits <= 0 {
 		t.maxHits = DefaultMaxMatches
+	}
+	t.maxVisits = opts.MaxFindVisits
+	if t.maxVisits <= 0 {
+		t.maxVisits = DefaultMaxFindVisits
 	}
 	return t, nil
 }
@@ -137,29 +146,40 @@ func openedPath(fh *os.File) string {
 // stat, not a directory listing. Hidden entries are skipped. When a path is
 // both a directory and a .wsp file, the leaf is returned.
 //
+// A walk never enters a directory it is already inside (the same device
+// and inode), whatever links or mounts say, so a link to an ancestor leads
+// nowhere. Consecutive ** segments count as one.
+//
 // Errors wrap ErrBadName or ErrBadPattern for a malformed pattern,
-// ErrTooManyMatches when more than the tree's MaxMatches nodes match, and
-// ctx.Err() when ctx ends first. A pattern that matches nothing is not an
-// error.
+// ErrTooManyMatches when more than the tree's MaxMatches nodes match,
+// ErrTooManyVisits when the walk looks at more than MaxFindVisits
+// directory entries or index nodes, and ctx.Err() when ctx ends first. A
+// pattern that matches nothing is not an error.
 func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	segs, err := splitName(pattern)
 	if err != nil {
 		return nil, err
 	}
-	matchers := make([]segmentMatcher, len(segs))
+	matchers := make([]segmentMatcher, 0, len(segs))
 	for i, s := range segs {
-		if matchers[i], err = compileSegment(s); err != nil {
+		if s == "**" && i > 0 && segs[i-1] == "**" {
+			continue // ** matches any number of levels, so **.** is **
+		}
+		m, err := compileSegment(s)
+		if err != nil {
 			return nil, fmt.Errorf("pattern %q: %w", pattern, err)
 		}
+		matchers = append(matchers, m)
 	}
 	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
 	// A pattern without wildcards costs a few stats on disk, and answering
 	// it there finds a metric created since the last index build.
 	if idx := t.index.Load(); idx != nil && hasWildcard(pattern) {
-		if err := w.findIndexed(idx, idx.root, nil, matchers); err != nil {
+		w.path = append(w.path, idx.root)
+		if err := w.findIndexed(idx.root, nil, matchers); err != nil {
 			return nil, err
 		}
-	} else if err := w.walk("", nil, matchers); err != nil {
+	} else if err := w.walkDisk(matchers); err != nil {
 		return nil, err
 	}
 	out := make([]Node, 0, len(w.nodes))

@@ -18,12 +18,27 @@ const (
 	kindFile
 )
 
-// walker holds the state of one Find.
+// walker holds the state of one Find or Leaves walk.
 type walker struct {
 	t       *Tree
 	ctx     context.Context
 	pattern string
 	nodes   map[string]bool // path → leaf
+	// visits counts the directory entries and index nodes looked at;
+	// nextCheck is the count at which the context is checked next.
+	visits, nextCheck int
+	inside            []dirID      // disk walk: the directories it is in, root first
+	path              []*indexNode // index walk: likewise
+}
+
+// walkDisk answers ms from the file system, starting at the root.
+func (w *walker) walkDisk(ms []segmentMatcher) error {
+	fi, err := os.Stat(w.t.real)
+	if err != nil {
+		return fmt.Errorf("find %q: %w", w.pattern, err)
+	}
+	w.enterDir(dirIDOf(fi))
+	return w.walk("", nil, ms)
 }
 
 // walk matches ms against the tree below the directory rel (relative to the
@@ -43,20 +58,23 @@ func (w *walker) walk(rel string, prefix []string, ms []segmentMatcher) error {
 	if err != nil {
 		return nil // an unreadable or vanished directory matches nothing
 	}
+	if err := w.visit(listingVisits + len(entries)); err != nil {
+		return err
+	}
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") {
 			continue
 		}
 		child := filepath.Join(rel, name)
-		kind := w.t.kindOf(child, e.Type())
+		kind, info := w.t.kindOf(child, e.Type())
 		switch {
-		case kind == kindDir && m.match(name):
-			if err := w.found(child, append(prefix, name), rest, false); err != nil {
+		case kind == kindDir && validSegment(name) && m.match(name):
+			if err := w.found(child, info, append(prefix, name), rest); err != nil {
 				return err
 			}
-		case kind == kindFile && len(rest) == 0 && strings.HasSuffix(name, leafSuffix):
-			if base := strings.TrimSuffix(name, leafSuffix); base != "" && m.match(base) {
+		case kind == kindFile && len(rest) == 0:
+			if base, ok := leafName(name); ok && m.match(base) {
 				if err := w.add(append(prefix, base), true); err != nil {
 					return err
 				}
@@ -69,14 +87,19 @@ func (w *walker) walk(rel string, prefix []string, ms []segmentMatcher) error {
 // literal handles a segment without wildcards with stats instead of a
 // directory listing.
 func (w *walker) literal(rel string, prefix []string, name string, rest []segmentMatcher) error {
-	child := filepath.Join(rel, name)
-	if len(rest) == 0 && w.t.statKind(child+leafSuffix) == kindFile {
-		// A directory of the same name would merge into this leaf, so
-		// there is no need to stat it.
-		return w.add(append(prefix, name), true)
+	if err := w.visit(1); err != nil {
+		return err
 	}
-	if w.t.statKind(child) == kindDir {
-		return w.found(child, append(prefix, name), rest, false)
+	child := filepath.Join(rel, name)
+	if len(rest) == 0 {
+		if kind, _ := w.t.statKind(child + leafSuffix); kind == kindFile {
+			// A directory of the same name would merge into this leaf, so
+			// there is no need to stat it.
+			return w.add(append(prefix, name), true)
+		}
+	}
+	if kind, info := w.t.statKind(child); kind == kindDir {
+		return w.found(child, info, append(prefix, name), rest)
 	}
 	return nil
 }
@@ -95,12 +118,16 @@ func (w *walker) globstar(rel string, prefix []string, rest []segmentMatcher) er
 	if err != nil {
 		return nil
 	}
+	if err := w.visit(listingVisits + len(entries)); err != nil {
+		return err
+	}
 	for _, e := range entries {
 		// Like os.walk in graphite-web, ** descends into real directories
 		// only, which also keeps link cycles out.
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+		if e.IsDir() && validSegment(e.Name()) {
 			child := filepath.Join(rel, e.Name())
-			if err := w.globstar(child, append(prefix, e.Name()), rest); err != nil {
+			err := w.inDir(child, nil, func() error { return w.globstar(child, append(prefix, e.Name()), rest) })
+			if err != nil {
 				return err
 			}
 		}
@@ -109,12 +136,30 @@ func (w *walker) globstar(rel string, prefix []string, rest []segmentMatcher) er
 }
 
 // found continues below a matched directory, or records it as a branch when
-// no segments are left.
-func (w *walker) found(rel string, path []string, rest []segmentMatcher, leaf bool) error {
+// no segments are left. info is the directory's stat when the caller has
+// it.
+func (w *walker) found(rel string, info fs.FileInfo, path []string, rest []segmentMatcher) error {
 	if len(rest) == 0 {
-		return w.add(path, leaf)
+		return w.add(path, false)
 	}
-	return w.walk(rel, path, rest)
+	return w.inDir(rel, info, func() error { return w.walk(rel, path, rest) })
+}
+
+// inDir runs f inside the directory rel unless the walk is already inside
+// it: a link or a bind mount back to an ancestor leads nowhere. info is
+// rel's stat (links followed) when the caller has it, else nil.
+func (w *walker) inDir(rel string, info fs.FileInfo, f func() error) error {
+	if info == nil {
+		var err error
+		if info, err = os.Stat(w.t.abs(rel)); err != nil {
+			return nil // vanished since it was listed
+		}
+	}
+	if !w.enterDir(dirIDOf(info)) {
+		return nil
+	}
+	defer w.leaveDir()
+	return f()
 }
 
 // add records a node; a leaf wins over a branch of the same path.
@@ -127,53 +172,75 @@ func (w *walker) add(path []string, leaf bool) error {
 	return nil
 }
 
+// leafName returns the metric name of a file called name: the name without
+// its .wsp suffix, when it has one and the rest is a valid segment.
+func leafName(name string) (string, bool) {
+	base, ok := strings.CutSuffix(name, leafSuffix)
+	return base, ok && validSegment(base)
+}
+
+// validSegment reports whether a directory entry called name can be a
+// segment of a metric path: not hidden, not empty, and without a dot, since
+// a dot inside would make its path name another node (a directory called
+// x.wsp would read back as x, then wsp).
+func validSegment(name string) bool {
+	return name != "" && !strings.Contains(name, ".")
+}
+
 // abs returns the absolute path of rel under the resolved root.
 func (t *Tree) abs(rel string) string { return filepath.Join(t.real, rel) }
 
 // kindOf classifies the entry rel whose directory-entry type is typ,
-// following a symbolic link only when it is permitted.
-func (t *Tree) kindOf(rel string, typ fs.FileMode) entryKind {
+// following a symbolic link only when it is permitted. For a link it also
+// returns the target's stat.
+func (t *Tree) kindOf(rel string, typ fs.FileMode) (entryKind, fs.FileInfo) {
 	switch {
 	case typ.IsDir():
-		return kindDir
+		return kindDir, nil
 	case typ.IsRegular():
-		return kindFile
+		return kindFile, nil
 	case typ&fs.ModeSymlink != 0:
 		return t.linkKind(rel)
 	}
-	return kindOther
+	return kindOther, nil
 }
 
 // statKind classifies rel with one lstat (and, for a link, the checks of
-// linkKind); a missing path is kindOther.
-func (t *Tree) statKind(rel string) entryKind {
+// linkKind); a missing path is kindOther. It returns rel's stat with links
+// followed.
+func (t *Tree) statKind(rel string) (entryKind, fs.FileInfo) {
 	fi, err := os.Lstat(t.abs(rel))
 	if err != nil {
-		return kindOther
+		return kindOther, nil
 	}
-	return t.kindOf(rel, fi.Mode().Type())
+	kind, info := t.kindOf(rel, fi.Mode().Type())
+	if kind != kindOther && info == nil {
+		info = fi
+	}
+	return kind, info
 }
 
 // linkKind classifies the target of the link rel, or returns kindOther when
 // the target is missing or lies outside the root and that is not allowed.
-func (t *Tree) linkKind(rel string) entryKind {
+// It also returns the target's stat.
+func (t *Tree) linkKind(rel string) (entryKind, fs.FileInfo) {
 	full := t.abs(rel)
 	if !t.outside {
 		target, err := filepath.EvalSymlinks(full)
 		if err != nil || !t.inside(target) {
-			return kindOther
+			return kindOther, nil
 		}
 	}
 	fi, err := os.Stat(full)
 	switch {
 	case err != nil:
-		return kindOther
+		return kindOther, nil
 	case fi.IsDir():
-		return kindDir
+		return kindDir, fi
 	case fi.Mode().IsRegular():
-		return kindFile
+		return kindFile, fi
 	}
-	return kindOther
+	return kindOther, nil
 }
 
 // inside reports whether the absolute, resolved path p lies in the root.

@@ -113,25 +113,6 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	return cfg, nil
 }
 
-// refreshIndex rebuilds the tree's index every interval until ctx ends.
-func refreshIndex(ctx context.Context, tree *whisperfs.Tree, interval time.Duration, log *slog.Logger) {
-	if interval <= 0 {
-		return
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := tree.BuildIndex(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("index refresh failed; keeping the previous one", "error", err)
-			}
-		}
-	}
-}
-
 // loadHtpasswd reads the -auth-file.
 func loadHtpasswd(path string) (map[string][]byte, error) {
 	f, err := os.Open(path)
