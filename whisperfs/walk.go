@@ -31,11 +31,13 @@ type walker struct {
 	path              []*indexNode // index walk: likewise
 }
 
-// walkDisk answers ms from the file system, starting at the root.
+// walkDisk answers ms from the file system, starting at the root. A root
+// that is gone or unreadable for a moment (a remount, a rename) matches
+// nothing, like any other unreadable directory.
 func (w *walker) walkDisk(ms []segmentMatcher) error {
 	fi, err := os.Stat(w.t.real)
 	if err != nil {
-		return fmt.Errorf("find %q: %w", w.pattern, err)
+		return nil
 	}
 	w.enterDir(dirIDOf(fi))
 	return w.walk("", nil, ms)

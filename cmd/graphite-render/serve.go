@@ -29,6 +29,7 @@ type serveConfig struct {
 	maxSeries   int
 	maxPoints   int
 	maxMatches  int
+	maxVisits   int
 	outsideLink bool
 	shutdown    time.Duration
 	maxInFlight int
@@ -77,6 +78,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.IntVar(&cfg.maxSeries, "max-series", query.DefaultMaxSeries, "most series one render may read")
 	fs.IntVar(&cfg.maxPoints, "max-points", query.DefaultMaxPoints, "most points one render may read")
 	fs.IntVar(&cfg.maxMatches, "max-glob-matches", whisperfs.DefaultMaxMatches, "most metrics one pattern may match")
+	fs.IntVar(&cfg.maxVisits, "max-find-visits", whisperfs.DefaultMaxFindVisits, "most directory entries and index nodes one find, glob or index.json may look at, matched or not (a directory listing on disk counts 32 more)")
 	fs.BoolVar(&cfg.outsideLink, "follow-outside-symlinks", false, "follow symbolic links that leave the whisper root")
 	fs.DurationVar(&cfg.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT or SIGTERM; then they are cut with a 503 (a second signal stops at once)")
 	fs.DurationVar(&cfg.readHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send a request's headers (0: -read-timeout)")
@@ -180,7 +182,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		log.Info("demo mode: serving built-in demo data; pass -whisper-dir to serve your own", "dir", demo)
 		dir = demo
 	}
-	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{MaxMatches: cfg.maxMatches, FollowOutsideSymlinks: cfg.outsideLink})
+	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{MaxMatches: cfg.maxMatches, MaxFindVisits: cfg.maxVisits, FollowOutsideSymlinks: cfg.outsideLink})
 	if err != nil {
 		return err
 	}
