@@ -112,6 +112,11 @@ func (s *server) expand(c echo.Context) error {
 	if len(queries) == 0 {
 		return paramError("query", "", "at least one metric pattern is required")
 	}
+	// Each pattern is a find of its own: bound them as render bounds its
+	// targets, so that one body of 100,000 "query=**" is refused.
+	if err := s.engine.CheckTargets(len(queries), "queries"); err != nil {
+		return err
+	}
 	group, err := flagParam(form, "groupByExpr")
 	if err != nil {
 		return err

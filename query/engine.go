@@ -187,8 +187,8 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if len(req.Targets) > e.maxTargets {
-		return Result{}, fmt.Errorf("%w: %d targets, more than %d (raise -max-targets)", ErrLimit, len(req.Targets), e.maxTargets)
+	if err := e.CheckTargets(len(req.Targets), "targets"); err != nil {
+		return Result{}, err
 	}
 	exprs := make([]parser.Expr, len(req.Targets))
 	for i, t := range req.Targets {
@@ -209,6 +209,15 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// CheckTargets refuses more than -max-targets targets, or patterns of one
+// request (what names them, such as "queries" for an expand).
+func (e *Engine) CheckTargets(n int, what string) error {
+	if n > e.maxTargets {
+		return fmt.Errorf("%w: %d %s, more than %d (raise -max-targets)", ErrLimit, n, what, e.maxTargets)
+	}
+	return nil
 }
 
 // checkShape refuses a target nested deeper or with more calls and
