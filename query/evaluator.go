@@ -15,6 +15,8 @@ import (
 	"github.com/go-graphite/carbonapi/expr/rewrite"
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/override"
 )
 
 var registerOnce sync.Once
@@ -27,6 +29,7 @@ func registerFunctions() {
 	registerOnce.Do(func() {
 		rewrite.New(map[string]string{})
 		functions.New(map[string]string{})
+		override.Register()
 		parser.RangeTables = append(parser.RangeTables, unicode.Latin)
 		metadata.SetEvaluator(evaluator{})
 		helper.SetEvaluator(evaluator{})
