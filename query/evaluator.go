@@ -68,7 +68,9 @@ func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int
 			values[m], out[m] = data, data
 		}
 	}
-	return helper.ScaleValuesToCommonStep(out), nil
+	// Each series keeps its own step, as in graphite-web: the functions
+	// that combine series align steps themselves.
+	return out, nil
 }
 
 // Eval evaluates e over values, expanding rewrite functions such as
