@@ -285,6 +285,8 @@ type renderer struct {
 	points int
 	// values caches carbonapi's fetches across the targets of a request.
 	values map[parser.MetricRequest][]*types.MetricData
+	// calls records the arguments of the function calls being evaluated.
+	calls callStack
 }
 
 // skipped logs, once per metric for the life of the engine, that a file

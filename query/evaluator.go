@@ -83,11 +83,33 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if r, ok := ctx.Value(rendererKey{}).(*renderer); ok && e.IsFunc() {
+	r, _ := ctx.Value(rendererKey{}).(*renderer)
+	if r != nil && e.IsFunc() {
 		if err := r.chargeGenerated(ctx, e, from, until, values); err != nil {
 			return nil, err
 		}
+		// Record what the call's arguments evaluate to, so that its
+		// results can take graphite-web's tags from its inputs.
+		r.calls.push()
+		res, err := ev.dispatch(ctx, e, from, until, values)
+		args := r.calls.pop()
+		if err == nil {
+			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
+			override.FixOrder(e.Target(), args.of(e.Arg(0)), res)
+		}
+		r.calls.record(e, res)
+		return res, err
 	}
+	res, err := ev.dispatch(ctx, e, from, until, values)
+	if r != nil {
+		r.calls.record(e, res)
+	}
+	return res, err
+}
+
+// dispatch evaluates e with carbonapi, expanding rewrite functions such as
+// applyByNode first.
+func (ev evaluator) dispatch(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	rewritten, targets, err := expr.RewriteExpr(ctx, e, from, until, values)
 	if err != nil {
 		return nil, err

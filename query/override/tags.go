@@ -1,0 +1,133 @@
+package override
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-graphite/carbonapi/expr/types"
+)
+
+// keepNameTag lists the functions that in graphite-web copy each series of
+// their first argument and keep its tags, so that the name tag stays the
+// input's (the original path, even under an alias), where carbonapi sets it
+// to the new name.
+var keepNameTag = map[string]bool{
+	"absolute": true, "delay": true, "integral": true, "invert": true, "isNonNull": true,
+	"offsetToZero": true, "transformNull": true, "offset": true, "scale": true, "pow": true,
+	"add": true, "removeAboveValue": true, "removeBelowValue": true, "removeEmptySeries": true,
+	"alias": true, "aliasByMetric": true, "aliasByNode": true, "aliasByTags": true,
+	"aliasQuery": true, "aliasSub": true, "substr": true, "xFilesFactor": true, "setXFilesFactor": true,
+	"squareRoot": true, "log": true, "exp": true, "sigmoid": true, "logit": true, "round": true,
+	"minMax": true, "cumulative": true, "changed": true, "consolidateBy": true, "timeShift": true,
+	"interpolate": true,
+}
+
+// floatTags lists the functions whose own tag graphite-web sets to a float
+// argument, which Python writes with a decimal point ("2.0").
+var floatTags = map[string]bool{
+	"add": true, "offset": true, "pow": true, "scale": true, "xFilesFactor": true,
+	"setXFilesFactor": true, "transformNull": true, "offsetToZero": true,
+}
+
+// extraTags are tags carbonapi adds that graphite-web does not.
+var extraTags = map[string][]string{
+	"removeAboveValue":  {"removeAboveSeries", "removeBelowSeries"},
+	"removeBelowValue":  {"removeAboveSeries", "removeBelowSeries"},
+	"removeEmptySeries": {"removeEmptySeries"},
+}
+
+// FixTags gives the results of a call of fn the tags graphite-web gives
+// them. inputs are the series of the call's first argument as evaluated,
+// in order; results that map one to one onto them take their name tag.
+// Each result's tag map is copied before it changes, as carbonapi may share
+// it with other series.
+func FixTags(fn string, inputs, out []*types.MetricData) {
+	keep := keepNameTag[fn] && len(inputs) == len(out)
+	if !keep && !floatTags[fn] && extraTags[fn] == nil {
+		return
+	}
+	for i, s := range out {
+		if s == nil {
+			continue
+		}
+		tags := make(map[string]string, len(s.Tags)+1)
+		for k, v := range s.Tags {
+			tags[k] = v
+		}
+		if keep && inputs[i] != nil {
+			if name, ok := inputs[i].Tags["name"]; ok {
+				tags["name"] = name
+			}
+		}
+		if floatTags[fn] {
+			if v, ok := tags[fn]; ok {
+				tags[fn] = pyFloatString(v)
+			}
+		}
+		for _, k := range extraTags[fn] {
+			delete(tags, k)
+		}
+		s.Tags = tags
+	}
+}
+
+// pyFloatString rewrites a number as Python's str(float) writes it: "2"
+// becomes "2.0", "0.5" stays; anything that is not a number is left alone.
+func pyFloatString(v string) string {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return v
+	}
+	s := strconv.FormatFloat(f, 'g', -1, 64)
+	if e := strings.IndexByte(s, 'e'); e >= 0 {
+		// Python writes 1e+16 and 1e-05; Go writes 1e+16 and 1e-05 too.
+		return s
+	}
+	if !strings.ContainsAny(s, ".nN") {
+		s += ".0"
+	}
+	return s
+}
+
+// FixOrder puts the results of a call of fn in graphite-web's order where
+// carbonapi's is not stable: groupByTags answers its groups in the order
+// their first series comes in its input. inputs are the series of the
+// call's first argument, in order.
+func FixOrder(fn string, inputs, out []*types.MetricData) {
+	if fn != "groupByTags" || len(out) < 2 {
+		return
+	}
+	first := make(map[*types.MetricData]int, len(out))
+	for _, s := range out {
+		first[s] = len(inputs)
+		for i, in := range inputs {
+			if in != nil && belongsTo(in, s) {
+				first[s] = i
+				break
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return first[out[i]] < first[out[j]] })
+}
+
+// belongsTo reports whether the input series in carries every tag of the
+// group series g but its name and aggregatedBy, and g's name when g is
+// named after a series rather than after the callback.
+func belongsTo(in, g *types.MetricData) bool {
+	for k, v := range g.Tags {
+		switch k {
+		case "aggregatedBy":
+			continue
+		case "name":
+			if _, named := in.Tags["name"]; named && strings.Contains(v, ".") && in.Tags["name"] != v {
+				return false
+			}
+			continue
+		}
+		if in.Tags[k] != v {
+			return false
+		}
+	}
+	return true
+}
