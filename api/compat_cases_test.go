@@ -58,6 +58,12 @@ var compatFunctions = []string{
 	"lowestAverage(servers.*.cpu.user,1)", "minimumAbove(servers.*.cpu.user,5)", "averageBelow(servers.*.cpu.user,50)",
 	"offsetToZero(servers.web01.cpu.user)", "scaleToSeconds(servers.web01.requests.count,1)", "group(servers.web01.cpu.user,servers.db01.cpu.user)",
 	"applyByNode(servers.*.cpu.user,1,'sumSeries(%.cpu.*)')", "aggregate(servers.*.cpu.user,'sum')", "identity('x')",
+	"movingAverage(servers.*.cpu.user,'5min')", "movingAverage(servers.web02.cpu.user,10,0.5)",
+	"movingSum(servers.web02.requests.count,'2min',0.5)", "movingMin(servers.web02.cpu.idle,'90s',1)",
+	"movingMax(servers.web02.disk.used,'1min',0.5)", "movingMedian(servers.web02.cpu.system,'5min',0.5)",
+	"movingWindow(servers.*.cpu.user,5)", "movingWindow(servers.web02.cpu.user,'5min','median',0.5)",
+	"movingWindow(servers.web02.cpu.user,5,'stddev')", "movingWindow(servers.web02.cpu.user,windowSize='1min',func='rangeOf',xFilesFactor=0.5)",
+	"exponentialMovingAverage(servers.*.cpu.user,3)", "exponentialMovingAverage(servers.web02.cpu.user,'1min')",
 }
 
 // knownFunctionDifferences are functions whose results differ from
@@ -66,11 +72,6 @@ var compatFunctions = []string{
 var knownFunctionDifferences = map[string]string{
 	"perSecond":      "graphite-web rounds perSecond to 6 decimals, carbonapi does not",
 	"scaleToSeconds": "graphite-web rounds scaleToSeconds to 6 decimals, carbonapi does not",
-	"movingAverage":  "carbonapi's moving window with a point count covers other points than graphite-web's",
-	"movingSum":      "carbonapi's moving window with a point count covers other points than graphite-web's",
-	"movingMin":      "carbonapi's moving window with a point count covers other points than graphite-web's",
-	"movingMax":      "carbonapi's moving window with a point count covers other points than graphite-web's",
-	"movingMedian":   "carbonapi's moving window with a point count covers other points than graphite-web's",
 	"summarize":      "carbonapi's summarize keeps the trailing bucket that graphite-web drops",
 	"constantLine":   "carbonapi's constantLine has 2 points, graphite-web's 3",
 	"threshold":      "threshold is a graph-only function in carbonapi without cairo: no series",
