@@ -64,6 +64,13 @@ var compatFunctions = []string{
 	"movingWindow(servers.*.cpu.user,5)", "movingWindow(servers.web02.cpu.user,'5min','median',0.5)",
 	"movingWindow(servers.web02.cpu.user,5,'stddev')", "movingWindow(servers.web02.cpu.user,windowSize='1min',func='rangeOf',xFilesFactor=0.5)",
 	"exponentialMovingAverage(servers.*.cpu.user,3)", "exponentialMovingAverage(servers.web02.cpu.user,'1min')",
+	"color(servers.web01.cpu.user,'red')", "color(servers.*.cpu.*,'6464ffaa')", "alpha(servers.web01.cpu.user,0.5)",
+	"lineWidth(servers.*.cpu.user,0.5)", "dashed(servers.web01.cpu.user,2.5)", "secondYAxis(servers.*.cpu.user)",
+	"drawAsInfinite(servers.*.cpu.system)", "stacked(servers.*.cpu.user)", "stacked(servers.*.cpu.user,'tx')",
+	"areaBetween(servers.web0*.cpu.user)", "threshold(42,'warn','red')", "constantLine(1.5)", "constantLine(-0.00001)",
+	"verticalLine('1699998000','ev','blue')", "identity('the.time')", "aggregateLine(servers.*.cpu.user)",
+	"aggregateLine(servers.web01.cpu.user,'max',true)", "holtWintersConfidenceArea(servers.web01.cpu.user)",
+	"color(stacked(servers.*.cpu.user),'blue')",
 }
 
 // knownFunctionDifferences are functions whose results differ from
@@ -73,8 +80,6 @@ var knownFunctionDifferences = map[string]string{
 	"perSecond":      "graphite-web rounds perSecond to 6 decimals, carbonapi does not",
 	"scaleToSeconds": "graphite-web rounds scaleToSeconds to 6 decimals, carbonapi does not",
 	"summarize":      "carbonapi's summarize keeps the trailing bucket that graphite-web drops",
-	"constantLine":   "carbonapi's constantLine has 2 points, graphite-web's 3",
-	"threshold":      "threshold is a graph-only function in carbonapi without cairo: no series",
 	"logarithm":      "logarithm exists in carbonapi, not in graphite-web 1.1.8",
 }
 

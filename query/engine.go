@@ -13,6 +13,7 @@ import (
 	"github.com/go-graphite/carbonapi/pkg/parser"
 
 	"github.com/graphite-render/graphite-render/query/budget"
+	"github.com/graphite-render/graphite-render/query/override"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -287,6 +288,9 @@ type renderer struct {
 	values map[parser.MetricRequest][]*types.MetricData
 	// calls records the arguments of the function calls being evaluated.
 	calls callStack
+	// shared is what overridden functions keep across the targets of a
+	// request, as graphite-web's request context does (stacked's totals).
+	shared override.State
 }
 
 // skipped logs, once per metric for the life of the engine, that a file

@@ -135,7 +135,7 @@ func TestRenderFunctions(t *testing.T) {
 	}
 
 	ss = render(t, e, Request{Targets: []string{`aliasSub(servers.a.cpu, "(^.*$)", "\1 A")`, "constantLine(100)"}})
-	require.Equal(t, []string{"servers.a.cpu A", "100"}, names(ss))
+	require.Equal(t, []string{"servers.a.cpu A", "100.0"}, names(ss), "graphite-web names constantLine str(float(value))")
 	assert.Equal(t, 100.0, ss[1].Values[0])
 
 	ss = render(t, e, Request{Targets: []string{"movingAverage(servers.a.cpu, 3)"}})

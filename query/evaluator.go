@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/go-graphite/carbonapi/expr"
@@ -29,6 +30,7 @@ func registerFunctions() {
 	registerOnce.Do(func() {
 		rewrite.New(map[string]string{})
 		functions.New(map[string]string{})
+		override.ParseTime = parseFunctionTime
 		override.Register()
 		parser.RangeTables = append(parser.RangeTables, unicode.Latin)
 		metadata.SetEvaluator(evaluator{})
@@ -37,6 +39,21 @@ func registerFunctions() {
 }
 
 type rendererKey struct{}
+
+// parseFunctionTime parses the at-time argument of a function such as
+// verticalLine relative to the now and in the time zone of the render under
+// ctx.
+func parseFunctionTime(ctx context.Context, s string) (int64, error) {
+	r, ok := ctx.Value(rendererKey{}).(*renderer)
+	if !ok {
+		return 0, errors.New("function time parsed outside a render")
+	}
+	t, err := ParseTime(s, time.Unix(r.req.Now, 0), r.req.Location)
+	if err != nil {
+		return 0, err
+	}
+	return t.Unix(), nil
+}
 
 // evaluator implements carbonapi's interfaces.Evaluator on top of the
 // renderer stored in the context.
@@ -149,6 +166,7 @@ func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (
 		}
 	}()
 	ctx = context.WithValue(ctx, rendererKey{}, r)
+	ctx = override.WithState(ctx, &r.shared)
 	if r.values == nil {
 		r.values = make(map[parser.MetricRequest][]*types.MetricData)
 	}

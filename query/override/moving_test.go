@@ -50,7 +50,7 @@ func movingTree(t *testing.T) *query.Engine {
 	return engine
 }
 
-func render(t *testing.T, engine *query.Engine, target string, from int64) []*query.Series {
+func renderFrom(t *testing.T, engine *query.Engine, target string, from int64) []*query.Series {
 	t.Helper()
 	res, err := engine.Render(context.Background(), query.Request{Targets: []string{target}, From: from, Until: testNow, Now: testNow})
 	require.NoError(t, err, target)
@@ -104,7 +104,7 @@ func TestMovingByHand(t *testing.T) {
 			testNow - 50, []float64{13, 14, null, null, 16, 17.5, 18.75}},
 	}
 	for _, c := range cases {
-		got := render(t, engine, c.target, from)
+		got := renderFrom(t, engine, c.target, from)
 		require.Len(t, got, 1, c.target)
 		assert.Equal(t, c.name, got[0].Name, c.target)
 		assert.Equal(t, c.tags, got[0].Tags, c.target)
@@ -142,7 +142,7 @@ func TestMovingRecordedFromGraphiteWeb(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		got := render(t, engine, c.target, from)
+		got := renderFrom(t, engine, c.target, from)
 		require.Len(t, got, 1, c.target)
 		s := got[0]
 		assert.Equal(t, c.name, s.Name, c.target)
@@ -216,9 +216,9 @@ func TestMovingMatchesDefinition(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		raw := render(t, engine, c.metric, from-c.preview)
+		raw := renderFrom(t, engine, c.metric, from-c.preview)
 		require.Len(t, raw, 1)
-		got := render(t, engine, c.target, from)
+		got := renderFrom(t, engine, c.target, from)
 		require.Len(t, got, 1, c.target)
 		assert.Equal(t, raw[0].Start+c.preview, got[0].Start, c.target)
 		assertValues(t, reference(raw[0].Values, c.points, c.xff, c.reduce), got[0].Values, c.target)
@@ -245,11 +245,11 @@ func negate(v []float64) []float64 {
 // interval its string in double quotes; an empty series list gives none.
 func TestMovingNamesAndEmpty(t *testing.T) {
 	engine := movingTree(t)
-	assert.Empty(t, render(t, engine, "movingAverage(no.such.metric,5)", testNow-600))
-	assert.Empty(t, render(t, engine, "movingWindow(no.such.metric,5,'nosuchfunc')", testNow-600))
+	assert.Empty(t, renderFrom(t, engine, "movingAverage(no.such.metric,5)", testNow-600))
+	assert.Empty(t, renderFrom(t, engine, "movingWindow(no.such.metric,5,'nosuchfunc')", testNow-600))
 	_, err := engine.Render(context.Background(), query.Request{Targets: []string{"movingWindow(h.x,5,'nosuchfunc')"}, From: testNow - 600, Until: testNow, Now: testNow})
 	require.ErrorContains(t, err, "nosuchfunc")
-	got := render(t, engine, `movingWindow(mix.*,"2min",func="avg")`, testNow-600)
+	got := renderFrom(t, engine, `movingWindow(mix.*,"2min",func="avg")`, testNow-600)
 	require.Len(t, got, 2)
 	assert.Equal(t, `movingAvg(mix.a10,"2min")`, got[0].Name)
 	assert.Equal(t, `movingAvg(mix.c60,"2min")`, got[1].Name)

@@ -1,0 +1,177 @@
+package override
+
+import (
+	"math"
+	"sort"
+)
+
+// aggFunc aggregates a series' values as graphite-web's aggregation
+// functions (graphite/functions/aggfuncs.py) do: nulls (NaN) are skipped,
+// and NaN stands for None. isInt reports a result that Python holds as an
+// integer (count), which str() prints without ".0".
+type aggFunc func(values []float64) (v float64, isInt bool)
+
+// aggFuncs are graphite-web 1.1.8's aggregation functions by name,
+// aliases included.
+var aggFuncs = map[string]aggFunc{
+	"average":  aggAverage,
+	"avg":      aggAverage,
+	"avg_zero": aggAvgZero,
+	"median":   aggMedian,
+	"sum":      aggSum,
+	"total":    aggSum,
+	"min":      aggMin,
+	"max":      aggMax,
+	"diff":     aggDiff,
+	"stddev":   aggStddev,
+	"count":    aggCount,
+	"range":    aggRange,
+	"rangeOf":  aggRange,
+	"multiply": aggMultiply,
+	"last":     aggLast,
+	"current":  aggLast,
+}
+
+// nonNull returns the non-NaN values.
+func nonNull(values []float64) []float64 {
+	out := make([]float64, 0, len(values))
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func aggSum(values []float64) (float64, bool) {
+	vs := nonNull(values)
+	if len(vs) == 0 {
+		return math.NaN(), false
+	}
+	sum := 0.0
+	for _, v := range vs {
+		sum += v
+	}
+	return sum, false
+}
+
+func aggAverage(values []float64) (float64, bool) {
+	sum, _ := aggSum(values)
+	return sum / float64(len(nonNull(values))), false
+}
+
+func aggAvgZero(values []float64) (float64, bool) {
+	if len(values) == 0 {
+		return math.NaN(), false
+	}
+	sum := 0.0
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			sum += v
+		}
+	}
+	return sum / float64(len(values)), false
+}
+
+func aggMedian(values []float64) (float64, bool) {
+	vs := nonNull(values)
+	if len(vs) == 0 {
+		return math.NaN(), false
+	}
+	sort.Float64s(vs)
+	mid := len(vs) / 2
+	if len(vs)%2 == 0 {
+		return (vs[mid-1] + vs[mid]) / 2, false
+	}
+	return vs[mid], false
+}
+
+func aggMin(values []float64) (float64, bool) {
+	vs := nonNull(values)
+	if len(vs) == 0 {
+		return math.NaN(), false
+	}
+	m := vs[0]
+	for _, v := range vs[1:] {
+		if v < m {
+			m = v
+		}
+	}
+	return m, false
+}
+
+func aggMax(values []float64) (float64, bool) {
+	vs := nonNull(values)
+	if len(vs) == 0 {
+		return math.NaN(), false
+	}
+	m := vs[0]
+	for _, v := range vs[1:] {
+		if v > m {
+			m = v
+		}
+	}
+	return m, false
+}
+
+// aggDiff is the first value minus the others, summed left to right as
+// Python's sum of the negated rest does.
+func aggDiff(values []float64) (float64, bool) {
+	vs := nonNull(values)
+	if len(vs) == 0 {
+		return math.NaN(), false
+	}
+	sum := 0.0 + vs[0]
+	for _, v := range vs[1:] {
+		sum += -v
+	}
+	return sum, false
+}
+
+// aggStddev is the population standard deviation.
+func aggStddev(values []float64) (float64, bool) {
+	vs := nonNull(values)
+	if len(vs) == 0 {
+		return math.NaN(), false
+	}
+	avg, _ := aggAverage(vs)
+	sum := 0.0
+	for _, v := range vs {
+		sum += (v - avg) * (v - avg)
+	}
+	return math.Sqrt(sum / float64(len(vs))), false
+}
+
+func aggCount(values []float64) (float64, bool) {
+	return float64(len(nonNull(values))), true
+}
+
+func aggRange(values []float64) (float64, bool) {
+	hi, _ := aggMax(values)
+	lo, _ := aggMin(values)
+	return hi - lo, false
+}
+
+// aggMultiply is the product of every value, None if any is None.
+func aggMultiply(values []float64) (float64, bool) {
+	if len(values) == 0 {
+		return math.NaN(), false // Python's reduce of nothing raises; no line.
+	}
+	p := 1.0
+	for _, v := range values {
+		if math.IsNaN(v) {
+			return math.NaN(), false
+		}
+		p *= v
+	}
+	return p, false
+}
+
+func aggLast(values []float64) (float64, bool) {
+	for i := len(values) - 1; i >= 0; i-- {
+		if !math.IsNaN(values[i]) {
+			return values[i], false
+		}
+	}
+	return math.NaN(), false
+}
