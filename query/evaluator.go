@@ -126,7 +126,7 @@ func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (
 			out, err = nil, fmt.Errorf("%w: target=%q: evaluation failed: %v", ErrBadTarget, target, p)
 		}
 	}()
-	ctx = context.WithValue(ctx, rendererKey{}, r)
+	ctx = override.WithLocation(context.WithValue(ctx, rendererKey{}, r), r.req.Location)
 	if r.values == nil {
 		r.values = make(map[parser.MetricRequest][]*types.MetricData)
 	}
