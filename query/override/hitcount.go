@@ -31,11 +31,8 @@ func hitcount(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fro
 	}
 	if alignToInterval {
 		from = alignStartToInterval(from, interval, locationOf(ctx))
-		if _, err := eval.Fetch(ctx, []parser.Expr{e.Arg(0)}, from, until, values); err != nil {
-			return nil, err
-		}
 	}
-	args, err := eval.Eval(ctx, e.Arg(0), from, until, values)
+	args, err := fetchEval(ctx, eval, e.Arg(0), from, until, values)
 	if err != nil {
 		return nil, err
 	}

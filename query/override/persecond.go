@@ -19,13 +19,13 @@ func init() {
 // minValue=None): the non-negative delta of each value from the previous
 // one (see nonNegativeDelta) divided by the step, rounded to 6 decimals.
 func perSecond(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	maxValue, err := e.GetFloatNamedOrPosArgDefault("maxValue", 1, math.NaN())
+	maxValue, err := optionalFloatArg(e, "maxValue", 1)
 	if err != nil {
-		return nil, fmt.Errorf("%w: maxValue of perSecond: %w", errArgument, err)
+		return nil, err
 	}
-	minValue, err := e.GetFloatNamedOrPosArgDefault("minValue", 2, math.NaN())
+	minValue, err := optionalFloatArg(e, "minValue", 2)
 	if err != nil {
-		return nil, fmt.Errorf("%w: minValue of perSecond: %w", errArgument, err)
+		return nil, err
 	}
 	args, err := eval.Eval(ctx, e.Arg(0), from, until, values)
 	if err != nil {
@@ -106,4 +106,23 @@ func scaleToSeconds(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// optionalFloatArg reads the number at position pos or named name; a
+// missing argument or Python's None is NaN.
+func optionalFloatArg(e parser.Expr, name string, pos int) (float64, error) {
+	a, ok := e.NamedArg(name)
+	if !ok {
+		if e.ArgsLen() <= pos {
+			return math.NaN(), nil
+		}
+		a = e.Arg(pos)
+	}
+	if a.IsName() && a.Target() == "None" {
+		return math.NaN(), nil
+	}
+	if !a.IsConst() {
+		return 0, fmt.Errorf("%w: %s of %s is not a number: %s", errArgument, name, e.Target(), a.ToString())
+	}
+	return a.FloatValue(), nil
 }

@@ -101,8 +101,8 @@ func positiveIntervalArg(e parser.Expr, name string, pos int) (string, int64, er
 }
 
 // numberArg is a numeric argument: its value and its text as Python's str
-// prints the number graphite-web's parser made of it ("95" for the integer
-// 95, "95.0" for the float 95.0).
+// prints it once graphite-web has made it a float (a ParamTypes.float
+// parameter is always one: 95 prints "95.0").
 type numberArg struct {
 	value float64
 	str   string
@@ -120,12 +120,7 @@ func numberArgAt(e parser.Expr, name string, pos int) (numberArg, error) {
 	if !a.IsConst() {
 		return numberArg{}, fmt.Errorf("%w: %s of %s is not a number: %s", errArgument, name, e.Target(), a.ToString())
 	}
-	v := a.FloatValue()
-	lit := a.StringValue()
-	if strings.ContainsAny(lit, ".eE") || math.IsInf(v, 0) || math.IsNaN(v) || v != math.Trunc(v) {
-		return numberArg{value: v, str: pyFloatRepr(v)}, nil
-	}
-	return numberArg{value: v, str: strconv.FormatFloat(v, 'f', 0, 64)}, nil
+	return numberArg{value: a.FloatValue(), str: pyFloatRepr(a.FloatValue())}, nil
 }
 
 // pyFloatRepr formats f as Python 3's repr of a float: the shortest digits

@@ -38,7 +38,7 @@ func summarize(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 	if err != nil {
 		return nil, fmt.Errorf("%w: alignToFrom of summarize: %w", errArgument, err)
 	}
-	args, err := eval.Eval(ctx, e.Arg(0), from, until, values)
+	args, err := fetchEval(ctx, eval, e.Arg(0), from, until, values)
 	if err != nil {
 		return nil, err
 	}
@@ -99,11 +99,8 @@ func smartSummarize(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 		if err != nil {
 			return nil, err
 		}
-		if _, err := eval.Fetch(ctx, []parser.Expr{e.Arg(0)}, from, until, values); err != nil {
-			return nil, err
-		}
 	}
-	args, err := eval.Eval(ctx, e.Arg(0), from, until, values)
+	args, err := fetchEval(ctx, eval, e.Arg(0), from, until, values)
 	if err != nil {
 		return nil, err
 	}
@@ -202,4 +199,16 @@ func pyFloorDiv(a, b int64) int64 {
 // ceilDiv is the ceiling of a / b for b > 0.
 func ceilDiv(a, b int64) int64 {
 	return -pyFloorDiv(-a, b)
+}
+
+// fetchEval fetches what arg needs over [from, until] and evaluates it.
+// carbonapi's planner (Expr.Metrics) fetches nothing for smartSummarize
+// with a boolean alignTo, and fetches aligned ranges in UTC only, so the
+// bucketing functions fetch their argument themselves; what is already
+// fetched is not read again.
+func fetchEval(ctx context.Context, eval interfaces.Evaluator, arg parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	if _, err := eval.Fetch(ctx, []parser.Expr{arg}, from, until, values); err != nil {
+		return nil, err
+	}
+	return eval.Eval(ctx, arg, from, until, values)
 }
