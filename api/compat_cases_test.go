@@ -71,16 +71,19 @@ var compatFunctions = []string{
 	"verticalLine('1699998000','ev','blue')", "identity('the.time')", "aggregateLine(servers.*.cpu.user)",
 	"aggregateLine(servers.web01.cpu.user,'max',true)", "holtWintersConfidenceArea(servers.web01.cpu.user)",
 	"color(stacked(servers.*.cpu.user),'blue')",
+	"summarize(servers.web02.cpu.user,'7min','avg')", "summarize(servers.*.cpu.user,intervalString='20min',func='median',alignToFrom=false)",
+	"hitcount(servers.*.requests.count,'7min',true)", "smartSummarize(servers.web01.cpu.user,'10min')",
+	"smartSummarize(servers.*.cpu.user,'1h','avg','hours')", "perSecond(servers.*.requests.count,maxValue=100000,minValue=0)",
+	"scaleToSeconds(servers.*.cpu.user,seconds=7.5)", "nPercentile(servers.*.cpu.user,99.5)", "percentileOfSeries(servers.*.cpu.*,95,true)",
+	"removeAbovePercentile(servers.web01.cpu.user,80)", "removeAbovePercentile(servers.*.cpu.user,n=50)",
+	"removeBelowPercentile(servers.web01.cpu.user,20)", "removeBelowPercentile(servers.*.cpu.idle,75.5)",
 }
 
 // knownFunctionDifferences are functions whose results differ from
 // graphite-web 1.1.8 because graphite-render evaluates them with carbonapi
 // 0.16.1; the README lists them.
 var knownFunctionDifferences = map[string]string{
-	"perSecond":      "graphite-web rounds perSecond to 6 decimals, carbonapi does not",
-	"scaleToSeconds": "graphite-web rounds scaleToSeconds to 6 decimals, carbonapi does not",
-	"summarize":      "carbonapi's summarize keeps the trailing bucket that graphite-web drops",
-	"logarithm":      "logarithm exists in carbonapi, not in graphite-web 1.1.8",
+	"logarithm": "logarithm exists in carbonapi, not in graphite-web 1.1.8",
 }
 
 // compatCases lists the requests of the differential suite.

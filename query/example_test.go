@@ -47,6 +47,10 @@ func Example() {
 	for _, s := range res.Series {
 		fmt.Println(s.Name, s.Step, s.Values)
 	}
+	// The points run from 1699999710 to 1700000000; the minute buckets from
+	// 1699999680 to the one holding the end, 1699999980, whose points at
+	// 1699999980, 1699999990 and 1700000000 hold 0, 10 and 20.
+	//
 	// Output:
-	// summarize(servers.web01.requests,'1min','max') 60 [50 50 50 50 50 20 NaN]
+	// summarize(servers.web01.requests, "1min", "max") 60 [50 50 50 50 50 20]
 }

@@ -1,6 +1,7 @@
 package override
 
 import (
+	"fmt"
 	"math"
 	"sort"
 )
@@ -174,4 +175,20 @@ func aggLast(values []float64) (float64, bool) {
 		}
 	}
 	return math.NaN(), false
+}
+
+// valueFunc is an aggregation that returns only the value.
+type valueFunc func(values []float64) float64
+
+// getAggFunc returns the aggregation function named name, for the
+// functions that need only its value (summarize, smartSummarize).
+func getAggFunc(name string) (valueFunc, error) {
+	f, ok := aggFuncs[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: unsupported aggregation function: %s", errArgument, name)
+	}
+	return func(values []float64) float64 {
+		v, _ := f(values)
+		return v
+	}, nil
 }
