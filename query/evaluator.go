@@ -127,6 +127,7 @@ func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (
 		}
 	}()
 	ctx = context.WithValue(ctx, rendererKey{}, r)
+	ctx = override.WithXFilesFactor(ctx, r.req.XFilesFactor)
 	if r.values == nil {
 		r.values = make(map[parser.MetricRequest][]*types.MetricData)
 	}
