@@ -13,6 +13,7 @@ import (
 	"github.com/go-graphite/carbonapi/pkg/parser"
 
 	"github.com/graphite-render/graphite-render/query/budget"
+	"github.com/graphite-render/graphite-render/query/override"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -285,6 +286,9 @@ type renderer struct {
 	points int
 	// values caches carbonapi's fetches across the targets of a request.
 	values map[parser.MetricRequest][]*types.MetricData
+	// state is what graphite-web's functions read and change in the
+	// request context (setXFilesFactor), shared by the targets in order.
+	state *override.RequestState
 }
 
 // skipped logs, once per metric for the life of the engine, that a file

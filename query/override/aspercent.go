@@ -301,6 +301,11 @@ func pyNumber(literal string, v float64) string {
 	if !strings.ContainsAny(literal, ".eE") && v == math.Trunc(v) && math.Abs(v) < 1e18 {
 		return strconv.FormatInt(int64(v), 10)
 	}
+	return pyFloat(v)
+}
+
+// pyFloat prints v as Python's str prints a float.
+func pyFloat(v float64) string {
 	if v == 0 || (math.Abs(v) >= 1e-4 && math.Abs(v) < 1e16) {
 		s := strconv.FormatFloat(v, 'f', -1, 64)
 		if !strings.Contains(s, ".") {
