@@ -129,7 +129,7 @@ func doAsPercent(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 		vals := zipLongest([][]float64{set.of(s)[0].values(), totalValues}, func(row []float64) float64 { return percent(row[0], row[1]) })
 		text := totalText
 		if text == "" {
-			text = s.PathExpression
+			text = pathExpressionOf(s)
 		}
 		sp := span{start: s.StartTime, end: s.StopTime, step: s.StepTime}
 		out = append(out, newSeries("asPercent("+s.Name+","+text+")", sp, vals, xff, nil))
