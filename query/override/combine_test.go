@@ -384,3 +384,29 @@ func TestAsPercentForms(t *testing.T) {
 	_, err := e.Render(context.Background(), query.Request{Targets: []string{"asPercent(t.*,t.s{10,30})"}, From: testNow - 3600, Until: testNow, Now: testNow})
 	require.ErrorIs(t, err, query.ErrBadTarget)
 }
+
+func TestGroupByNodeAndWildcards(t *testing.T) {
+	e := newEngine(t)
+	sum := renderOne(t, e, "sumSeries(t.*)")
+	for _, target := range []string{"groupByNode(t.*,0,'sumSeries')", "groupByNodes(t.*,'sum',0)", "aggregateWithWildcards(t.*,'sum',1)", "sumSeriesWithWildcards(t.*,1)"} {
+		s := renderOne(t, e, target)
+		assert.Equal(t, "t", s.Name, target)
+		// The name tag stays the aggregation's, as in graphite-web.
+		assert.Equal(t, map[string]string{"name": "sumSeries(t.*)", "aggregatedBy": "sum"}, s.Tags, target)
+		assert.Equal(t, sum.Start, s.Start, target)
+		assert.Equal(t, sum.Step, s.Step, target)
+		assertValues(t, sum.Values, s.Values, target)
+	}
+	// Default callback average; groups in order of first appearance.
+	ss := renderLastHour(t, e, nil, "groupByNode(group(t.s60,t.s10,t.s30),1)")
+	require.Len(t, ss, 3)
+	assert.Equal(t, []string{"s60", "s10", "s30"}, []string{ss[0].Name, ss[1].Name, ss[2].Name})
+	assert.Equal(t, "average", ss[0].Tags["aggregatedBy"])
+	// countSeries counts each group's series; multiplySeries returns a lone
+	// series itself under the group's name.
+	assert.Equal(t, 3.0, renderOne(t, e, "groupByNode(t.*,0,'countSeries')").Values[0])
+	lone := renderOne(t, e, "groupByNode(t.s30,1,'multiplySeries')")
+	assert.Equal(t, "s30", lone.Name)
+	assert.Equal(t, "t.s30", lone.Tags["name"])
+	assert.Equal(t, int64(30), lone.Step)
+}
