@@ -183,6 +183,7 @@ func TestAggregatorsNormalizeMixedSteps(t *testing.T) {
 		// moves back to 1700000010 so that it is start + 60*k.
 		assert.Equal(t, int64(1699996410), s.Start, c.target)
 		assert.Equal(t, int64(60), s.Step, c.target)
+		assert.Equal(t, int64(1700000010), s.End, c.target)
 		want := make([]float64, len(rows))
 		for i, r := range rows {
 			want[i] = c.f(r)
