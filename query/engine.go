@@ -291,6 +291,9 @@ type renderer struct {
 	// shared is what overridden functions keep across the targets of a
 	// request, as graphite-web's request context does (stacked's totals).
 	shared override.State
+	// state is what graphite-web's functions read and change in the
+	// request context (setXFilesFactor), shared by the targets in order.
+	state *override.RequestState
 }
 
 // skipped logs, once per metric for the life of the engine, that a file

@@ -168,6 +168,10 @@ func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (
 	ctx = context.WithValue(ctx, rendererKey{}, r)
 	ctx = override.WithState(ctx, &r.shared)
 	ctx = override.WithLocation(ctx, r.req.Location)
+	if r.state == nil {
+		r.state = override.NewRequestState(r.req.XFilesFactor)
+	}
+	ctx = override.WithRequestState(ctx, r.state)
 	if r.values == nil {
 		r.values = make(map[parser.MetricRequest][]*types.MetricData)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // aggFunc aggregates a series' values as graphite-web's aggregation
@@ -191,4 +192,71 @@ func getAggFunc(name string) (valueFunc, error) {
 		v, _ := f(values)
 		return v
 	}, nil
+}
+
+// lookupAggFunc returns the aggregation function of name after removing a
+// trailing "Series" (aggregate accepts "sumSeries" for "sum"), and that
+// shorter name, which graphite-web puts in the result's name and
+// aggregatedBy tag.
+func lookupAggFunc(name string) (valueFunc, string, error) {
+	short := strings.TrimSuffix(name, "Series")
+	f, err := getAggFunc(short)
+	if err != nil {
+		return nil, "", fmt.Errorf("unsupported aggregation function: %s", name)
+	}
+	return f, short, nil
+}
+
+// sumOf adds xs from left to right, as Python's sum does; NaN for none.
+func sumOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s
+}
+
+// minOf is the smallest of xs; NaN for none.
+func minOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = math.Min(m, x)
+	}
+	return m
+}
+
+// maxOf is the largest of xs; NaN for none.
+func maxOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = math.Max(m, x)
+	}
+	return m
+}
+
+// xffPasses reports whether a row has a non-null value and at least the
+// share xff of non-null values (graphite-web's xffValues).
+func xffPasses(row []float64, xff float64) bool {
+	n := 0
+	for _, x := range row {
+		if !math.IsNaN(x) {
+			n++
+		}
+	}
+	return n > 0 && float64(n)/float64(len(row)) >= xff
+}
+
+// sumValue is aggSum's value alone.
+func sumValue(values []float64) float64 {
+	v, _ := aggSum(values)
+	return v
 }

@@ -302,15 +302,3 @@ func consolidateRun(cf string, buf []float64) float64 {
 	v, _ := aggAvgZero(buf)
 	return v
 }
-
-// lcm is the least common multiple of two positive steps.
-func lcm(a, b int64) int64 {
-	if a <= 0 || b <= 0 {
-		return max(a, b)
-	}
-	x, y := a, b
-	for y != 0 {
-		x, y = y, x%y
-	}
-	return a / x * b
-}
