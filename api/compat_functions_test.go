@@ -49,7 +49,9 @@ func functionCases(t *testing.T) []compatCase {
 		if call == "" || strings.HasPrefix(call, "#") {
 			continue
 		}
-		cs = append(cs, compatCase{path: "/render?format=json&from=-2h&target=" + url.QueryEscape(call), strict: true})
+		random := strings.HasPrefix(call, "~")
+		call = strings.TrimPrefix(call, "~")
+		cs = append(cs, compatCase{path: "/render?format=json&from=-2h&target=" + url.QueryEscape(call), strict: true, random: random})
 	}
 	require.NoError(t, sc.Err())
 	return cs
