@@ -105,9 +105,10 @@ func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (url.Value
 }
 
 // readBody reads at most maxBody bytes of the body before the request's
-// deadline. It sets the connection's read deadline when w allows, so the
-// blocked read ends with the request; otherwise the read goes on in the
-// background until the client sends or leaves.
+// deadline. It sets the connection's read deadline when w allows and reads
+// in place, so the blocked read ends at the deadline; otherwise (a handler
+// called in-process) it reads in the background and stops waiting at the
+// deadline, the read going on until the client sends or leaves.
 func readBody(w http.ResponseWriter, r *http.Request, maxBody int64) ([]byte, error) {
 	ctx := r.Context()
 	deadline, hasDeadline := ctx.Deadline()
@@ -121,16 +122,22 @@ func readBody(w http.ResponseWriter, r *http.Request, maxBody int64) ([]byte, er
 		body []byte
 		err  error
 	}
-	done := make(chan result, 1)
-	go func() {
-		b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
-		done <- result{body: b, err: err}
-	}()
 	var res result
-	select {
-	case res = <-done:
-	case <-ctx.Done():
-		res.err = ctx.Err()
+	if rc != nil {
+		// The connection's read deadline ends the read; reading here, not
+		// in a goroutine, leaves the body to net/http alone afterwards.
+		res.body, res.err = io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	} else {
+		done := make(chan result, 1)
+		go func() {
+			b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+			done <- result{body: b, err: err}
+		}()
+		select {
+		case res = <-done:
+		case <-ctx.Done():
+			res.err = ctx.Err()
+		}
 	}
 	if res.err == nil {
 		if rc != nil {

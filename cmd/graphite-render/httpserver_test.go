@@ -79,7 +79,7 @@ func TestIdleAndSlowClientsAreClosed(t *testing.T) {
 	require.NoError(t, err)
 	var got []byte
 	timedOut = within(slow, 3*time.Second, func() { got, _ = io.ReadAll(slow) })
-	assert.False(t, timedOut, "the server neither answered nor closed a stalled body within 3s")
+	assert.False(t, timedOut, "the server neither answered nor closed a stalled body within 3s: %q\n%s", got, s.logs)
 	if len(got) > 0 {
 		assert.Contains(t, string(got), "HTTP/1.1 4", "a stalled body is the client's fault")
 	}
