@@ -45,21 +45,35 @@ func nonNull(values []float64) []float64 {
 	return out
 }
 
+// aggSum adds the non-null values from left to right, as Python's sum
+// does, without collecting them first: it runs for every row of an
+// aggregation.
 func aggSum(values []float64) (float64, bool) {
-	vs := nonNull(values)
-	if len(vs) == 0 {
-		return math.NaN(), false
+	sum, n := 0.0, 0
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			sum += v
+			n++
+		}
 	}
-	sum := 0.0
-	for _, v := range vs {
-		sum += v
+	if n == 0 {
+		return math.NaN(), false
 	}
 	return sum, false
 }
 
 func aggAverage(values []float64) (float64, bool) {
-	sum, _ := aggSum(values)
-	return sum / float64(len(nonNull(values))), false
+	sum, n := 0.0, 0
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			sum += v
+			n++
+		}
+	}
+	if n == 0 {
+		return math.NaN(), false
+	}
+	return sum / float64(n), false
 }
 
 func aggAvgZero(values []float64) (float64, bool) {
@@ -89,28 +103,20 @@ func aggMedian(values []float64) (float64, bool) {
 }
 
 func aggMin(values []float64) (float64, bool) {
-	vs := nonNull(values)
-	if len(vs) == 0 {
-		return math.NaN(), false
-	}
-	m := vs[0]
-	for _, v := range vs[1:] {
-		if v < m {
-			m = v
+	m, seen := math.NaN(), false
+	for _, v := range values {
+		if !math.IsNaN(v) && (!seen || v < m) {
+			m, seen = v, true
 		}
 	}
 	return m, false
 }
 
 func aggMax(values []float64) (float64, bool) {
-	vs := nonNull(values)
-	if len(vs) == 0 {
-		return math.NaN(), false
-	}
-	m := vs[0]
-	for _, v := range vs[1:] {
-		if v > m {
-			m = v
+	m, seen := math.NaN(), false
+	for _, v := range values {
+		if !math.IsNaN(v) && (!seen || v > m) {
+			m, seen = v, true
 		}
 	}
 	return m, false
@@ -145,7 +151,13 @@ func aggStddev(values []float64) (float64, bool) {
 }
 
 func aggCount(values []float64) (float64, bool) {
-	return float64(len(nonNull(values))), true
+	n := 0
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			n++
+		}
+	}
+	return float64(n), true
 }
 
 func aggRange(values []float64) (float64, bool) {
