@@ -67,7 +67,7 @@ var hostileFinds = []struct{ url, want string }{
 	{"/metrics/find?query=" + url.QueryEscape(strings.Repeat("{a,b}", 12)), "alternatives"},
 	{"/metrics/find?query=%zz", "invalid"}, {"/metrics/expand", "query"}, {"/metrics/expand?query=servers.*&groupByExpr=x", "groupByExpr"},
 	{"/metrics/expand?query=a..b", "a..b"}, {"/metrics/info", "target"}, {"/metrics/info?target=../x", "../x"},
-	{"/functions?grouped=maybe", "grouped"}, {"/render?target=x&format=csv&tz=Mars/Olympus", "tz"},
+	{"/render?target=x&format=csv&tz=Mars/Olympus", "tz"},
 	{"/metrics/expand?" + strings.Repeat("query=**&", 5000), "5000 queries, more than 100 (raise -max-targets)"},
 }
 

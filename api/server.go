@@ -157,7 +157,7 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 		route("/metrics/info", s.info, infos)
 	}
 	get("/functions", s.functions)
-	get("/functions/:name", s.function)
+	get("/functions/*", s.function)
 	get("/version", func(c echo.Context) error { return c.String(http.StatusOK, GraphiteVersion+"\n") })
 	// Tags are not supported: the tag endpoints Grafana's editor calls
 	// answer as a graphite-web without tagged series does.
