@@ -13,12 +13,12 @@ import (
 // input's (the original path, even under an alias), where carbonapi sets it
 // to the new name.
 var keepNameTag = map[string]bool{
-	"absolute": true, "delay": true, "integral": true, "invert": true, "isNonNull": true,
+	"absolute": true, "integral": true, "invert": true, "isNonNull": true,
 	"offsetToZero": true, "transformNull": true, "offset": true, "scale": true, "pow": true,
 	"add": true, "removeAboveValue": true, "removeBelowValue": true, "removeEmptySeries": true,
 	"alias": true, "aliasByMetric": true, "aliasByNode": true, "aliasByTags": true,
 	"aliasQuery": true, "aliasSub": true, "substr": true, "xFilesFactor": true, "setXFilesFactor": true,
-	"squareRoot": true, "log": true, "exp": true, "sigmoid": true, "logit": true, "round": true,
+	"squareRoot": true, "log": true, "exp": true, "sigmoid": true, "logit": true,
 	"minMax": true, "cumulative": true, "changed": true, "consolidateBy": true, "timeShift": true,
 	"interpolate": true,
 }
