@@ -19,7 +19,7 @@ var keepNameTag = map[string]bool{
 	"alias": true, "aliasByMetric": true, "aliasByNode": true, "aliasByTags": true,
 	"aliasQuery": true, "aliasSub": true, "substr": true, "xFilesFactor": true, "setXFilesFactor": true,
 	"squareRoot": true, "log": true, "exp": true, "sigmoid": true, "logit": true, "round": true,
-	"minMax": true, "cumulative": true, "changed": true, "consolidateBy": true, "timeShift": true,
+	"minMax": true, "cumulative": true, "changed": true, "consolidateBy": true,
 	"interpolate": true,
 }
 
