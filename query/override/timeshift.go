@@ -19,14 +19,18 @@ func init() {
 	add(doTimeStack, "timeStack")
 }
 
-// shiftedEval evaluates e over [from+delta, until+delta], fetching the
-// paths it needs over that range first, as graphite-web evaluates the
-// target again under a copied request context.
+// shiftedEval evaluates e over [from+delta, until+delta] (see evalOver).
 func shiftedEval(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, delta, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	from, until = from+delta, until+delta
+	return evalOver(ctx, eval, e, from+delta, until+delta, values)
+}
+
+// evalOver evaluates e over [from, until], fetching the paths it needs
+// over that range first, as graphite-web evaluates a target again under a
+// copied request context with other times.
+func evalOver(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	fetched, err := eval.Fetch(ctx, []parser.Expr{e}, from, until, values)
 	if err != nil {
-		return nil, fmt.Errorf("fetching %s shifted by %ds: %w", e.ToString(), delta, err)
+		return nil, fmt.Errorf("fetching %s over [%d, %d]: %w", e.ToString(), from, until, err)
 	}
 	for k, v := range fetched {
 		values[k] = v
