@@ -14,11 +14,11 @@ import (
 // to the new name.
 var keepNameTag = map[string]bool{
 	"absolute": true, "delay": true, "integral": true, "invert": true, "isNonNull": true,
-	"offsetToZero": true, "transformNull": true, "offset": true, "scale": true, "pow": true,
+	"offsetToZero": true, "offset": true, "scale": true, "pow": true,
 	"add": true, "removeAboveValue": true, "removeBelowValue": true, "removeEmptySeries": true,
 	"alias": true, "aliasByMetric": true, "aliasByNode": true, "aliasByTags": true,
 	"aliasQuery": true, "aliasSub": true, "substr": true, "xFilesFactor": true, "setXFilesFactor": true,
-	"squareRoot": true, "log": true, "exp": true, "sigmoid": true, "logit": true, "round": true,
+	"squareRoot": true, "exp": true, "sigmoid": true, "logit": true, "round": true,
 	"minMax": true, "cumulative": true, "changed": true, "consolidateBy": true,
 	"interpolate": true,
 }
@@ -27,7 +27,7 @@ var keepNameTag = map[string]bool{
 // argument, which Python writes with a decimal point ("2.0").
 var floatTags = map[string]bool{
 	"add": true, "offset": true, "pow": true, "scale": true, "xFilesFactor": true,
-	"setXFilesFactor": true, "transformNull": true, "offsetToZero": true,
+	"setXFilesFactor": true, "offsetToZero": true,
 }
 
 // extraTags are tags carbonapi adds that graphite-web does not.
