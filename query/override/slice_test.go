@@ -80,3 +80,15 @@ func TestEventsIsEmptyPerSecond(t *testing.T) {
 	require.Len(t, out[0].Values, int(until-from))
 	assert.Empty(t, len(out[0].Values)-len(transformNulls(out[0].Values)))
 }
+
+func TestPctIsAsPercent(t *testing.T) {
+	engine := newEngine(t)
+	out := render(t, engine, "pct(a.b.*)", "asPercent(a.b.*)")
+	require.Len(t, out, 6)
+	assert.Equal(t, "asPercent(a.b.gappy,sumSeries(a.b.*))", out[0].Name)
+	for i := 0; i < 3; i++ {
+		assert.Equal(t, out[3+i].Name, out[i].Name)
+		assert.Equal(t, out[3+i].Tags, out[i].Tags)
+		assert.True(t, sameValues(out[3+i].Values, out[i].Values), out[i].Name)
+	}
+}
