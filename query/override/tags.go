@@ -37,6 +37,15 @@ var extraTags = map[string][]string{
 	"removeEmptySeries": {"removeEmptySeries"},
 }
 
+// addedTags are tags graphite-web sets to 1 that carbonapi does not: the
+// Holt-Winters functions tag one dictionary, shared by the input and every
+// result, in each of their steps.
+var addedTags = map[string][]string{
+	"holtWintersForecast": {"holtWintersForecast", "holtWintersDeviation"},
+	"holtWintersConfidenceBands": {"holtWintersForecast", "holtWintersDeviation",
+		"holtWintersConfidenceUpper", "holtWintersConfidenceLower"},
+}
+
 // FixTags gives the results of a call of fn the tags graphite-web gives
 // them. inputs are the series of the call's first argument as evaluated,
 // in order; results that map one to one onto them take their name tag.
@@ -44,7 +53,7 @@ var extraTags = map[string][]string{
 // it with other series.
 func FixTags(fn string, inputs, out []*types.MetricData) {
 	keep := keepNameTag[fn] && len(inputs) == len(out)
-	if !keep && !floatTags[fn] && extraTags[fn] == nil {
+	if !keep && !floatTags[fn] && extraTags[fn] == nil && addedTags[fn] == nil {
 		return
 	}
 	for i, s := range out {
@@ -67,6 +76,9 @@ func FixTags(fn string, inputs, out []*types.MetricData) {
 		}
 		for _, k := range extraTags[fn] {
 			delete(tags, k)
+		}
+		for _, k := range addedTags[fn] {
+			tags[k] = "1"
 		}
 		s.Tags = tags
 	}
