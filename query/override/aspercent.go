@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	add(doAsPercent, "asPercent")
+	add(doAsPercent, "asPercent", "pct")
 }
 
 // percent is graphite-web's safeMul(safeDiv(a, b), 100.0).

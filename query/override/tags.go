@@ -14,12 +14,12 @@ import (
 // to the new name.
 var keepNameTag = map[string]bool{
 	"absolute": true, "integral": true, "invert": true, "isNonNull": true,
-	"offsetToZero": true, "transformNull": true, "offset": true, "scale": true, "pow": true,
+	"offsetToZero": true, "offset": true, "scale": true, "pow": true,
 	"add": true, "removeAboveValue": true, "removeBelowValue": true, "removeEmptySeries": true,
 	"alias": true, "aliasByMetric": true, "aliasByNode": true, "aliasByTags": true,
 	"aliasQuery": true, "aliasSub": true, "substr": true, "xFilesFactor": true, "setXFilesFactor": true,
-	"squareRoot": true, "log": true, "exp": true, "sigmoid": true, "logit": true,
-	"minMax": true, "cumulative": true, "changed": true, "consolidateBy": true, "timeShift": true,
+	"squareRoot": true, "exp": true, "sigmoid": true, "logit": true,
+	"minMax": true, "cumulative": true, "changed": true, "consolidateBy": true,
 	"interpolate": true,
 }
 
@@ -27,7 +27,7 @@ var keepNameTag = map[string]bool{
 // argument, which Python writes with a decimal point ("2.0").
 var floatTags = map[string]bool{
 	"add": true, "offset": true, "pow": true, "scale": true, "xFilesFactor": true,
-	"setXFilesFactor": true, "transformNull": true, "offsetToZero": true,
+	"setXFilesFactor": true, "offsetToZero": true,
 }
 
 // extraTags are tags carbonapi adds that graphite-web does not.
@@ -37,6 +37,15 @@ var extraTags = map[string][]string{
 	"removeEmptySeries": {"removeEmptySeries"},
 }
 
+// addedTags are tags graphite-web sets to 1 that carbonapi does not: the
+// Holt-Winters functions tag one dictionary, shared by the input and every
+// result, in each of their steps.
+var addedTags = map[string][]string{
+	"holtWintersForecast": {"holtWintersForecast", "holtWintersDeviation"},
+	"holtWintersConfidenceBands": {"holtWintersForecast", "holtWintersDeviation",
+		"holtWintersConfidenceUpper", "holtWintersConfidenceLower"},
+}
+
 // FixTags gives the results of a call of fn the tags graphite-web gives
 // them. inputs are the series of the call's first argument as evaluated,
 // in order; results that map one to one onto them take their name tag.
@@ -44,7 +53,7 @@ var extraTags = map[string][]string{
 // it with other series.
 func FixTags(fn string, inputs, out []*types.MetricData) {
 	keep := keepNameTag[fn] && len(inputs) == len(out)
-	if !keep && !floatTags[fn] && extraTags[fn] == nil {
+	if !keep && !floatTags[fn] && extraTags[fn] == nil && addedTags[fn] == nil {
 		return
 	}
 	for i, s := range out {
@@ -67,6 +76,9 @@ func FixTags(fn string, inputs, out []*types.MetricData) {
 		}
 		for _, k := range extraTags[fn] {
 			delete(tags, k)
+		}
+		for _, k := range addedTags[fn] {
+			tags[k] = "1"
 		}
 		s.Tags = tags
 	}

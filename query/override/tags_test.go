@@ -62,3 +62,20 @@ func TestFixOrderGroupByTags(t *testing.T) {
 	assert.Equal(t, "sumSeries;dc=b", out[0].Name, "groups come in the order of their first series")
 	assert.Equal(t, "sumSeries;dc=a", out[1].Name)
 }
+
+func TestFixTagsAddsHoltWintersTags(t *testing.T) {
+	in := []*types.MetricData{series("a.b", map[string]string{"name": "a.b"})}
+	forecast := []*types.MetricData{series("holtWintersForecast(a.b)", map[string]string{"name": "a.b", "holtWintersForecast": "1"})}
+	FixTags("holtWintersForecast", in, forecast)
+	assert.Equal(t, map[string]string{"name": "a.b", "holtWintersForecast": "1", "holtWintersDeviation": "1"}, forecast[0].Tags)
+
+	bands := []*types.MetricData{
+		series("holtWintersConfidenceLower(a.b)", map[string]string{"name": "a.b", "holtWintersConfidenceLower": "1"}),
+		series("holtWintersConfidenceUpper(a.b)", map[string]string{"name": "a.b", "holtWintersConfidenceUpper": "1"}),
+	}
+	FixTags("holtWintersConfidenceBands", in, bands)
+	want := map[string]string{"name": "a.b", "holtWintersForecast": "1", "holtWintersDeviation": "1",
+		"holtWintersConfidenceUpper": "1", "holtWintersConfidenceLower": "1"}
+	assert.Equal(t, want, bands[0].Tags)
+	assert.Equal(t, want, bands[1].Tags)
+}
