@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"flag"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,13 +17,13 @@ import (
 	"github.com/graphite-render/graphite-render/fixtures"
 )
 
-var updatePending = flag.Bool("update-pending", false, "rewrite testdata/golden/functions-pending.json with the function calls that differ from graphite-web today")
+var updatePending = flag.Bool("update-pending", false, "rewrite testdata/golden/*-pending.json with the function calls that differ from graphite-web today")
 
-const (
-	functionCallsFile   = "testdata/function-calls.txt"
-	goldenFunctionsFile = "testdata/golden/functions.json"
-	pendingFile         = "testdata/golden/functions-pending.json"
-)
+// functionSuites are the call lists of the function suite: for each name,
+// testdata/NAME.txt holds the calls, testdata/golden/NAME.json graphite-web
+// 1.1.8's recorded answers and testdata/golden/NAME-pending.json the calls
+// that still differ, with their first difference.
+var functionSuites = []string{"function-calls", "function-calls-more"}
 
 // functionTree writes the Demo and Mixed trees at compatNow: series at 10,
 // 30 and 60 seconds side by side, gaps, a resetting counter, signed values
@@ -34,67 +35,102 @@ func functionTree(t *testing.T) string {
 	return dir
 }
 
-// functionCases are the requests of the function suite: each call of
-// testdata/function-calls.txt over the last two hours, compared with
-// graphite-web by names, tags, order, values, timestamps and nulls.
-func functionCases(t *testing.T) []compatCase {
+// functionCases are the requests of one call list: each call over the last
+// two hours, compared with graphite-web by names, tags, order, values,
+// timestamps and nulls. A call may end with "|" and query parameters, such
+// as "|&from=-1d&maxDataPoints=50"; a leading ~ skips values (random).
+func functionCases(t *testing.T, suite string) []compatCase {
 	t.Helper()
-	f, err := os.Open(functionCallsFile)
+	f, err := os.Open(filepath.Join("testdata", suite+".txt"))
 	require.NoError(t, err)
 	defer f.Close()
 	var cs []compatCase
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		call := strings.TrimSpace(sc.Text())
-		if call == "" || strings.HasPrefix(call, "#") {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		random := strings.HasPrefix(call, "~")
-		call = strings.TrimPrefix(call, "~")
-		cs = append(cs, compatCase{path: "/render?format=json&from=-2h&target=" + url.QueryEscape(call), strict: true, random: random})
+		random := strings.HasPrefix(line, "~")
+		line = strings.TrimPrefix(line, "~")
+		call, params, _ := strings.Cut(line, "|")
+		if !strings.Contains(params, "from=") {
+			params = "&from=-2h" + params
+		}
+		cs = append(cs, compatCase{path: "/render?format=json" + params + "&target=" + url.QueryEscape(call), strict: true, random: random})
 	}
 	require.NoError(t, sc.Err())
 	return cs
 }
 
+// callOf returns the call a case was made from, its parameters after "|".
+func callOf(c compatCase) string {
+	q, _ := url.ParseQuery(strings.TrimPrefix(c.path, "/render?"))
+	call := q.Get("target")
+	q.Del("target")
+	q.Del("format")
+	if q.Get("from") == "-2h" {
+		q.Del("from")
+	}
+	if len(q) > 0 {
+		call += "|&" + q.Encode()
+	}
+	return call
+}
+
 // TestGoldenFunctions compares every function call with graphite-web
 // 1.1.8's recorded answer (-update records them again from a live
 // graphite-web). The calls that still differ are listed with their first
-// difference in testdata/golden/functions-pending.json, the work that
-// issue 10 has left: a listed call that now matches, or a call not listed
-// that differs, fails the test, so the list only shrinks (-update-pending
-// rewrites it).
+// difference in the suite's pending file, the work issue 10 has left: a
+// listed call that now matches, or a call not listed that differs, fails
+// the test, so the lists only shrink (-update-pending rewrites them).
 func TestGoldenFunctions(t *testing.T) {
 	dir := functionTree(t)
-	cases := functionCases(t)
-	require.GreaterOrEqual(t, len(cases), 300)
-	recorded := map[string]compatAnswer{}
-	if *update {
-		base := startGraphiteWeb(t, dir)
-		for _, c := range cases {
-			recorded[c.request()] = askURL(t, base, c)
-		}
-		b, err := json.MarshalIndent(recorded, "", " ")
-		require.NoError(t, err)
-		require.NoError(t, os.MkdirAll(filepath.Dir(goldenFunctionsFile), 0o755))
-		require.NoError(t, os.WriteFile(goldenFunctionsFile, b, 0o644))
-	} else {
-		b, err := os.ReadFile(goldenFunctionsFile)
-		require.NoError(t, err, "record with: go test ./api -run GoldenFunctions -update")
-		require.NoError(t, json.Unmarshal(b, &recorded))
+	ours := ourServer(t, dir)
+	var base string
+	for _, suite := range functionSuites {
+		t.Run(suite, func(t *testing.T) {
+			cases := functionCases(t, suite)
+			golden := filepath.Join("testdata", "golden", suite+".json")
+			recorded := map[string]compatAnswer{}
+			if *update {
+				if base == "" {
+					base = startGraphiteWeb(t, dir)
+				}
+				for _, c := range cases {
+					recorded[c.request()] = askURL(t, base, c)
+				}
+				b, err := json.MarshalIndent(recorded, "", " ")
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(golden, b, 0o644))
+			} else {
+				b, err := os.ReadFile(golden)
+				require.NoError(t, err, "record with: go test ./api -run GoldenFunctions -args -update")
+				require.NoError(t, json.Unmarshal(b, &recorded))
+			}
+			checkFunctions(t, suite, cases, func(c compatCase) compatAnswer {
+				a, ok := recorded[c.request()]
+				require.True(t, ok, "no recorded answer for %s; re-record with -update", c.path)
+				return a
+			}, ours)
+		})
 	}
+}
+
+// checkFunctions compares the cases of a suite against theirs, holding the
+// differences to the suite's pending list.
+func checkFunctions(t *testing.T, suite string, cases []compatCase, theirs func(compatCase) compatAnswer, ours http.Handler) {
+	t.Helper()
+	pendingFile := filepath.Join("testdata", "golden", suite+"-pending.json")
 	pending := map[string]string{}
 	if b, err := os.ReadFile(pendingFile); err == nil {
 		require.NoError(t, json.Unmarshal(b, &pending))
 	}
-	ours := ourServer(t, dir)
 	differ := map[string]string{}
 	matched := 0
 	for _, c := range cases {
-		theirs, ok := recorded[c.request()]
-		require.True(t, ok, "no recorded answer for %s; re-record with -update", c.path)
-		call, _ := url.QueryUnescape(strings.TrimPrefix(c.path, "/render?format=json&from=-2h&target="))
-		if d := compareAnswers(c, theirs, askHandler(ours, c)); d != "" {
+		call := callOf(c)
+		if d := compareAnswers(c, theirs(c), askHandler(ours, c)); d != "" {
 			differ[call] = d
 			if _, listed := pending[call]; !listed && !*updatePending {
 				t.Errorf("%s differs from graphite-web and is not pending: %s", call, d)
@@ -121,6 +157,6 @@ func TestGoldenFunctions(t *testing.T) {
 		list = append(list, n)
 	}
 	sort.Strings(list)
-	t.Logf("%d function calls: %d match graphite-web 1.1.8 exactly, %d differ (%d functions: %s)",
-		len(cases), matched, len(differ), len(list), strings.Join(list, ", "))
+	t.Logf("%s: %d function calls: %d match graphite-web 1.1.8 exactly, %d differ (%d functions: %s)",
+		suite, len(cases), matched, len(differ), len(list), strings.Join(list, ", "))
 }

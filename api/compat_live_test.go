@@ -14,3 +14,17 @@ func TestCompatLive(t *testing.T) {
 	base := startGraphiteWeb(t, dir)
 	checkCompat(t, compatCases(), func(c compatCase) compatAnswer { return askURL(t, base, c) }, ourServer(t, dir))
 }
+
+// TestCompatLiveFunctions sends every call of the function suite to a
+// graphite-web started for the occasion over the Demo and Mixed trees, so
+// that the recorded answers cannot drift from graphite-web's.
+func TestCompatLiveFunctions(t *testing.T) {
+	dir := functionTree(t)
+	base := startGraphiteWeb(t, dir)
+	ours := ourServer(t, dir)
+	for _, suite := range functionSuites {
+		t.Run(suite, func(t *testing.T) {
+			checkFunctions(t, suite, functionCases(t, suite), func(c compatCase) compatAnswer { return askURL(t, base, c) }, ours)
+		})
+	}
+}
