@@ -17,13 +17,30 @@ import (
 	"github.com/graphite-render/graphite-render/fixtures"
 )
 
-var updatePending = flag.Bool("update-pending", false, "rewrite testdata/golden/*-pending.json with the function calls that differ from graphite-web today")
+var (
+	updatePending = flag.Bool("update-pending", false, "rewrite testdata/golden/*-pending.json with the function calls that differ from graphite-web today")
+	onlySuite     = flag.String("suite", "", "record or check only this call list of the function suite (such as function-calls-more)")
+)
 
-// functionSuites are the call lists of the function suite: for each name,
-// testdata/NAME.txt holds the calls, testdata/golden/NAME.json graphite-web
-// 1.1.8's recorded answers and testdata/golden/NAME-pending.json the calls
-// that still differ, with their first difference.
-var functionSuites = []string{"function-calls", "function-calls-more"}
+// functionSuites returns the call lists of the function suite: for each
+// testdata/NAME.txt with NAME starting "function-calls", the calls;
+// testdata/golden/NAME.json holds graphite-web 1.1.8's recorded answers and
+// testdata/golden/NAME-pending.json the calls that still differ, with
+// their first difference.
+func functionSuites(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "function-calls*.txt"))
+	require.NoError(t, err)
+	var out []string
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".txt")
+		if *onlySuite == "" || *onlySuite == name {
+			out = append(out, name)
+		}
+	}
+	require.NotEmpty(t, out)
+	return out
+}
 
 // functionTree writes the Demo and Mixed trees at compatNow: series at 10,
 // 30 and 60 seconds side by side, gaps, a resetting counter, signed values
@@ -88,7 +105,7 @@ func TestGoldenFunctions(t *testing.T) {
 	dir := functionTree(t)
 	ours := ourServer(t, dir)
 	var base string
-	for _, suite := range functionSuites {
+	for _, suite := range functionSuites(t) {
 		t.Run(suite, func(t *testing.T) {
 			cases := functionCases(t, suite)
 			golden := filepath.Join("testdata", "golden", suite+".json")

@@ -22,7 +22,7 @@ func TestCompatLiveFunctions(t *testing.T) {
 	dir := functionTree(t)
 	base := startGraphiteWeb(t, dir)
 	ours := ourServer(t, dir)
-	for _, suite := range functionSuites {
+	for _, suite := range functionSuites(t) {
 		t.Run(suite, func(t *testing.T) {
 			checkFunctions(t, suite, functionCases(t, suite), func(c compatCase) compatAnswer { return askURL(t, base, c) }, ours)
 		})
