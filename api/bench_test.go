@@ -101,6 +101,14 @@ func BenchmarkRender400x7dMaxDataPoints500(b *testing.B) {
 	benchmarkRender(b, "/render?target=servers.*.cpu&from=-7d&format=json&maxDataPoints=500")
 }
 
+func BenchmarkRenderMovingAverage400x24h(b *testing.B) {
+	benchmarkRender(b, "/render?target=movingAverage(servers.*.cpu,10)&from=-24h&format=json&maxDataPoints=500")
+}
+
+func BenchmarkRenderSummarize400x7d(b *testing.B) {
+	benchmarkRender(b, "/render?target=summarize(servers.*.cpu,'1h','max')&from=-7d&format=json")
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if benchDir != "" {
