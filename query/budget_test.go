@@ -35,6 +35,7 @@ func TestGeneratorsAreChargedBeforeTheyRun(t *testing.T) {
 	f("sinFunction('x',1,1)", year, "needs 31536001 points")
 	f("time('x',10)", year, "needs 3153601 points")
 	f("identity('x')", year, "needs 525601 points")
+	f("events('*')", year, "events('*') needs 31536001 points")
 	// Each of timeStack's copies is charged: 101 days of one-minute walks.
 	f("timeStack(randomWalk('x',60),'1d',0,100)", 86400, "the request past 100000 points")
 	// summarize's buckets are charged per input series.

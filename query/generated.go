@@ -17,8 +17,9 @@ type stepArg struct {
 }
 
 // generators are the functions that make a series out of nothing, one
-// value per step over the range they are evaluated for; identity has a
-// fixed step.
+// value per step over the range they are evaluated for; identity and
+// events (one null a second, as graphite-web without an events store) have
+// a fixed step.
 var generators = map[string]stepArg{
 	"randomWalk":         {"step", 1, 60},
 	"randomWalkFunction": {"step", 1, 60},
@@ -27,6 +28,7 @@ var generators = map[string]stepArg{
 	"timeFunction":       {"step", 1, 60},
 	"time":               {"step", 1, 60},
 	"identity":           {"", -1, 60},
+	"events":             {"", -1, 1},
 }
 
 // bucketers are the functions whose answer has one value per interval of

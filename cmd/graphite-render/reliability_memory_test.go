@@ -92,6 +92,7 @@ func TestMemoryCeiling(t *testing.T) {
 	hostile := []string{
 		"/render?target=" + url.QueryEscape("randomWalk('x',1)") + "&from=-100y",
 		"/render?target=" + url.QueryEscape("randomWalk('x')") + "&from=-30y",
+		"/render?target=" + url.QueryEscape("events('*')") + "&from=-100y",
 		"/render?target=" + url.QueryEscape("summarize(mem.*.*,'1s')") + "&from=-30d",
 		"/render?target=" + url.QueryEscape("timeStack(sinFunction('x',1,1),'1d',0,100)") + "&from=-30d",
 		"/render?target=" + url.QueryEscape(strings.Repeat("sumSeries(", 5000)+"mem.h00.m000"+strings.Repeat(")", 5000)),
