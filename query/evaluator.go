@@ -126,8 +126,12 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 }
 
 // dispatch evaluates e with carbonapi, expanding rewrite functions such as
-// applyByNode first.
+// applyByNode first; an overridden function (such as useSeriesAbove) is
+// evaluated by its override instead of being rewritten.
 func (ev evaluator) dispatch(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	if e.IsFunc() && override.Replaces(e.Target()) {
+		return expr.EvalExpr(ctx, e, from, until, values)
+	}
 	rewritten, targets, err := expr.RewriteExpr(ctx, e, from, until, values)
 	if err != nil {
 		return nil, err

@@ -46,7 +46,7 @@ func each(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, u
 // doColor is color(seriesList, theColor): the series unchanged, drawn in
 // theColor.
 func doColor(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	c, err := e.GetStringArg(1)
+	c, err := requiredString(e, "theColor", 1)
 	if err != nil {
 		return nil, fmt.Errorf("color: theColor: %w", err)
 	}

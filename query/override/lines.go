@@ -40,7 +40,7 @@ func constantLine(v float64, from, until int64) *types.MetricData {
 
 // doConstantLine is constantLine(value).
 func doConstantLine(_ context.Context, _ interfaces.Evaluator, e parser.Expr, from, until int64, _ map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	v, err := e.GetFloatArg(0)
+	v, err := requiredFloat(e, "value", 0)
 	if err != nil {
 		return nil, fmt.Errorf("constantLine: value: %w", err)
 	}
@@ -50,7 +50,7 @@ func doConstantLine(_ context.Context, _ interfaces.Evaluator, e parser.Expr, fr
 // doThreshold is threshold(value, label=None, color=None): constantLine's
 // series, renamed label when one is given; its tags keep str(value).
 func doThreshold(_ context.Context, _ interfaces.Evaluator, e parser.Expr, from, until int64, _ map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	v, err := e.GetFloatArg(0)
+	v, err := requiredFloat(e, "value", 0)
 	if err != nil {
 		return nil, fmt.Errorf("threshold: value: %w", err)
 	}
