@@ -99,3 +99,16 @@ func requiredString(e parser.Expr, name string, i int) (string, error) {
 	}
 	return a.StringValue(), nil
 }
+
+// optionalString returns the string argument named name or at position i,
+// or "" when there is none or it is None.
+func optionalString(e parser.Expr, name string, i int) (string, error) {
+	a, ok := argNamedOrAt(e, name, i)
+	if !ok || a.IsName() && a.Target() == "None" {
+		return "", nil
+	}
+	if !a.IsString() {
+		return "", fmt.Errorf("%s: %s %s is not a string: %w", e.Target(), name, a.ToString(), parser.ErrBadType)
+	}
+	return a.StringValue(), nil
+}

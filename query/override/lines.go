@@ -54,11 +54,11 @@ func doThreshold(_ context.Context, _ interfaces.Evaluator, e parser.Expr, from,
 	if err != nil {
 		return nil, fmt.Errorf("threshold: value: %w", err)
 	}
-	label, err := e.GetStringNamedOrPosArgDefault("label", 1, "")
+	label, err := optionalString(e, "label", 1)
 	if err != nil {
 		return nil, fmt.Errorf("threshold: label: %w", err)
 	}
-	color, err := e.GetStringNamedOrPosArgDefault("color", 2, "")
+	color, err := optionalString(e, "color", 2)
 	if err != nil {
 		return nil, fmt.Errorf("threshold: color: %w", err)
 	}
@@ -146,11 +146,11 @@ func doVerticalLine(ctx context.Context, _ interfaces.Evaluator, e parser.Expr, 
 	if err != nil || at == "" {
 		return nil, fmt.Errorf("verticalLine: ts: %w", orMissing(err))
 	}
-	label, err := e.GetStringNamedOrPosArgDefault("label", 1, "")
+	label, err := optionalString(e, "label", 1)
 	if err != nil {
 		return nil, fmt.Errorf("verticalLine: label: %w", err)
 	}
-	color, err := e.GetStringNamedOrPosArgDefault("color", 2, "")
+	color, err := optionalString(e, "color", 2)
 	if err != nil {
 		return nil, fmt.Errorf("verticalLine: color: %w", err)
 	}

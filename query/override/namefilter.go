@@ -12,11 +12,42 @@ import (
 	"github.com/go-graphite/carbonapi/pkg/parser"
 )
 
-// Filters that choose series by name: unique and useSeriesAbove.
+// Filters that choose series by name: grep, exclude, unique and
+// useSeriesAbove.
 
 func init() {
+	add(nameMatching(true), "grep")
+	add(nameMatching(false), "exclude")
 	add(doUnique, "unique")
 	add(doUseSeriesAbove, "useSeriesAbove")
+}
+
+// nameMatching returns grep(seriesList, pattern) when keep is true and
+// exclude(seriesList, pattern) when it is false: the series whose names
+// the regular expression pattern matches somewhere (Python's re.search),
+// or those it does not.
+func nameMatching(keep bool) doFunc {
+	return func(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+		pattern, err := requiredString(e, "pattern", 1)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errArgument, err)
+		}
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil, fmt.Errorf("%w: pattern of %s %q: %w", errArgument, e.Target(), pattern, err)
+		}
+		list, err := seriesArg(ctx, eval, e, 0, from, until, values)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*types.MetricData, 0, len(list))
+		for _, s := range list {
+			if s != nil && re.MatchString(s.Name) == keep {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
 }
 
 // doUnique is unique(*seriesLists): the series of every list in order,
