@@ -200,7 +200,7 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		if err != nil {
 			return Result{}, err
 		}
-		exprs[i] = ex
+		exprs[i] = asGraphiteWebReads(ex)
 	}
 	r := &renderer{engine: e, req: req, stitch: stitch,
 		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}

@@ -110,7 +110,7 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		r.calls.push()
 		res, err := ev.dispatch(ctx, e, from, until, values)
 		args := r.calls.pop()
-		if err == nil {
+		if err == nil && e.ArgsLen() > 0 {
 			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
 			override.FixOrder(e.Target(), args.of(e.Arg(0)), res)
 			override.FixNames(e, args.of, res)
@@ -126,8 +126,21 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 }
 
 // dispatch evaluates e with carbonapi, expanding rewrite functions such as
-// applyByNode first.
+// applyByNode first; an overridden function (such as useSeriesAbove) is
+// evaluated by its override instead of being rewritten, and called even
+// without arguments (group() is an empty list), which carbonapi refuses.
 func (ev evaluator) dispatch(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	if e.IsFunc() && override.Replaces(e.Target()) {
+		if e.ArgsLen() == 0 && len(e.NamedArgs()) == 0 {
+			metadata.FunctionMD.RLock()
+			f, ok := metadata.FunctionMD.Functions[e.Target()]
+			metadata.FunctionMD.RUnlock()
+			if ok {
+				return f.Do(ctx, e, from, until, values)
+			}
+		}
+		return expr.EvalExpr(ctx, e, from, until, values)
+	}
 	rewritten, targets, err := expr.RewriteExpr(ctx, e, from, until, values)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/graphite-render/graphite-render/whisperfs"
@@ -23,8 +24,12 @@ type fetched struct {
 // fetchPath reads every metric that pattern matches over [from, until],
 // the files in parallel with a bounded pool, and returns the series in
 // path order. Files that vanished or are damaged are skipped and logged
-// once.
+// once. A tag query (seriesByTag) matches nothing: the tree's whisper files
+// carry no tags, and graphite-web's tag database over the same tree is empty.
 func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until int64) ([]*Series, error) {
+	if strings.HasPrefix(pattern, "seriesByTag(") {
+		return nil, nil
+	}
 	nodes, err := r.engine.storage.Find(ctx, pattern)
 	if err != nil {
 		return nil, storageError(pattern, err)

@@ -79,8 +79,8 @@ func doAliasQuery(ctx context.Context, eval interfaces.Evaluator, e parser.Expr,
 	return out, nil
 }
 
-// pythonReplacement turns a Python re.sub replacement (\1, \g<1>) into a
-// Go regexp template (${1}), escaping Go's $.
+// pythonReplacement turns a Python re.sub replacement (\1, \g<1>, \\ for a
+// backslash) into a Go regexp template (${1}), escaping Go's $.
 func pythonReplacement(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -88,6 +88,9 @@ func pythonReplacement(s string) string {
 		switch {
 		case c == '$':
 			b.WriteString("$$")
+		case c == '\\' && i+1 < len(s) && s[i+1] == '\\':
+			b.WriteByte('\\')
+			i++
 		case c == '\\' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
 			j := i + 1
 			for j < len(s) && s[j] >= '0' && s[j] <= '9' && j < i+3 {

@@ -63,3 +63,52 @@ func optionalFloat(e parser.Expr, name string, i int) (float64, bool, error) {
 func copyMetric(md *types.MetricData) *types.MetricData {
 	return md.Copy(true)
 }
+
+// argNamedOrAt returns the argument named name, or else the one at
+// position i, and whether there is one.
+func argNamedOrAt(e parser.Expr, name string, i int) (parser.Expr, bool) {
+	if a, ok := e.NamedArg(name); ok {
+		return a, true
+	}
+	if i < e.ArgsLen() {
+		return e.Arg(i), true
+	}
+	return nil, false
+}
+
+// requiredFloat returns the number argument named name or at position i.
+func requiredFloat(e parser.Expr, name string, i int) (float64, error) {
+	a, ok := argNamedOrAt(e, name, i)
+	if !ok {
+		return 0, fmt.Errorf("%s: %s: %w", e.Target(), name, parser.ErrMissingArgument)
+	}
+	if !a.IsConst() {
+		return 0, fmt.Errorf("%s: %s %s is not a number: %w", e.Target(), name, a.ToString(), parser.ErrBadType)
+	}
+	return a.FloatValue(), nil
+}
+
+// requiredString returns the string argument named name or at position i.
+func requiredString(e parser.Expr, name string, i int) (string, error) {
+	a, ok := argNamedOrAt(e, name, i)
+	if !ok {
+		return "", fmt.Errorf("%s: %s: %w", e.Target(), name, parser.ErrMissingArgument)
+	}
+	if !a.IsString() {
+		return "", fmt.Errorf("%s: %s %s is not a string: %w", e.Target(), name, a.ToString(), parser.ErrBadType)
+	}
+	return a.StringValue(), nil
+}
+
+// optionalString returns the string argument named name or at position i,
+// or "" when there is none or it is None.
+func optionalString(e parser.Expr, name string, i int) (string, error) {
+	a, ok := argNamedOrAt(e, name, i)
+	if !ok || a.IsName() && a.Target() == "None" {
+		return "", nil
+	}
+	if !a.IsString() {
+		return "", fmt.Errorf("%s: %s %s is not a string: %w", e.Target(), name, a.ToString(), parser.ErrBadType)
+	}
+	return a.StringValue(), nil
+}

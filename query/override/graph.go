@@ -46,7 +46,7 @@ func each(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, u
 // doColor is color(seriesList, theColor): the series unchanged, drawn in
 // theColor.
 func doColor(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	c, err := e.GetStringArg(1)
+	c, err := requiredString(e, "theColor", 1)
 	if err != nil {
 		return nil, fmt.Errorf("color: theColor: %w", err)
 	}
@@ -56,7 +56,7 @@ func doColor(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from
 // doAlpha is alpha(seriesList, alpha): the series unchanged, drawn with
 // the given transparency.
 func doAlpha(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	a, err := e.GetFloatArg(1)
+	a, err := requiredFloat(e, "alpha", 1)
 	if err != nil {
 		return nil, fmt.Errorf("alpha: alpha: %w", err)
 	}
@@ -66,7 +66,7 @@ func doAlpha(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from
 // doLineWidth is lineWidth(seriesList, width): the series unchanged, drawn
 // with lines width wide.
 func doLineWidth(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	w, err := e.GetFloatArg(1)
+	w, err := requiredFloat(e, "width", 1)
 	if err != nil {
 		return nil, fmt.Errorf("lineWidth: width: %w", err)
 	}

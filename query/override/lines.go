@@ -40,7 +40,7 @@ func constantLine(v float64, from, until int64) *types.MetricData {
 
 // doConstantLine is constantLine(value).
 func doConstantLine(_ context.Context, _ interfaces.Evaluator, e parser.Expr, from, until int64, _ map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	v, err := e.GetFloatArg(0)
+	v, err := requiredFloat(e, "value", 0)
 	if err != nil {
 		return nil, fmt.Errorf("constantLine: value: %w", err)
 	}
@@ -50,15 +50,15 @@ func doConstantLine(_ context.Context, _ interfaces.Evaluator, e parser.Expr, fr
 // doThreshold is threshold(value, label=None, color=None): constantLine's
 // series, renamed label when one is given; its tags keep str(value).
 func doThreshold(_ context.Context, _ interfaces.Evaluator, e parser.Expr, from, until int64, _ map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	v, err := e.GetFloatArg(0)
+	v, err := requiredFloat(e, "value", 0)
 	if err != nil {
 		return nil, fmt.Errorf("threshold: value: %w", err)
 	}
-	label, err := e.GetStringNamedOrPosArgDefault("label", 1, "")
+	label, err := optionalString(e, "label", 1)
 	if err != nil {
 		return nil, fmt.Errorf("threshold: label: %w", err)
 	}
-	color, err := e.GetStringNamedOrPosArgDefault("color", 2, "")
+	color, err := optionalString(e, "color", 2)
 	if err != nil {
 		return nil, fmt.Errorf("threshold: color: %w", err)
 	}
@@ -146,11 +146,11 @@ func doVerticalLine(ctx context.Context, _ interfaces.Evaluator, e parser.Expr, 
 	if err != nil || at == "" {
 		return nil, fmt.Errorf("verticalLine: ts: %w", orMissing(err))
 	}
-	label, err := e.GetStringNamedOrPosArgDefault("label", 1, "")
+	label, err := optionalString(e, "label", 1)
 	if err != nil {
 		return nil, fmt.Errorf("verticalLine: label: %w", err)
 	}
-	color, err := e.GetStringNamedOrPosArgDefault("color", 2, "")
+	color, err := optionalString(e, "color", 2)
 	if err != nil {
 		return nil, fmt.Errorf("verticalLine: color: %w", err)
 	}

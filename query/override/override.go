@@ -62,6 +62,14 @@ func Names() []string {
 	return out
 }
 
+// Replaces reports whether name is one of the overridden functions.
+func Replaces(name string) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	_, ok := overrides[name]
+	return ok
+}
+
 // Register installs every override in carbonapi's registry. Call it once,
 // after carbonapi's own functions are registered; it keeps carbonapi's
 // description of each name.

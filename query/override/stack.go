@@ -18,7 +18,7 @@ func init() {
 // defaultStack is graphite-web's name of the stack when none is given.
 const defaultStack = "__DEFAULT__"
 
-// doStacked is stacked(seriesList, stack='__DEFAULT__'). As in graphite-web
+// doStacked is stacked(seriesLists, stackName='__DEFAULT__'). As in graphite-web
 // the values become a running total: each series adds its non-null values,
 // point by point (by index, not by time), to the total of its stack, and
 // answers the total where it has a value and null where it has none. The
@@ -27,7 +27,7 @@ const defaultStack = "__DEFAULT__"
 // "stacked(name)" and tagged stacked=__DEFAULT__; a named stack keeps names
 // and tags.
 func doStacked(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	stack, err := e.GetStringNamedOrPosArgDefault("stack", 1, defaultStack)
+	stack, err := e.GetStringNamedOrPosArgDefault("stackName", 1, defaultStack)
 	if err != nil {
 		return nil, fmt.Errorf("stacked: stack: %w", err)
 	}
