@@ -110,7 +110,7 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		r.calls.push()
 		res, err := ev.dispatch(ctx, e, from, until, values)
 		args := r.calls.pop()
-		if err == nil {
+		if err == nil && e.ArgsLen() > 0 {
 			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
 			override.FixOrder(e.Target(), args.of(e.Arg(0)), res)
 			override.FixNames(e, args.of, res)
@@ -128,6 +128,9 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 // dispatch evaluates e with carbonapi, expanding rewrite functions such as
 // applyByNode first.
 func (ev evaluator) dispatch(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	if res, ok := override.EvalNoArgs(e, from, until); ok {
+		return res, nil
+	}
 	rewritten, targets, err := expr.RewriteExpr(ctx, e, from, until, values)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package override
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,6 +75,10 @@ func FixTags(fn string, inputs, out []*types.MetricData) {
 			if v, ok := tags[fn]; ok {
 				tags[fn] = pyFloatString(v)
 			}
+			if fn == "offsetToZero" && inputs != nil && i < len(inputs) && allNull(inputs[i]) {
+				// graphite-web's minimum of no values is None.
+				tags[fn] = "None"
+			}
 		}
 		for _, k := range extraTags[fn] {
 			delete(tags, k)
@@ -86,21 +91,14 @@ func FixTags(fn string, inputs, out []*types.MetricData) {
 }
 
 // pyFloatString rewrites a number as Python's str(float) writes it: "2"
-// becomes "2.0", "0.5" stays; anything that is not a number is left alone.
+// becomes "2.0", "1e+09" becomes "1000000000.0", "0.5" stays; anything that
+// is not a number is left alone.
 func pyFloatString(v string) string {
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil {
 		return v
 	}
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	if e := strings.IndexByte(s, 'e'); e >= 0 {
-		// Python writes 1e+16 and 1e-05; Go writes 1e+16 and 1e-05 too.
-		return s
-	}
-	if !strings.ContainsAny(s, ".nN") {
-		s += ".0"
-	}
-	return s
+	return pyStr(f)
 }
 
 // FixOrder puts the results of a call of fn in graphite-web's order where
@@ -178,4 +176,17 @@ func FixNames(e parser.Expr, argSeries func(parser.Expr) []*types.MetricData, ou
 	tags["name"] = name // a new TimeSeries: its name tag is its name
 	out[0].Tags = tags
 	out[0].Name = name
+}
+
+// allNull reports whether s has no value that is not null.
+func allNull(s *types.MetricData) bool {
+	if s == nil {
+		return false
+	}
+	for _, v := range s.Values {
+		if !math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
 }
