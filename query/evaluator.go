@@ -113,6 +113,7 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		if err == nil && e.ArgsLen() > 0 {
 			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
 			override.FixOrder(e.Target(), args.of(e.Arg(0)), res)
+			override.FixExtent(e.Target(), res)
 			override.FixNames(e, args.of, res)
 		}
 		r.calls.record(e, res)
