@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -72,6 +73,10 @@ func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int
 		for _, m := range e.Metrics(from, until) {
 			if v, ok := values[m]; ok {
 				out[m] = v
+				continue
+			}
+			if r.prefetched != nil && !r.prefetched[m.Metric] && !strings.HasPrefix(m.Metric, "seriesByTag(") {
+				values[m], out[m] = nil, nil
 				continue
 			}
 			ss, err := r.fetchPath(ctx, m.Metric, m.From, m.Until)
@@ -217,6 +222,17 @@ func (r *renderer) evalError(target string, err error) error {
 // parseTarget parses a target, rejecting trailing input that carbonapi's
 // parser leaves unparsed (it accepts "a.b)" without an error).
 func parseTarget(target string) (parser.Expr, error) {
+	// A keyword argument whose value is a series list, which carbonapi's
+	// parser refuses (an expression) or its functions do not look for (a
+	// path), is moved to its position; what it reads is then left to the
+	// prefetch rule (see prefetchedPaths).
+	if walkPositional(target, map[string]bool{}) {
+		if t := positionalTarget(target); t != target {
+			if e, rest, err := parser.ParseExpr(t); err == nil && rest == "" {
+				return e, nil
+			}
+		}
+	}
 	e, rest, err := parser.ParseExpr(target)
 	if err != nil {
 		return nil, fmt.Errorf("%w: target=%q: %v", ErrBadTarget, target, err)
