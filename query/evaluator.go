@@ -223,11 +223,10 @@ func (r *renderer) evalError(target string, err error) error {
 // parseTarget parses a target, rejecting trailing input that carbonapi's
 // parser leaves unparsed (it accepts "a.b)" without an error).
 func parseTarget(target string) (parser.Expr, error) {
-	// A keyword argument whose value is a series list, which carbonapi's
-	// parser refuses (an expression) or its functions do not look for (a
-	// path), is moved to its position; what it reads is then left to the
-	// prefetch rule (see prefetchedPaths).
-	if walkPositional(target, map[string]bool{}) {
+	// Keyword arguments are moved to their positions where they can be
+	// (see positionalTarget); what a series list given by keyword reads is
+	// then left to the prefetch rule (see prefetchedPaths).
+	if strings.IndexByte(target, '=') >= 0 {
 		if t := positionalTarget(target); t != target {
 			if e, rest, err := parser.ParseExpr(t); err == nil && rest == "" {
 				return e, nil

@@ -9,9 +9,11 @@ import (
 
 // carbonapi's parser takes only numbers, strings, booleans and names as the
 // values of named arguments, where graphite-web takes any expression, such
-// as asPercent(a.*,total=sumSeries(a.*)). positionalTarget rewrites the
-// calls of a target it refuses so that their named arguments become
-// positional, using graphite-web's parameter lists.
+// as asPercent(a.*,total=sumSeries(a.*)), and many of carbonapi's functions
+// read their arguments only by position, as offset(a.b,factor=2) shows.
+// positionalTarget rewrites the calls of a target so that their named
+// arguments become positional, using graphite-web's parameter lists: to
+// graphite-web both forms are the same call.
 
 var (
 	paramsOnce sync.Once
@@ -97,6 +99,15 @@ func reorder(fn string, args []string) []string {
 	if len(named) == 0 {
 		return args
 	}
+	// Parameters left out before a named one are filled in only for a
+	// series list given by name, which carbonapi cannot take by name; the
+	// functions read other named arguments themselves.
+	fill := false
+	for _, v := range named {
+		if !isLiteral(strings.TrimSpace(v)) {
+			fill = true
+		}
+	}
 	out := pos
 	for i := len(pos); i < len(ps) && len(named) > 0; i++ {
 		p := ps[i]
@@ -108,7 +119,7 @@ func reorder(fn string, args []string) []string {
 			delete(named, p.Name)
 			continue
 		}
-		if p.Required {
+		if p.Required || !fill {
 			return args
 		}
 		// A parameter left out keeps its default: None tells the

@@ -17,14 +17,18 @@ func TestPositionalTarget(t *testing.T) {
 	f("aggregateSeriesLists(a.*,seriesListSecondPos=group(b.*),func='sum')", "aggregateSeriesLists(a.*,group(b.*),'sum')")
 	f("alias(divideSeries(a,divisorSeries=sumSeries(a.{b,c})),'x=y')", "alias(divideSeries(a,sumSeries(a.{b,c})),'x=y')")
 	f("aggregate(seriesList=a.*,func='sum')", "aggregate(a.*,'sum')")
+	f("offset(a.b,factor=2)", "offset(a.b,2)")
+	f("groupByNodes(a.*.*,callback='sum')", "groupByNodes(a.*.*,'sum')")
 	// Left alone: no named argument, an unknown function, an unknown
 	// parameter, a required parameter left out, a positional argument
-	// after a named one.
+	// after a named one, an optional parameter left out before a named
+	// one that is not a series list.
 	f("sumSeries(a.*,b)", "sumSeries(a.*,b)")
 	f("noSuchFunction(a,x=b)", "noSuchFunction(a,x=b)")
 	f("asPercent(a,other=b)", "asPercent(a,other=b)")
 	f("divideSeries(divisorSeries=b)", "divideSeries(divisorSeries=b)")
 	f("transformNull(a,default=1,b)", "transformNull(a,default=1,b)")
+	f("timeShift(a,'1h',alignDST=true)", "timeShift(a,'1h',alignDST=true)")
 }
 
 func TestPrefetchedPaths(t *testing.T) {
