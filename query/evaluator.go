@@ -120,7 +120,6 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 			override.FixOrder(e.Target(), args.of(e.Arg(0)), res)
 			override.FixExtent(e.Target(), res)
 			override.FixValues(e.Target(), res)
-			override.FixNames(e, args.of, res)
 		}
 		r.calls.record(e, res)
 		return res, err

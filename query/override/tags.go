@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/go-graphite/carbonapi/expr/types"
-	"github.com/go-graphite/carbonapi/pkg/parser"
 )
 
 // keepNameTag lists the functions that in graphite-web copy each series of
@@ -141,41 +140,6 @@ func belongsTo(in, g *types.MetricData) bool {
 		}
 	}
 	return true
-}
-
-// FixNames gives the results of a call e the names graphite-web gives
-// them where carbonapi spells them otherwise and the function is not
-// replaced: weightedAverage writes its arguments as the sorted distinct
-// path expressions of each list, separated by ", ". argSeries returns what
-// an argument of e evaluated to.
-func FixNames(e parser.Expr, argSeries func(parser.Expr) []*types.MetricData, out []*types.MetricData) {
-	if e.Target() != "weightedAverage" || len(out) != 1 || out[0] == nil || e.ArgsLen() < 2 {
-		return
-	}
-	paths := func(list []*types.MetricData) string {
-		seen := map[string]bool{}
-		var ps []string
-		for _, s := range list {
-			if s != nil && !seen[s.PathExpression] {
-				seen[s.PathExpression] = true
-				ps = append(ps, s.PathExpression)
-			}
-		}
-		sort.Strings(ps)
-		return strings.Join(ps, ",")
-	}
-	nodes := make([]string, 0, e.ArgsLen()-2)
-	for _, a := range e.Args()[2:] {
-		nodes = append(nodes, a.ToString())
-	}
-	name := "weightedAverage(" + paths(argSeries(e.Arg(0))) + ", " + paths(argSeries(e.Arg(1))) + ", " + strings.Join(nodes, ",") + ")"
-	tags := make(map[string]string, len(out[0].Tags))
-	for k, v := range out[0].Tags {
-		tags[k] = v
-	}
-	tags["name"] = name // a new TimeSeries: its name tag is its name
-	out[0].Tags = tags
-	out[0].Name = name
 }
 
 // allNull reports whether s has no value that is not null.
