@@ -202,7 +202,7 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		}
 		exprs[i] = asGraphiteWebReads(ex)
 	}
-	r := &renderer{engine: e, req: req, stitch: stitch,
+	r := &renderer{engine: e, req: req, stitch: stitch, prefetched: prefetchedPaths(req.Targets),
 		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
 	res, err := r.run(ctx, exprs)
 	if err != nil {
@@ -294,6 +294,9 @@ type renderer struct {
 	// state is what graphite-web's functions read and change in the
 	// request context (setXFilesFactor), shared by the targets in order.
 	state *override.RequestState
+	// prefetched, when not nil, holds the only paths graphite-web reads
+	// for the request's targets (see prefetchedPaths).
+	prefetched map[string]bool
 }
 
 // skipped logs, once per metric for the life of the engine, that a file

@@ -174,7 +174,7 @@ func TestRenderBadTargets(t *testing.T) {
 	for _, target := range []string{
 		"servers.a.cpu)", "sumSeries(servers.a.cpu", "foo(", "noSuchFunction(servers.a.cpu)",
 		"summarize(servers.a.cpu,'0min')", "summarize(servers.a.cpu,'-1h')", "summarize(servers.a.cpu,intervalString='0s')",
-		"movingAverage(servers.a.cpu,-5)", "movingAverage(servers.a.cpu,'-5min')", "movingMedian(servers.a.cpu,-2)",
+		"movingAverage(servers.a.cpu,-5)", "movingMedian(servers.a.cpu,-2)",
 		"hitcount(servers.a.cpu,'0min')", "integralByInterval(servers.a.cpu,'0min')",
 		"delay(servers.a.cpu,100000000)", "delay(servers.a.cpu,-100000000)",
 		"sinFunction('x',1,0)", "randomWalk('x',0)", "timeStack(servers.a.cpu,'1h',0,100000)",

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -74,6 +75,10 @@ func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int
 				out[m] = v
 				continue
 			}
+			if r.prefetched != nil && !r.prefetched[m.Metric] && !strings.HasPrefix(m.Metric, "seriesByTag(") {
+				values[m], out[m] = nil, nil
+				continue
+			}
 			ss, err := r.fetchPath(ctx, m.Metric, m.From, m.Until)
 			if err != nil {
 				return nil, err
@@ -113,7 +118,8 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		if err == nil && e.ArgsLen() > 0 {
 			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
 			override.FixOrder(e.Target(), args.of(e.Arg(0)), res)
-			override.FixNames(e, args.of, res)
+			override.FixExtent(e.Target(), res)
+			override.FixValues(e.Target(), res)
 		}
 		r.calls.record(e, res)
 		return res, err
@@ -130,6 +136,9 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 // evaluated by its override instead of being rewritten, and called even
 // without arguments (group() is an empty list), which carbonapi refuses.
 func (ev evaluator) dispatch(ctx context.Context, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	if res, ok := override.EvalNoArgs(e, from, until); ok {
+		return res, nil
+	}
 	if e.IsFunc() && override.Replaces(e.Target()) {
 		if e.ArgsLen() == 0 && len(e.NamedArgs()) == 0 {
 			metadata.FunctionMD.RLock()
@@ -226,6 +235,18 @@ func (r *renderer) evalError(target string, err error) error {
 // parseTarget parses a target, rejecting trailing input that carbonapi's
 // parser leaves unparsed (it accepts "a.b)" without an error).
 func parseTarget(target string) (parser.Expr, error) {
+	// Keyword arguments are moved to their positions where they can be
+	// (see positionalTarget); what a series list given by keyword reads is
+	// then left to the prefetch rule (see prefetchedPaths).
+	// A call with keyword arguments alone is not a call to graphite-web
+	// (see asGraphiteWebReads): such a target is left as it is.
+	if strings.IndexByte(target, '=') >= 0 && !keywordOnly(target) {
+		if t := positionalTarget(target); t != target {
+			if e, rest, err := parser.ParseExpr(t); err == nil && rest == "" {
+				return e, nil
+			}
+		}
+	}
 	e, rest, err := parser.ParseExpr(target)
 	if err != nil {
 		return nil, fmt.Errorf("%w: target=%q: %v", ErrBadTarget, target, err)
@@ -234,6 +255,13 @@ func parseTarget(target string) (parser.Expr, error) {
 		return nil, fmt.Errorf("%w: target=%q: unexpected %q after the expression", ErrBadTarget, target, rest)
 	}
 	return e, nil
+}
+
+// keywordOnly reports whether target parses and has a call with keyword
+// arguments alone.
+func keywordOnly(target string) bool {
+	e, rest, err := parser.ParseExpr(target)
+	return err == nil && rest == "" && hasKeywordOnlyCall(e)
 }
 
 // toMetricData converts a fetched series to carbonapi's type, echoing the

@@ -12,7 +12,7 @@ func TestAsGraphiteWebReads(t *testing.T) {
 		"constantLine(value=3)":         "constantLine",
 		"alias(threshold(value=7),'x')": "alias",
 		"constantLine(3)":               "constantLine(3)",
-		"alias(a.b,newName='n')":        "alias(a.b,newName='n')",
+		"alias(a.b,newName='n')":        "alias(a.b,'n')", // moved to its position
 		"servers.web01.cpu.user":        "servers.web01.cpu.user",
 		"sumSeries(a.*,group(b.c,d.e))": "sumSeries(a.*,group(b.c,d.e))",
 	}

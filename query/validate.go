@@ -24,8 +24,10 @@ type argKind int
 const (
 	// positiveInterval: an interval string such as '1h' that must be > 0.
 	positiveInterval argKind = iota
-	// positiveWindow: a point count > 0 or an interval string > 0.
-	positiveWindow
+	// window: a point count >= 0 or any interval string; graphite-web
+	// takes an interval's absolute length and answers nulls for an empty
+	// window.
+	window
 	// positiveNumber: a number > 0.
 	positiveNumber
 	// boundedSteps: an integer whose magnitude is at most maxDelaySteps.
@@ -47,13 +49,13 @@ var argRules = map[string][]argRule{
 	"hitcount":                   {{1, "intervalString", positiveInterval}},
 	"integralByInterval":         {{1, "intervalUnit", positiveInterval}},
 	"timeStack":                  {{1, "timeShiftUnit", positiveInterval}},
-	"movingAverage":              {{1, "windowSize", positiveWindow}},
-	"movingMedian":               {{1, "windowSize", positiveWindow}},
-	"movingSum":                  {{1, "windowSize", positiveWindow}},
-	"movingMin":                  {{1, "windowSize", positiveWindow}},
-	"movingMax":                  {{1, "windowSize", positiveWindow}},
-	"movingWindow":               {{1, "windowSize", positiveWindow}},
-	"exponentialMovingAverage":   {{1, "windowSize", positiveWindow}},
+	"movingAverage":              {{1, "windowSize", window}},
+	"movingMedian":               {{1, "windowSize", window}},
+	"movingSum":                  {{1, "windowSize", window}},
+	"movingMin":                  {{1, "windowSize", window}},
+	"movingMax":                  {{1, "windowSize", window}},
+	"movingWindow":               {{1, "windowSize", window}},
+	"exponentialMovingAverage":   {{1, "windowSize", window}},
 	"holtWintersForecast":        {{1, "bootstrapInterval", positiveInterval}},
 	"holtWintersConfidenceBands": {{2, "bootstrapInterval", positiveInterval}},
 	"holtWintersConfidenceArea":  {{2, "bootstrapInterval", positiveInterval}},
@@ -94,8 +96,8 @@ func validateExpr(e parser.Expr) error {
 	if name == "timeStack" {
 		start, err1 := e.GetIntNamedOrPosArgDefault("timeShiftStart", 2, 0)
 		end, err2 := e.GetIntNamedOrPosArgDefault("timeShiftEnd", 3, 7)
-		if err1 == nil && err2 == nil && (end-start > maxTimeStackCopies || start < 0 || end < start) {
-			return fmt.Errorf("timeStack(timeShiftStart=%d, timeShiftEnd=%d) must satisfy 0 <= start <= end <= start+%d", start, end, maxTimeStackCopies)
+		if err1 == nil && err2 == nil && end-start > maxTimeStackCopies {
+			return fmt.Errorf("timeStack(timeShiftStart=%d, timeShiftEnd=%d) must satisfy end <= start+%d", start, end, maxTimeStackCopies)
 		}
 	}
 	for _, a := range e.Args() {
@@ -114,14 +116,14 @@ func validateExpr(e parser.Expr) error {
 func checkArg(fn string, rule argRule, arg parser.Expr) error {
 	switch {
 	case arg.IsString():
-		if rule.kind != positiveInterval && rule.kind != positiveWindow {
+		if rule.kind != positiveInterval && rule.kind != window {
 			return nil // a type error that carbonapi reports itself
 		}
 		secs, err := parser.IntervalString(arg.StringValue(), 1)
 		if err != nil {
-			return fmt.Errorf("%s(%s=%q): %v", fn, rule.name, arg.StringValue(), err)
+			return fmt.Errorf("%s(%s=%q): %w", fn, rule.name, arg.StringValue(), err)
 		}
-		if secs <= 0 {
+		if secs <= 0 && rule.kind == positiveInterval {
 			return fmt.Errorf("%s(%s=%q) must be a positive interval", fn, rule.name, arg.StringValue())
 		}
 	case arg.IsConst():
@@ -131,7 +133,11 @@ func checkArg(fn string, rule argRule, arg parser.Expr) error {
 			if v <= 0 || math.IsNaN(v) {
 				return fmt.Errorf("%s(%s=%v) must be a positive interval", fn, rule.name, v)
 			}
-		case positiveWindow, positiveNumber:
+		case window:
+			if !(v >= 0) || math.IsInf(v, 0) {
+				return fmt.Errorf("%s(%s=%v) must be a point count of 0 or more", fn, rule.name, v)
+			}
+		case positiveNumber:
 			if !(v > 0) || math.IsInf(v, 0) {
 				return fmt.Errorf("%s(%s=%v) must be a positive number", fn, rule.name, v)
 			}

@@ -411,3 +411,22 @@ func TestGroupByNodeAndWildcards(t *testing.T) {
 	assert.Equal(t, "t.s30", lone.Tags["name"])
 	assert.Equal(t, int64(30), lone.Step)
 }
+
+// TestWeightedAverageUnaligned follows graphite-web: without nodes every
+// series has the same key, so the last of each list pair up, and the name
+// ends with an empty list of nodes.
+func TestWeightedAverageUnaligned(t *testing.T) {
+	engine := newEngine(t)
+	ss := render(t, engine, "weightedAverage(a.b.one,a.b.two)")
+	require.Len(t, ss, 1)
+	s := ss[0]
+	assert.Equal(t, "weightedAverage(a.b.one, a.b.two, )", s.Name)
+	assert.Equal(t, int64(60), s.Step)
+	for i, v := range s.Values {
+		// (one × 100) / 100 = one.
+		assert.InDelta(t, float64((s.Start/60+int64(i))%10), v, 1e-9, "point %d", i)
+	}
+	ss = render(t, engine, "weightedAverage(a.b.*,a.b.*,2)")
+	require.Len(t, ss, 1)
+	assert.Equal(t, "weightedAverage(a.b.*, a.b.*, 2)", ss[0].Name)
+}

@@ -72,7 +72,8 @@ func Replaces(name string) bool {
 
 // Register installs every override in carbonapi's registry. Call it once,
 // after carbonapi's own functions are registered; it keeps carbonapi's
-// description of each name.
+// description of each name and drops carbonapi's rewrite function of the
+// same name (applyByNode), which would otherwise run first.
 func Register() {
 	mu.Lock()
 	defer mu.Unlock()
@@ -84,6 +85,9 @@ func Register() {
 		if ok {
 			f.desc[name] = desc
 		}
+		metadata.FunctionMD.Lock()
+		delete(metadata.FunctionMD.RewriteFunctions, name)
+		metadata.FunctionMD.Unlock()
 		metadata.RegisterFunction(name, f)
 	}
 }

@@ -1,12 +1,12 @@
 package override
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/go-graphite/carbonapi/expr/types"
-	"github.com/go-graphite/carbonapi/pkg/parser"
 )
 
 // keepNameTag lists the functions that in graphite-web copy each series of
@@ -74,6 +74,10 @@ func FixTags(fn string, inputs, out []*types.MetricData) {
 			if v, ok := tags[fn]; ok {
 				tags[fn] = pyFloatString(v)
 			}
+			if fn == "offsetToZero" && inputs != nil && i < len(inputs) && allNull(inputs[i]) {
+				// graphite-web's minimum of no values is None.
+				tags[fn] = "None"
+			}
 		}
 		for _, k := range extraTags[fn] {
 			delete(tags, k)
@@ -86,21 +90,14 @@ func FixTags(fn string, inputs, out []*types.MetricData) {
 }
 
 // pyFloatString rewrites a number as Python's str(float) writes it: "2"
-// becomes "2.0", "0.5" stays; anything that is not a number is left alone.
+// becomes "2.0", "1e+09" becomes "1000000000.0", "0.5" stays; anything that
+// is not a number is left alone.
 func pyFloatString(v string) string {
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil {
 		return v
 	}
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	if e := strings.IndexByte(s, 'e'); e >= 0 {
-		// Python writes 1e+16 and 1e-05; Go writes 1e+16 and 1e-05 too.
-		return s
-	}
-	if !strings.ContainsAny(s, ".nN") {
-		s += ".0"
-	}
-	return s
+	return pyStr(f)
 }
 
 // FixOrder puts the results of a call of fn in graphite-web's order where
@@ -145,37 +142,15 @@ func belongsTo(in, g *types.MetricData) bool {
 	return true
 }
 
-// FixNames gives the results of a call e the names graphite-web gives
-// them where carbonapi spells them otherwise and the function is not
-// replaced: weightedAverage writes its arguments as the sorted distinct
-// path expressions of each list, separated by ", ". argSeries returns what
-// an argument of e evaluated to.
-func FixNames(e parser.Expr, argSeries func(parser.Expr) []*types.MetricData, out []*types.MetricData) {
-	if e.Target() != "weightedAverage" || len(out) != 1 || out[0] == nil || e.ArgsLen() < 2 {
-		return
+// allNull reports whether s has no value that is not null.
+func allNull(s *types.MetricData) bool {
+	if s == nil {
+		return false
 	}
-	paths := func(list []*types.MetricData) string {
-		seen := map[string]bool{}
-		var ps []string
-		for _, s := range list {
-			if s != nil && !seen[s.PathExpression] {
-				seen[s.PathExpression] = true
-				ps = append(ps, s.PathExpression)
-			}
+	for _, v := range s.Values {
+		if !math.IsNaN(v) {
+			return false
 		}
-		sort.Strings(ps)
-		return strings.Join(ps, ",")
 	}
-	nodes := make([]string, 0, e.ArgsLen()-2)
-	for _, a := range e.Args()[2:] {
-		nodes = append(nodes, a.ToString())
-	}
-	name := "weightedAverage(" + paths(argSeries(e.Arg(0))) + ", " + paths(argSeries(e.Arg(1))) + ", " + strings.Join(nodes, ",") + ")"
-	tags := make(map[string]string, len(out[0].Tags))
-	for k, v := range out[0].Tags {
-		tags[k] = v
-	}
-	tags["name"] = name // a new TimeSeries: its name tag is its name
-	out[0].Tags = tags
-	out[0].Name = name
+	return true
 }

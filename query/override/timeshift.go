@@ -123,7 +123,8 @@ func doTimeShift(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 			end = in.StopTime - in.StartTime + base[0].StartTime
 		}
 		rebase(s, base[0].StartTime, end)
-		s.PathExpression = s.Name
+		// graphite-web renames the series but keeps its pathExpression, so
+		// sumSeries(timeShift(a.*,'1d')) is named sumSeries(a.*).
 		out = append(out, s)
 	}
 	return out, nil

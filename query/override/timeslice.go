@@ -56,8 +56,9 @@ func doTimeSlice(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 		s := copyMetric(in)
 		s.Tags["timeSliceStart"] = strconv.FormatInt(start, 10)
 		s.Tags["timeSliceEnd"] = strconv.FormatInt(end, 10)
+		// Renamed, but the pathExpression stays the input's, as in
+		// graphite-web.
 		s.Name = fmt.Sprintf("timeSlice(%s, %d, %d)", in.Name, start, end)
-		s.PathExpression = s.Name
 		for j := range s.Values {
 			if t := from + int64(j)*s.StepTime; t < start || t > end {
 				s.Values[j] = math.NaN()
