@@ -49,7 +49,7 @@ func AppendJSON(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 		}
 		n++
 		dst = append(dst, `{"target": `...)
-		dst = appendJSONString(dst, s.Name)
+		dst = appendTarget(dst, s)
 		dst = append(dst, `, "tags": `...)
 		dst = appendTagsCompact(dst, s.Tags)
 		dst = append(dst, `, "datapoints": [`...)
@@ -103,7 +103,7 @@ func appendJSONPretty(dst []byte, series []*query.Series, noNulls bool) []byte {
 		n++
 		w.open('{')
 		w.key(0, "target")
-		w.b = appendJSONString(w.b, s.Name)
+		w.b = appendTarget(w.b, s)
 		w.key(1, "tags")
 		w.tags(s.Tags)
 		w.key(2, "datapoints")
@@ -390,7 +390,7 @@ func AppendCSV(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 		for i, v := range s.Values {
 			if nameAt < 0 {
 				nameAt = len(dst)
-				dst = appendCSVField(dst, s.Name)
+				dst = appendCSVField(dst, csvName(s))
 				nameEnd = len(dst)
 			} else {
 				// Copying the field written first is safe even when append
@@ -559,4 +559,22 @@ func (w *jsonWriter) newline() {
 	for range w.depth {
 		w.b = append(w.b, ' ', ' ')
 	}
+}
+
+// appendTarget appends a series' JSON target: its name, or null for a
+// series graphite-web names None.
+func appendTarget(dst []byte, s *query.Series) []byte {
+	if s.NoName {
+		return append(dst, "null"...)
+	}
+	return appendJSONString(dst, s.Name)
+}
+
+// csvName is a series' name in csv: Python's csv writer writes None as an
+// empty field.
+func csvName(s *query.Series) string {
+	if s.NoName {
+		return ""
+	}
+	return s.Name
 }

@@ -28,7 +28,7 @@ var hostileTargets = []string{
 	"alias(summarize(servers.web01.cpu.user,'0min'),'x')", "sumSeries(movingAverage(servers.web01.cpu.user,-1))",
 	"servers.web01.cpu.user)", "sumSeries(servers.web01.cpu.user", "sumSeries(servers.web01.cpu.user))", "foo(", "(", ")", ",", "'", "\"",
 	"noSuchFunction(servers.web01.cpu.user)", "alias(servers.web01.cpu.user)", "alias(servers.web01.cpu.user,1,2,3,4)",
-	"scale(servers.web01.cpu.user,'x')", "scale(servers.web01.cpu.user)", "consolidateBy(servers.web01.cpu.user,'bogus')",
+	"scale(servers.web01.cpu.user,'x')", "scale(servers.web01.cpu.user)",
 	"servers..web01", "servers.web01.", ".servers", "servers.web01/cpu",
 	"../../etc/passwd", "servers.web01.cpu.user\x00", "seriesByTag(", "sumSeries(servers.*.cpu.user" + strings.Repeat(")", 3),
 	"{" + strings.Repeat("a,", 3000) + "b}",
@@ -130,7 +130,17 @@ var oddTargets = []string{
 	"movingAverage(servers.web01.cpu.user,0)", "movingAverage(servers.web01.cpu.user,'-5min')",
 	"movingSum(servers.web01.cpu.user,0)", "movingMax(servers.web01.cpu.user,'0min')",
 	"exponentialMovingAverage(servers.web01.cpu.user,0)", "timeStack(servers.web01.cpu.user,'1h',5,1)",
-	"sumSeries()",
+	"sumSeries()", "consolidateBy(servers.web01.cpu.user,'bogus')",
+}
+
+// TestUnknownConsolidationFails checks that consolidateBy takes any name,
+// as graphite-web does, and that a render which must consolidate with an
+// unknown one is a 400 naming it (graphite-web's InputParameterError).
+func TestUnknownConsolidationFails(t *testing.T) {
+	e := newTestServer(t)
+	code, _, body := get(t, e, "/render?format=json&from=-1h&maxDataPoints=10&target="+url.QueryEscape("consolidateBy(servers.web01.cpu.user,'bogus')"))
+	assert.Equal(t, 400, code, body)
+	assert.Contains(t, body, `invalid consolidation function "bogus"`)
 }
 
 func TestOddTargets(t *testing.T) {

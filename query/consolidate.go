@@ -1,6 +1,9 @@
 package query
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Consolidate applies graphite-web's maxDataPoints consolidation to the series of one render response, in place.
 //
@@ -28,6 +31,28 @@ import "math"
 // The consolidated values overwrite the series' Values array; a caller
 // whose series share a backing array must copy them first. Series with a
 // non-positive Step and nil entries are skipped.
+// CheckConsolidation returns a bad-target error when Consolidate would
+// have to consolidate a series with a function graphite-web does not know
+// (consolidateBy takes any name, and graphite-web fails only then).
+func CheckConsolidation(series []*Series, maxDataPoints int) error {
+	if maxDataPoints <= 0 {
+		return nil
+	}
+	timeRange, ok := responseTimeRange(series)
+	if !ok {
+		return nil
+	}
+	for _, s := range series {
+		if s == nil || s.Step <= 0 || consolidationFuncs[s.ConsolidationFunc] {
+			continue
+		}
+		if maxDataPoints == 1 && len(s.Values) > 1 || maxDataPoints > 1 && float64(maxDataPoints) < float64(timeRange)/float64(s.Step) {
+			return fmt.Errorf("%w: invalid consolidation function %q of %s (consolidateBy)", ErrBadTarget, s.ConsolidationFunc, s.Name)
+		}
+	}
+	return nil
+}
+
 func Consolidate(series []*Series, maxDataPoints int) {
 	if maxDataPoints <= 0 {
 		return

@@ -264,6 +264,9 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 		out = append(out, ss...)
 	}
 	if req.MaxDataPoints > 0 {
+		if err := CheckConsolidation(out, req.MaxDataPoints); err != nil {
+			return Result{}, err
+		}
 		Consolidate(out, req.MaxDataPoints)
 	}
 	if req.DrawNullAsZero {

@@ -287,8 +287,13 @@ func fromMetricData(md *types.MetricData) *Series {
 	if cf == "" {
 		cf = "average"
 	}
+	name, noName := md.Name, false
+	if name == override.NoneName {
+		name, noName = "None", true
+	}
 	return &Series{
-		Name:              md.Name,
+		Name:              name,
+		NoName:            noName,
 		Tags:              tags,
 		PathExpression:    md.PathExpression,
 		Start:             md.StartTime,

@@ -9,6 +9,10 @@ type Series struct {
 	// Name is the series' target as graphite-web shows it, such as
 	// "sumSeries(servers.*.cpu)".
 	Name string
+	// NoName is set when graphite-web names the series None (alias with
+	// newName None, verticalLine without a label): JSON writes its target
+	// as null, csv as an empty field, raw as None (Name).
+	NoName bool
 	// Tags are the series' tags; plain paths carry {"name": path}.
 	Tags map[string]string
 	// PathExpression is the pattern of the target that produced the series.

@@ -88,11 +88,6 @@ func validateExpr(e parser.Expr) error {
 			return err
 		}
 	}
-	if name == "consolidateBy" && e.ArgsLen() > 1 && e.Arg(1).IsString() {
-		if f := e.Arg(1).StringValue(); !consolidationFuncs[f] {
-			return fmt.Errorf("consolidateBy(%q): want one of sum, average, avg, avg_zero, min, max, first, last", f)
-		}
-	}
 	if name == "timeStack" {
 		start, err1 := e.GetIntNamedOrPosArgDefault("timeShiftStart", 2, 0)
 		end, err2 := e.GetIntNamedOrPosArgDefault("timeShiftEnd", 3, 7)

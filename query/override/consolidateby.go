@@ -21,15 +21,16 @@ var consolidationFuncs = map[string]bool{
 
 // doConsolidateBy is consolidateBy(seriesList, consolidationFunc): each
 // series, named `consolidateBy(name,"func")` and tagged consolidateBy=func,
-// is consolidated with func when maxDataPoints asks for fewer points.
+// is consolidated with func when maxDataPoints asks for fewer points. An
+// unknown func is accepted until a series needs consolidating with it, as
+// in graphite-web.
 func doConsolidateBy(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	fn, err := requiredString(e, "consolidationFunc", 1)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errArgument, err)
 	}
-	if !consolidationFuncs[fn] {
-		return nil, fmt.Errorf("%w: consolidateBy(%q): want one of sum, average, avg, avg_zero, min, max, first, last", errArgument, fn)
-	}
+	// graphite-web takes any name here and fails only when a series has
+	// to be consolidated with it (query.CheckConsolidation).
 	list, err := seriesArg(ctx, eval, e, 0, from, until, values)
 	if err != nil {
 		return nil, err

@@ -167,12 +167,13 @@ func doVerticalLine(ctx context.Context, _ interfaces.Evaluator, e parser.Expr, 
 	if ts > until {
 		return nil, fmt.Errorf("verticalLine: timestamp %d exists after end of range", ts)
 	}
+	name, tag := label, label
 	if label == "" {
-		label = "None"
+		name, tag = NoneName, "None" // graphite-web's series is named None
 	}
-	s := types.MakeMetricData(label, []float64{1}, 1, ts)
+	s := types.MakeMetricData(name, []float64{1}, 1, ts)
 	s.StopTime = ts
-	s.Tags = map[string]string{"name": label}
+	s.Tags = map[string]string{"name": tag}
 	setDrawAsInfinite(s)
 	if color != "" {
 		setColor(s, color)

@@ -17,6 +17,11 @@ import (
 	"github.com/go-graphite/carbonapi/pkg/parser"
 )
 
+// NoneName is the name of a series that graphite-web names None (alias
+// with newName None, verticalLine without a label): its JSON target is
+// null. The engine turns it into a series flagged as nameless.
+const NoneName = "\x00None"
+
 // doFunc is the body of an override: carbonapi's Function.Do with the
 // evaluator passed in.
 type doFunc func(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error)

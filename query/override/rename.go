@@ -42,6 +42,9 @@ func renamed(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from
 
 // doAlias is alias(seriesList, newName): every series named newName.
 func doAlias(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	if a, ok := argNamedOrAt(e, "newName", 1); ok && a.IsName() && a.Target() == "None" {
+		return renamed(ctx, eval, e, from, until, values, func(string) string { return NoneName })
+	}
 	name, err := requiredString(e, "newName", 1)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errArgument, err)
