@@ -233,26 +233,14 @@ func sumOf(xs []float64) float64 {
 
 // minOf is the smallest of xs; NaN for none.
 func minOf(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	m := xs[0]
-	for _, x := range xs[1:] {
-		m = math.Min(m, x)
-	}
-	return m
+	v, _ := aggMin(xs)
+	return v
 }
 
 // maxOf is the largest of xs; NaN for none.
 func maxOf(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	m := xs[0]
-	for _, x := range xs[1:] {
-		m = math.Max(m, x)
-	}
-	return m
+	v, _ := aggMax(xs)
+	return v
 }
 
 // xffPasses reports whether a row has a non-null value and at least the

@@ -11,31 +11,34 @@ import (
 )
 
 func init() {
-	add(doKeepLastValue, "keepLastValue")
+	add(gapFiller("keepLastValue", keepLast), "keepLastValue")
 }
 
-// doKeepLastValue is graphite-web's keepLastValue(seriesList, limit=INF):
-// every run of at most limit nulls that follows a value takes that value,
-// a run at the end of the series included. The series is named
-// "keepLastValue(name)" whatever the limit and keeps its tags.
-func doKeepLastValue(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	limit, err := e.GetIntOrInfNamedOrPosArgDefault("limit", 1, parser.IntOrInf{IsInf: true})
-	if err != nil {
-		return nil, fmt.Errorf("%w: limit of %s: %w", errArgument, e.Target(), err)
+// gapFiller returns graphite-web's fn(seriesList, limit=INF), the limit
+// named or positional: fill changes each copied series' runs of nulls in
+// place, and the series is named "fn(name)" whatever the limit and keeps
+// its tags. keepLastValue carries the last value over every run of at
+// most limit nulls that follows a value (a run at the end included).
+func gapFiller(fn string, fill func([]float64, parser.IntOrInf)) doFunc {
+	return func(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+		limit, err := e.GetIntOrInfNamedOrPosArgDefault("limit", 1, parser.IntOrInf{IsInf: true})
+		if err != nil {
+			return nil, fmt.Errorf("%w: limit of %s: %w", errArgument, e.Target(), err)
+		}
+		list, err := seriesArg(ctx, eval, e, 0, from, until, values)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*types.MetricData, len(list))
+		for i, in := range list {
+			s := copyMetric(in)
+			fill(s.Values, limit)
+			s.Name = fn + "(" + in.Name + ")"
+			s.PathExpression = s.Name
+			out[i] = s
+		}
+		return out, nil
 	}
-	list, err := seriesArg(ctx, eval, e, 0, from, until, values)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*types.MetricData, len(list))
-	for i, in := range list {
-		s := copyMetric(in)
-		keepLast(s.Values, limit)
-		s.Name = "keepLastValue(" + in.Name + ")"
-		s.PathExpression = s.Name
-		out[i] = s
-	}
-	return out, nil
 }
 
 // keepLast fills in place every run of nulls no longer than limit that
