@@ -61,13 +61,8 @@ func formatUnits(v float64, system, units string) (float64, string, error) {
 
 // fixed2 is Python's "%.2f".
 func fixed2(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
+	if s, ok := pyNonFinite(v); ok {
+		return s
 	}
 	return strconv.FormatFloat(v, 'f', 2, 64)
 }

@@ -101,7 +101,7 @@ func nPercentile(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 		for i := range vals {
 			vals[i] = p
 		}
-		name := fmt.Sprintf("nPercentile(%s, %s)", s.Name, pyPercentG(n.value))
+		name := fmt.Sprintf("nPercentile(%s, %s)", s.Name, pyG(n.value))
 		r := reshaped(s, name, s.StartTime, s.StopTime, s.StepTime, vals)
 		r.Tags["nPercentile"] = n.str
 		out = append(out, r)
@@ -140,7 +140,7 @@ func removeByPercentile(ctx context.Context, eval interfaces.Evaluator, e parser
 	}
 	out := make([]*types.MetricData, 0, len(args))
 	for _, s := range args {
-		name := fmt.Sprintf("%s(%s, %s)", fname, s.Name, pyPercentG(n.value))
+		name := fmt.Sprintf("%s(%s, %s)", fname, s.Name, pyG(n.value))
 		vals := append([]float64(nil), s.Values...)
 		r := reshaped(s, name, s.StartTime, s.StopTime, s.StepTime, vals)
 		out = append(out, r)
@@ -182,7 +182,7 @@ func percentileOfSeries(ctx context.Context, eval interfaces.Evaluator, e parser
 	if len(args) == 0 {
 		return nil, nil
 	}
-	name := fmt.Sprintf("percentileOfSeries(%s,%s)", args[0].PathExpression, pyPercentG(n.value))
+	name := fmt.Sprintf("percentileOfSeries(%s,%s)", args[0].PathExpression, pyG(n.value))
 	cols, start, end, step := normalizeSeries(args)
 	width := 0
 	for _, c := range cols {

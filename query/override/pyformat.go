@@ -29,16 +29,25 @@ func pyStr(v float64) string {
 	return s
 }
 
+// pyNonFinite returns Python's text for NaN and the infinities, and false
+// for a finite v.
+func pyNonFinite(v float64) (string, bool) {
+	switch {
+	case math.IsNaN(v):
+		return "nan", true
+	case math.IsInf(v, 1):
+		return "inf", true
+	case math.IsInf(v, -1):
+		return "-inf", true
+	}
+	return "", false
+}
+
 // pyG formats v as Python's "%g" does: six significant digits without
 // trailing zeros, in exponent form below 1e-4 and from 1e6 on.
 func pyG(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
+	if s, ok := pyNonFinite(v); ok {
+		return s
 	}
 	return strconv.FormatFloat(v, 'g', 6, 64)
 }

@@ -148,19 +148,7 @@ func pyFloatRepr(f float64) string {
 	return mant + "e" + exp
 }
 
-// pyPercentG formats f as Python's "%g": six significant digits, trailing
-// zeros dropped, exponent notation below 1e-4 and from 1e6.
-func pyPercentG(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "nan"
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	}
-	return strconv.FormatFloat(f, 'g', 6, 64)
-}
+
 
 type locationKey struct{}
 

@@ -30,7 +30,7 @@ func TestPyFloatFormats(t *testing.T) {
 		assert.Equal(t, want, pyFloatRepr(in), "repr(%v)", in)
 	}
 	for in, want := range map[float64]string{95: "95", 1e-5: "1e-05", 123456789: "1.23457e+08", 33.3: "33.3"} {
-		assert.Equal(t, want, pyPercentG(in), "%%g of %v", in)
+		assert.Equal(t, want, pyG(in), "%%g of %v", in)
 	}
 }
 
