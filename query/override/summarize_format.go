@@ -148,8 +148,6 @@ func pyFloatRepr(f float64) string {
 	return mant + "e" + exp
 }
 
-
-
 type locationKey struct{}
 
 // WithLocation returns ctx carrying the render's time zone, which the
