@@ -399,3 +399,16 @@ func unmsgpackMap(b []byte, n int) (any, []byte, error) {
 	}
 	return out, b, nil
 }
+
+func TestXFilesFactorOf(t *testing.T) {
+	for _, c := range []struct{ in, want float64 }{
+		{float64(float32(0.9)), 0.9},
+		{float64(float32(0.1)), 0.1},
+		{0.5, 0.5},
+		{0, 0},
+		{1, 1},
+		{0.9, 0.9}, // already a float64 decimal
+	} {
+		assert.Equal(t, c.want, xFilesFactorOf(c.in), "%v", c.in)
+	}
+}

@@ -124,7 +124,7 @@ func AppendMsgpackRender(dst []byte, series []*query.Series) []byte {
 		w.str("consolidationFunc")
 		w.str(in.consolidationFunc)
 		w.str("xFilesFactor")
-		w.float(s.XFilesFactor)
+		w.float(in.xFilesFactor)
 	}
 	return w.b
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/binary"
 	"math"
+	"strconv"
 
 	"github.com/graphite-render/graphite-render/query"
 )
@@ -121,14 +122,17 @@ func seriesName(s *query.Series) string {
 type seriesInfo struct {
 	name, pathExpression, consolidationFunc string
 	valuesPerPoint                          int64
+	xFilesFactor                            float64
 }
 
-// infoOf returns the getInfo fields of s that need a default:
+// infoOf returns the getInfo fields of s that need a default or a repair:
 // pathExpression falls back to the name, the consolidation function to
-// average and valuesPerPoint to 1.
+// average, valuesPerPoint to 1, and xFilesFactor loses the float32
+// rounding of the engine (see xFilesFactorOf).
 func infoOf(s *query.Series) seriesInfo {
 	in := seriesInfo{name: seriesName(s), pathExpression: s.PathExpression,
-		consolidationFunc: s.ConsolidationFunc, valuesPerPoint: int64(s.ValuesPerPoint)}
+		consolidationFunc: s.ConsolidationFunc, valuesPerPoint: int64(s.ValuesPerPoint),
+		xFilesFactor: xFilesFactorOf(s.XFilesFactor)}
 	if in.pathExpression == "" {
 		in.pathExpression = in.name
 	}
@@ -139,6 +143,21 @@ func infoOf(s *query.Series) seriesInfo {
 		in.valuesPerPoint = 1
 	}
 	return in
+}
+
+// xFilesFactorOf returns the decimal a series' xFilesFactor was given as.
+// The engine keeps it as a float32, so setXFilesFactor(x,0.9) arrives as
+// 0.8999999761581421 where graphite-web sends 0.9; a value a float32 holds
+// exactly is replaced by the float64 of its shortest float32 digits.
+func xFilesFactorOf(x float64) float64 {
+	if float64(float32(x)) != x {
+		return x
+	}
+	v, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', -1, 32), 64)
+	if err != nil {
+		return x
+	}
+	return v
 }
 
 // AppendPickleRender appends graphite-web 1.1.8's format=pickle render
@@ -184,7 +203,7 @@ func AppendPickleRender(dst []byte, series []*query.Series) []byte {
 			w.str("consolidationFunc")
 			w.str(in.consolidationFunc)
 			w.str("xFilesFactor")
-			w.float(s.XFilesFactor)
+			w.float(in.xFilesFactor)
 		})
 	})
 	w.end()
