@@ -12,7 +12,10 @@ import (
 )
 
 // findFormats are the formats /metrics/find writes.
-var findFormats = map[string]bool{"treejson": true, "completer": true, "json": true, "nodelist": true}
+var findFormats = map[string]bool{
+	"treejson": true, "completer": true, "json": true, "nodelist": true,
+	"pickle": true, "msgpack": true,
+}
 
 // find serves /metrics/find.
 func (s *server) find(c echo.Context) error {
@@ -25,7 +28,7 @@ func (s *server) find(c echo.Context) error {
 		format = "treejson"
 	}
 	if !findFormats[format] {
-		return paramError("format", format, "supported formats are treejson, completer, json and nodelist")
+		return paramError("format", format, "supported formats are treejson, completer, json, nodelist, pickle and msgpack")
 	}
 	q, _ := lastValue(form, "query")
 	if format == "completer" {
@@ -51,8 +54,14 @@ func (s *server) find(c echo.Context) error {
 		pretty = true
 	}
 	opt := FindOptions{Query: q, Wildcards: wildcards, Pretty: pretty}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	c.Response().Header().Set("Pragma", "no-cache")
 	var b []byte
 	switch format {
+	case "pickle":
+		return c.Blob(http.StatusOK, "application/pickle", AppendPickleFind(nil, nodes))
+	case "msgpack":
+		return c.Blob(http.StatusOK, "application/x-msgpack", AppendMsgpackFind(nil, nodes))
 	case "completer":
 		b = AppendCompleter(nil, nodes, opt)
 	case "json":
@@ -68,8 +77,6 @@ func (s *server) find(c echo.Context) error {
 	default:
 		b = AppendTreeJSON(nil, nodes, opt)
 	}
-	c.Response().Header().Set("Cache-Control", "no-cache")
-	c.Response().Header().Set("Pragma", "no-cache")
 	return sendJSON(c, form, b)
 }
 

@@ -59,7 +59,7 @@ var hostileParams = []struct{ query, param string }{
 // hostileFinds are find and expand requests that must be refused.
 var hostileFinds = []struct{ url, want string }{
 	{"/metrics/find?query=", "query"}, {"/metrics/find", "query"}, {"/metrics/find?query=servers.*&format=xml", "format"},
-	{"/metrics/find?query=servers.*&format=pickle", "format"}, {"/metrics/find?query=servers.*&wildcards=yes", "wildcards"},
+	{"/metrics/find?query=servers.*&format=pickle2", "format"}, {"/metrics/find?query=servers.*&wildcards=yes", "wildcards"},
 	{"/metrics/find?query=servers.*&leavesOnly=2", "leavesOnly"}, {"/metrics/find?query=../../etc", "../../etc"},
 	{"/metrics/find?query=servers..*", "servers..*"}, {"/metrics/find?query=servers/web01", "servers/web01"},
 	{"/metrics/find?query=servers.*&format=nodelist&position=x", "position"}, {"/metrics/find?query=servers.*&jsonp=alert(1)", "jsonp"},

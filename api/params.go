@@ -29,7 +29,10 @@ type renderParams struct {
 }
 
 // renderFormats are the formats /render writes.
-var renderFormats = map[string]bool{"json": true, "csv": true, "raw": true}
+var renderFormats = map[string]bool{
+	"json": true, "csv": true, "raw": true,
+	"pickle": true, "msgpack": true, "dygraph": true, "rickshaw": true,
+}
 
 // parseRenderParams turns render parameters into an engine request. now is
 // the time the request arrived.
@@ -61,9 +64,12 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 	p.req.From, p.req.Until, p.req.Now = from, until, now.Unix()
 
 	p.format = "json"
+	if _, ok := form["pickle"]; ok {
+		p.format = "pickle"
+	}
 	if f, ok := lastValue(form, "format"); ok && f != "" {
 		if !renderFormats[f] {
-			return p, paramError("format", f, "supported formats are json, csv and raw")
+			return p, paramError("format", f, "supported formats are json, csv, raw, pickle, msgpack, dygraph and rickshaw")
 		}
 		p.format = f
 		if cb, ok := lastValue(form, "jsonp"); ok && cb != "" {

@@ -39,11 +39,22 @@ func (s *server) render(c echo.Context) error {
 		b, contentType = AppendCSV(b, res.Series, RenderOptions{Location: p.loc}), "text/csv"
 	case "raw":
 		b, contentType = AppendRaw(b, res.Series), "text/plain"
+	case "pickle":
+		b, contentType = AppendPickleRender(b, res.Series), "application/pickle"
+	case "msgpack":
+		b, contentType = AppendMsgpackRender(b, res.Series), "application/x-msgpack"
 	default:
 		if p.jsonp != "" {
 			b = append(append(b, p.jsonp...), '(')
 		}
-		b = AppendJSON(b, res.Series, RenderOptions{NoNullPoints: p.req.NoNullPoints, Pretty: p.pretty})
+		switch p.format {
+		case "dygraph":
+			b = AppendDygraph(b, res.Series)
+		case "rickshaw":
+			b = AppendRickshaw(b, res.Series, p.pretty)
+		default:
+			b = AppendJSON(b, res.Series, RenderOptions{NoNullPoints: p.req.NoNullPoints, Pretty: p.pretty})
+		}
 		if p.jsonp != "" {
 			b, contentType = append(b, ')'), "text/javascript"
 		}
@@ -54,8 +65,10 @@ func (s *server) render(c echo.Context) error {
 
 // encodedSize is an upper estimate of the bytes of the answer in format,
 // reserved from the server's memory before it is written: a JSON point
-// such as "[1234.5678901234, 1700000000], " takes at most about 32 bytes, a
-// csv line the name plus a date and a value.
+// such as "[1234.5678901234, 1700000000], " takes at most about 32 bytes
+// (a pickle or msgpack value 9, a dygraph cell fewer than a JSON point), a
+// rickshaw point such as {"x": 1700000000, "y": 1234.5678901234} about 48,
+// a csv line the name plus a date and a value.
 func encodedSize(series []*query.Series, format string) int64 {
 	var n int64
 	for _, s := range series {
@@ -63,8 +76,11 @@ func encodedSize(series []*query.Series, format string) int64 {
 			continue
 		}
 		per := int64(32)
-		if format == "csv" {
+		switch format {
+		case "csv":
 			per += int64(len(s.Name))
+		case "rickshaw":
+			per = 48
 		}
 		n += int64(len(s.Name)) + 64 + per*int64(len(s.Values))
 	}

@@ -1,0 +1,257 @@
+package api
+
+import (
+	"encoding/binary"
+	"math"
+	"strconv"
+
+	"github.com/graphite-render/graphite-render/query"
+)
+
+// Pickle opcodes of protocol 2, the subset the encoders below write. Every
+// value is a plain list, dict, str, float, int, None or bool, so any
+// unpickler (Python 2 or 3, graphite-web's safe unpickler) reads it without
+// importing a class.
+const (
+	pkProto      = 0x80 // PROTO n
+	pkStop       = '.'
+	pkNone       = 'N'
+	pkTrue       = 0x88 // NEWTRUE
+	pkFalse      = 0x89 // NEWFALSE
+	pkBinFloat   = 'G'  // 8-byte big-endian IEEE 754
+	pkBinInt1    = 'K'  // 1-byte unsigned
+	pkBinInt2    = 'M'  // 2-byte unsigned little-endian
+	pkBinInt     = 'J'  // 4-byte signed little-endian
+	pkLong1      = 0x8a // LONG1: length byte, two's complement little-endian
+	pkBinUnicode = 'X'  // 4-byte length, UTF-8 bytes
+	pkEmptyList  = ']'
+	pkEmptyDict  = '}'
+	pkMark       = '('
+	pkAppends    = 'e'
+	pkSetItems   = 'u'
+)
+
+// pickleBatch is how many items go between a MARK and its APPENDS or
+// SETITEMS, as Python's pickler batches them.
+const pickleBatch = 1000
+
+// pickleWriter appends a protocol 2 pickle to b.
+type pickleWriter struct {
+	b []byte
+}
+
+func (w *pickleWriter) begin() { w.b = append(w.b, pkProto, 2) }
+func (w *pickleWriter) end()   { w.b = append(w.b, pkStop) }
+func (w *pickleWriter) none()  { w.b = append(w.b, pkNone) }
+
+func (w *pickleWriter) bool(v bool) {
+	if v {
+		w.b = append(w.b, pkTrue)
+	} else {
+		w.b = append(w.b, pkFalse)
+	}
+}
+
+// float writes v as a Python float; NaN and infinities stay floats.
+func (w *pickleWriter) float(v float64) {
+	w.b = append(w.b, pkBinFloat)
+	w.b = binary.BigEndian.AppendUint64(w.b, math.Float64bits(v))
+}
+
+// int writes v as a Python int in the shortest opcode that holds it.
+func (w *pickleWriter) int(v int64) {
+	switch {
+	case v >= 0 && v < 1<<8:
+		w.b = append(w.b, pkBinInt1, byte(v))
+	case v >= 0 && v < 1<<16:
+		w.b = append(w.b, pkBinInt2, byte(v), byte(v>>8))
+	case v >= math.MinInt32 && v <= math.MaxInt32:
+		w.b = append(w.b, pkBinInt)
+		w.b = binary.LittleEndian.AppendUint32(w.b, uint32(int32(v)))
+	default:
+		// LONG1 with the fewest bytes whose top bit carries the sign.
+		var buf [8]byte
+		binary.LittleEndian.PutUint64(buf[:], uint64(v))
+		n := 8
+		for n > 1 && (buf[n-1] == 0 && buf[n-2]&0x80 == 0 || buf[n-1] == 0xff && buf[n-2]&0x80 != 0) {
+			n--
+		}
+		w.b = append(w.b, pkLong1, byte(n))
+		w.b = append(w.b, buf[:n]...)
+	}
+}
+
+// str writes s as a Python str (unicode in Python 2).
+func (w *pickleWriter) str(s string) {
+	w.b = append(w.b, pkBinUnicode)
+	w.b = binary.LittleEndian.AppendUint32(w.b, uint32(len(s)))
+	w.b = append(w.b, s...)
+}
+
+// list writes a list of n items, item(i) writing the i-th.
+func (w *pickleWriter) list(n int, item func(i int)) {
+	w.b = append(w.b, pkEmptyList)
+	for i := 0; i < n; i += pickleBatch {
+		w.b = append(w.b, pkMark)
+		for j := i; j < n && j < i+pickleBatch; j++ {
+			item(j)
+		}
+		w.b = append(w.b, pkAppends)
+	}
+}
+
+// dict writes a dict whose items are written by items, each as a key then
+// a value; the dict must have fewer than pickleBatch items.
+func (w *pickleWriter) dict(items func()) {
+	w.b = append(w.b, pkEmptyDict, pkMark)
+	items()
+	w.b = append(w.b, pkSetItems)
+}
+
+// seriesName is the text graphite-web's getInfo gives a series' name:
+// text_type(None) is "None".
+func seriesName(s *query.Series) string {
+	if s.NoName {
+		return "None"
+	}
+	return s.Name
+}
+
+// seriesInfo holds the fields of graphite-web's TimeSeries.getInfo with
+// its defaults filled in.
+type seriesInfo struct {
+	name, pathExpression, consolidationFunc string
+	valuesPerPoint                          int64
+	xFilesFactor                            float64
+}
+
+// infoOf returns the getInfo fields of s that need a default or a repair:
+// pathExpression falls back to the name, the consolidation function to
+// average, valuesPerPoint to 1, and xFilesFactor loses the float32
+// rounding of the engine (see xFilesFactorOf).
+func infoOf(s *query.Series) seriesInfo {
+	in := seriesInfo{name: seriesName(s), pathExpression: s.PathExpression,
+		consolidationFunc: s.ConsolidationFunc, valuesPerPoint: int64(s.ValuesPerPoint),
+		xFilesFactor: xFilesFactorOf(s.XFilesFactor)}
+	if in.pathExpression == "" {
+		in.pathExpression = in.name
+	}
+	if in.consolidationFunc == "" {
+		in.consolidationFunc = "average"
+	}
+	if in.valuesPerPoint < 1 {
+		in.valuesPerPoint = 1
+	}
+	return in
+}
+
+// xFilesFactorOf returns the decimal a series' xFilesFactor was given as.
+// The engine keeps it as a float32, so setXFilesFactor(x,0.9) arrives as
+// 0.8999999761581421 where graphite-web sends 0.9; a value a float32 holds
+// exactly is replaced by the float64 of its shortest float32 digits.
+func xFilesFactorOf(x float64) float64 {
+	if float64(float32(x)) != x {
+		return x
+	}
+	v, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', -1, 32), 64)
+	if err != nil {
+		return x
+	}
+	return v
+}
+
+// AppendPickleRender appends graphite-web 1.1.8's format=pickle render
+// response (renderViewPickle): a list with one dict per series, the one
+// TimeSeries.getInfo returns,
+//
+//	[{"name": "a.b", "start": 1700000000, "end": 1700000120, "step": 60,
+//	  "values": [1.0, None], "pathExpression": "a.b", "valuesPerPoint": 1,
+//	  "consolidationFunc": "average", "xFilesFactor": 0.0}]
+//
+// in that key order. Null (NaN) values are None, infinities floats; tags
+// are not part of getInfo. It is written in protocol 2 (graphite-web uses
+// its Python's highest protocol), which every unpickler it runs on reads.
+// Nil series are skipped.
+func AppendPickleRender(dst []byte, series []*query.Series) []byte {
+	series = nonNil(series)
+	w := pickleWriter{b: dst}
+	w.begin()
+	w.list(len(series), func(i int) {
+		s := series[i]
+		in := infoOf(s)
+		w.dict(func() {
+			w.str("name")
+			w.str(in.name)
+			w.str("start")
+			w.int(s.Start)
+			w.str("end")
+			w.int(s.End)
+			w.str("step")
+			w.int(s.Step)
+			w.str("values")
+			w.list(len(s.Values), func(j int) {
+				if v := s.Values[j]; v != v {
+					w.none()
+				} else {
+					w.float(v)
+				}
+			})
+			w.str("pathExpression")
+			w.str(in.pathExpression)
+			w.str("valuesPerPoint")
+			w.int(in.valuesPerPoint)
+			w.str("consolidationFunc")
+			w.str(in.consolidationFunc)
+			w.str("xFilesFactor")
+			w.float(in.xFilesFactor)
+		})
+	})
+	w.end()
+	return w.b
+}
+
+// AppendPickleFind appends graphite-web 1.1.8's format=pickle find
+// response (pickle_nodes): a list with one dict per node in name order,
+// {"path": "a.b", "is_leaf": True, "intervals": []} for a metric and
+// {"path": "a", "is_leaf": False} for a branch. graphite-web pickles a
+// leaf's intervals as a graphite.intervals.IntervalSet object; this server
+// keeps no intervals and sends an empty plain list instead, which
+// graphite-web's remote finder turns into an empty IntervalSet and any
+// unpickler reads without importing a class.
+func AppendPickleFind(dst []byte, nodes []query.Node) []byte {
+	nodes = byName(nodes)
+	w := pickleWriter{b: dst}
+	w.begin()
+	w.list(len(nodes), func(i int) {
+		n := nodes[i]
+		w.dict(func() {
+			w.str("path")
+			w.str(n.Path)
+			w.str("is_leaf")
+			w.bool(n.Leaf)
+			if n.Leaf {
+				w.str("intervals")
+				w.list(0, nil)
+			}
+		})
+	})
+	w.end()
+	return w.b
+}
+
+// nonNil returns series without its nil entries, reusing series when there
+// are none.
+func nonNil(series []*query.Series) []*query.Series {
+	for i, s := range series {
+		if s == nil {
+			out := append([]*query.Series(nil), series[:i]...)
+			for _, s := range series[i+1:] {
+				if s != nil {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+	}
+	return series
+}
