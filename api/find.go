@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"sort"
 	"strconv"
@@ -30,20 +29,36 @@ func (s *server) find(c echo.Context) error {
 	if !findFormats[format] {
 		return paramError("format", format, "supported formats are treejson, completer, json, nodelist, pickle and msgpack")
 	}
-	q, _ := lastValue(form, "query")
+	// The parameters are checked in graphite-web's order, with its texts.
+	var ints [5]int
+	for i, name := range []string{"leavesOnly", "local", "wildcards", "position", "automatic_variants"} {
+		def := 0
+		if name == "position" {
+			def = -1
+		}
+		if ints[i], err = pyIntParam(form, name, def); err != nil {
+			return err
+		}
+	}
+	leavesOnly, wildcards, pos, variants := ints[0] != 0, ints[2] != 0, ints[3], ints[4] != 0
+	if err := findTimeRange(form, s.clock(), s.loc); err != nil {
+		return err
+	}
+	q, ok := lastValue(form, "query")
+	switch {
+	case format == "completer":
+		// An empty completer query means "*" (Cabot's get_all_metrics
+		// sends one); graphite-web 1.1.8 refuses it.
+	case !ok:
+		return inputError("Missing required parameter 'query'")
+	case q == "":
+		return inputError("Required parameter 'query' is empty")
+	}
 	if format == "completer" {
 		q = CompleterQuery(q)
-	}
-	if q == "" {
-		return paramError("query", q, "a metric pattern is required")
-	}
-	wildcards, err := flagParam(form, "wildcards")
-	if err != nil {
-		return err
-	}
-	leavesOnly, err := flagParam(form, "leavesOnly")
-	if err != nil {
-		return err
+		if variants {
+			q = automaticVariants(q)
+		}
 	}
 	nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
 	if err != nil {
@@ -67,12 +82,6 @@ func (s *server) find(c echo.Context) error {
 	case "json":
 		b = AppendFindJSON(nil, nodes, nil)
 	case "nodelist":
-		pos := -1
-		if v, ok := lastValue(form, "position"); ok && v != "" {
-			if pos, err = strconv.Atoi(v); err != nil {
-				return paramError("position", v, "want an integer")
-			}
-		}
 		b = AppendNodelist(nil, nodes, pos)
 	default:
 		b = AppendTreeJSON(nil, nodes, opt)
@@ -116,9 +125,6 @@ func (s *server) expand(c echo.Context) error {
 	if len(queries) == 0 {
 		queries = form["query[]"]
 	}
-	if len(queries) == 0 {
-		return paramError("query", "", "at least one metric pattern is required")
-	}
 	// Each pattern is a find of its own: bound them as render bounds its
 	// targets, so that one body of 100,000 "query=**" is refused.
 	if err := s.engine.CheckTargets(len(queries), "queries"); err != nil {
@@ -132,11 +138,20 @@ func (s *server) expand(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	grouped := map[string][]string{}
+	// The groups keep the order of their first query, as graphite-web's
+	// dict does.
+	var grouped pyObject
+	seen := map[string]bool{}
 	all := map[string]bool{}
 	for _, q := range queries {
-		nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
-		if err != nil {
+		var nodes []query.Node
+		if q == "" {
+			// graphite-web's store finds the root, a branch named "":
+			// no query expands to nothing, an empty one to [""].
+			if !leavesOnly {
+				nodes = []query.Node{{Path: ""}}
+			}
+		} else if nodes, err = s.engine.Find(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly}); err != nil {
 			return &queryError{query: q, err: err}
 		}
 		paths := make([]string, 0, len(nodes))
@@ -144,8 +159,11 @@ func (s *server) expand(c echo.Context) error {
 			paths = append(paths, n.Path)
 			all[n.Path] = true
 		}
-		sort.Strings(paths)
-		grouped[q] = paths
+		if !seen[q] {
+			seen[q] = true
+			sort.Strings(paths)
+			grouped = append(grouped, pyMember{key: q, val: stringsAny(paths)})
+		}
 	}
 	var results any = grouped
 	if !group {
@@ -154,12 +172,10 @@ func (s *server) expand(c echo.Context) error {
 			flat = append(flat, p)
 		}
 		sort.Strings(flat)
-		results = flat
+		results = stringsAny(flat)
 	}
-	b, err := json.Marshal(map[string]any{"results": results})
-	if err != nil {
-		return err
-	}
+	pretty, _ := lastValue(form, "pretty")
+	b := appendPyInOrder(nil, pyObject{{key: "results", val: results}}, pretty != "", 0)
 	return sendJSON(c, form, b)
 }
 

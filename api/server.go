@@ -156,6 +156,12 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	if s.inspector != nil {
 		route("/metrics/info", s.info, infos)
 	}
+	route("/metrics/get-metadata", s.getMetadata, infos)
+	e.Any("/metrics/set-metadata", s.setMetadata)
+	route("/events/get_data", s.eventsData, finds)
+	route("/events/get_dat", s.eventsData, finds)
+	route("/events", s.events, finds)
+	route("/events/:id", s.eventDetail, finds)
 	get("/functions", s.functions)
 	get("/functions/*", s.function)
 	get("/version", func(c echo.Context) error { return c.String(http.StatusOK, GraphiteVersion+"\n") })

@@ -46,6 +46,10 @@ func (e *timeError) Error() string {
 
 func (e *timeError) Unwrap() error { return ErrBadTime }
 
+// Reason returns why the value is not a time, without the parameter and
+// the value, such as `unknown unit "x"`.
+func (e *timeError) Reason() string { return e.reason }
+
 // clip shortens a hostile value before it is repeated in an error message.
 func clip(s string) string {
 	if len(s) > maxQuotedLen {
