@@ -139,14 +139,15 @@ func setCacheHeaders(h http.Header, now, expires time.Time, ttl time.Duration, n
 // until and now resolved to Unix seconds (against the arrival time rounded
 // down to cacheGranularity), then every other parameter by name, values
 // in order, so targets keep theirs and a jsonp callback or format never
-// reaches another request's answer. The method is not part of it: GET,
+// reaches another request's answer. cacheTimeout is part of it, as in
+// graphite-web, so an entry's lifetime is the one its requests asked for. The method is not part of it: GET,
 // HEAD and POST (url-encoded or multipart) with the same parameters share
 // entries. It reports false for a render whose parameters do not parse,
 // which the handler then answers with its error.
 func (s *server) cacheKey(kind cacheKind, form url.Values) (string, bool) {
 	var b strings.Builder
 	b.WriteString(string(kind))
-	skip := map[string]bool{"cacheTimeout": true, "noCache": true}
+	skip := map[string]bool{}
 	if kind == cacheRender {
 		g := int64(cacheGranularity / time.Second)
 		now := time.Unix(s.clock().Unix()/g*g, 0)
@@ -159,7 +160,9 @@ func (s *server) cacheKey(kind cacheKind, form url.Values) (string, bool) {
 	}
 	names := make([]string, 0, len(form))
 	for name := range form {
-		if !skip[name] {
+		// Like graphite-web's hashRequest, names starting with _ (a
+		// client's cache buster such as jQuery's _=) are left out.
+		if !skip[name] && !strings.HasPrefix(name, "_") {
 			names = append(names, name)
 		}
 	}
