@@ -24,7 +24,9 @@ func (c *clock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 
 func newClock() *clock { return &clock{t: time.Unix(1_700_000_000, 0)} }
 
-func body(n int) Entry { return Entry{ContentType: "application/json", Body: []byte(strings.Repeat("x", n))} }
+func body(n int) Entry {
+	return Entry{ContentType: "application/json", Body: []byte(strings.Repeat("x", n))}
+}
 
 func TestHitAndExpiry(t *testing.T) {
 	clk := newClock()
