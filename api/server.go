@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/graphite-render/graphite-render/api/responsecache"
 	"github.com/graphite-render/graphite-render/query"
 )
 
@@ -67,6 +68,13 @@ type Options struct {
 	// default), it uses the connection's address, which a client cannot
 	// spoof; behind a proxy all clients then share the proxy's budget.
 	TrustForwardedFor bool
+	// CacheBytes bounds the in-memory cache of render and find answers
+	// (least recently used go first); 0 turns the cache off.
+	CacheBytes int64
+	// CacheTimeout is how long a render or find answer is cached, and the
+	// max-age renders send, without a cacheTimeout parameter; 0 means
+	// DefaultCacheTimeout (graphite-web's DEFAULT_CACHE_DURATION).
+	CacheTimeout time.Duration
 }
 
 // server holds the handlers' dependencies.
@@ -136,21 +144,30 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 		bodyWait, bodyFlag = opts.BodyTimeout, "-read-timeout"
 	}
 	form := readForm(s.maxBody, bodyWait, bodyFlag)
+	var cache *responsecache.Cache
+	if opts.CacheBytes > 0 {
+		cache = responsecache.New(opts.CacheBytes, opts.Clock)
+	}
+	cacheTimeout := opts.CacheTimeout
+	if cacheTimeout <= 0 {
+		cacheTimeout = DefaultCacheTimeout
+	}
 
 	// route answers GET, HEAD and POST at path. The form is read before the
-	// limiter, so a slow body holds no slot.
-	route := func(path string, h echo.HandlerFunc, limit echo.MiddlewareFunc) {
+	// other middleware (the cache, then the limiter), so a slow body holds
+	// no slot.
+	route := func(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
 		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
-			e.Add(m, path, h, form, limit)
+			e.Add(m, path, h, append([]echo.MiddlewareFunc{form}, mw...)...)
 		}
 	}
 	get := func(path string, h echo.HandlerFunc) {
 		e.GET(path, h)
 		e.HEAD(path, h)
 	}
-	route("/render", s.render, renders)
-	route("/metrics/find", s.find, finds)
-	route("/metrics", s.find, finds)
+	route("/render", s.render, s.responseCache(cache, cacheRender, cacheTimeout), renders)
+	route("/metrics/find", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	route("/metrics", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
 	route("/metrics/expand", s.expand, finds)
 	route("/metrics/index.json", s.index, finds)
 	if s.inspector != nil {

@@ -173,7 +173,8 @@ func TestShutdownCutsSlowRendersWith503(t *testing.T) {
 			return time.Minute
 		}}
 	}
-	s := startServer(t, serveHooks{storage: slow}, "-shutdown-timeout", "1s", "-index=false")
+	// Without the response cache, each identical render is its own evaluation.
+	s := startServer(t, serveHooks{storage: slow}, "-shutdown-timeout", "1s", "-index=false", "-cache-size-mb", "0")
 	type answer struct {
 		status int
 		retry  string
@@ -270,7 +271,8 @@ func TestListensBeforeIndexIsBuilt(t *testing.T) {
 		<-release
 		return tree.BuildIndex(ctx)
 	}
-	s := startServer(t, serveHooks{firstIndex: first}, "-whisper-dir", dir, "-index-refresh", "50ms")
+	// Without the response cache, a find sees the refreshed tree at once.
+	s := startServer(t, serveHooks{firstIndex: first}, "-whisper-dir", dir, "-index-refresh", "50ms", "-cache-size-mb", "0")
 	<-building
 	status, body := s.get(t, "/lb_check", time.Second)
 	assert.Equal(t, http.StatusOK, status, body)

@@ -49,6 +49,8 @@ type serveConfig struct {
 	archives    string
 	schemas     string
 	aggregation string
+	cacheMB     int64
+	cacheTTL    time.Duration
 
 	readHeaderTimeout time.Duration
 	readTimeout       time.Duration
@@ -103,6 +105,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.archives, "archives", query.ArchivesWhisper, "default read mode: whisper (one archive, as whisper) or stitch (rebuild buckets from finer archives)")
 	fs.StringVar(&cfg.schemas, "storage-schemas", "", "carbon's storage-schemas.conf, for /metrics/info and doctor")
 	fs.StringVar(&cfg.aggregation, "storage-aggregation", "", "carbon's storage-aggregation.conf: its rules drive stitching and consolidation defaults")
+	fs.Int64Var(&cfg.cacheMB, "cache-size-mb", 64, "MiB of render and find answers kept in memory, least recently used evicted first (0: no cache)")
+	fs.DurationVar(&cfg.cacheTTL, "cache-timeout", api.DefaultCacheTimeout, "how long an answer is cached and the max-age renders send without a cacheTimeout parameter (graphite-web's DEFAULT_CACHE_DURATION)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -111,6 +115,12 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if cfg.cacheMB < 0 {
+		return cfg, fmt.Errorf("invalid -cache-size-mb=%d: want 0 (off) or more", cfg.cacheMB)
+	}
+	if cfg.cacheTTL < time.Second {
+		return cfg, fmt.Errorf("invalid -cache-timeout=%s: want at least 1s (noCache or cacheTimeout=0 turn caching off per request)", cfg.cacheTTL)
 	}
 	return cfg, nil
 }
@@ -210,7 +220,8 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	storage.apply(inspector)
 	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
 		MaxInFlight: cfg.maxInFlight, MaxInFlightFind: cfg.maxFind, MaxInFlightInfo: cfg.maxInfo, MaxBodyBytes: cfg.maxBody, Users: users,
-		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF})
+		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF,
+		CacheBytes: cfg.cacheMB << 20, CacheTimeout: cfg.cacheTTL})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)

@@ -1,0 +1,201 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/graphite-render/graphite-render/api/responsecache"
+)
+
+// DefaultCacheTimeout is graphite-web's DEFAULT_CACHE_DURATION: how long a
+// render may be cached without a cacheTimeout parameter.
+const DefaultCacheTimeout = 60 * time.Second
+
+// cacheGranularity is how finely the request's now is told apart in cache
+// keys: from and until are resolved against the arrival time rounded down
+// to it, so a dashboard whose relative range moves with the clock hits
+// the same entry for this long. An explicit now parameter is kept exact.
+const cacheGranularity = 10 * time.Second
+
+// cacheKind names a cached route; it starts the cache key, so renders and
+// finds never share entries.
+type cacheKind string
+
+const (
+	cacheRender cacheKind = "render"
+	cacheFind   cacheKind = "find"
+)
+
+// responseCache serves kind's 200 answers from cache (nil: no cache) and,
+// for renders, sends graphite-web's cache headers whether or not a cache
+// is configured: Expires and Cache-Control: max-age from cacheTimeout
+// (default timeout), or never-cache headers with noCache or cacheTimeout=0.
+// Cached find answers keep find's no-cache headers. It runs after auth and
+// the form reader and before the route's limiter, so a hit takes no slot;
+// twenty identical concurrent requests evaluate once. A request with
+// noCache, or a cacheTimeout that is not positive, bypasses the cache.
+func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeout time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			form, err := formValues(c.Request(), s.maxBody)
+			if err != nil {
+				return err
+			}
+			ttl, noCache, err := cacheParams(form, timeout)
+			if err != nil {
+				if kind == cacheRender {
+					return err
+				}
+				noCache = true // graphite-web's find ignores cacheTimeout.
+			}
+			var expires time.Time // zero: now + ttl when the headers are written
+			if kind == cacheRender {
+				res := c.Response()
+				res.Before(func() {
+					if res.Status == http.StatusOK {
+						setCacheHeaders(res.Header(), s.clock(), expires, ttl, noCache)
+					}
+				})
+			}
+			if cache == nil || noCache || ttl <= 0 {
+				return next(c)
+			}
+			key, ok := s.cacheKey(kind, form)
+			if !ok {
+				return next(c)
+			}
+			var handlerErr error
+			e, outcome, err := cache.Do(c.Request().Context(), key, ttl, func() (responsecache.Entry, bool) {
+				rec := &recorder{ResponseWriter: c.Response().Writer, limit: int(cache.MaxEntryBytes())}
+				c.Response().Writer = rec
+				defer func() { c.Response().Writer = rec.ResponseWriter }()
+				handlerErr = next(c)
+				ok := handlerErr == nil && c.Response().Status == http.StatusOK && !rec.over
+				return responsecache.Entry{ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: rec.body}, ok
+			})
+			if err != nil {
+				return err
+			}
+			if outcome == responsecache.Miss {
+				return handlerErr
+			}
+			if kind == cacheFind {
+				c.Response().Header().Set("Cache-Control", "no-cache")
+				c.Response().Header().Set("Pragma", "no-cache")
+			}
+			expires = e.Expires
+			return c.Blob(http.StatusOK, e.ContentType, e.Body)
+		}
+	}
+}
+
+// cacheParams reads cacheTimeout (seconds, default def) and noCache as
+// graphite-web does: noCache with any value, or cacheTimeout=0, turns
+// caching off; a cacheTimeout that is not an integer is a 400.
+func cacheParams(form url.Values, def time.Duration) (ttl time.Duration, noCache bool, err error) {
+	ttl = def
+	if v, ok := lastValue(form, "cacheTimeout"); ok && v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return 0, false, paramError("cacheTimeout", v, "want a whole number of seconds")
+		}
+		ttl = time.Duration(n) * time.Second
+		if n == 0 {
+			noCache = true
+		}
+	}
+	if _, ok := form["noCache"]; ok {
+		noCache = true
+	}
+	return ttl, noCache, nil
+}
+
+// setCacheHeaders writes what Django's patch_response_headers (max-age
+// ttl, clamped at 0, and Expires now + ttl) or add_never_cache_headers
+// writes for graphite-web. An answer from the cache carries its entry's
+// expiry and the seconds left until it instead.
+func setCacheHeaders(h http.Header, now, expires time.Time, ttl time.Duration, noCache bool) {
+	if noCache {
+		h.Set("Expires", now.UTC().Format(http.TimeFormat))
+		h.Set("Cache-Control", "max-age=0, no-cache, no-store, must-revalidate, private")
+		return
+	}
+	if expires.IsZero() {
+		expires = now.Add(max(ttl, 0))
+	}
+	age := max(expires.Sub(now)/time.Second, 0)
+	h.Set("Expires", expires.UTC().Format(http.TimeFormat))
+	h.Set("Cache-Control", fmt.Sprintf("max-age=%d", age))
+}
+
+// cacheKey is the normalised request: the kind, then for renders from,
+// until and now resolved to Unix seconds (against the arrival time rounded
+// down to cacheGranularity), then every other parameter by name, values
+// in order, so targets keep theirs and a jsonp callback or format never
+// reaches another request's answer. cacheTimeout is part of it, as in
+// graphite-web, so an entry's lifetime is the one its requests asked for. The method is not part of it: GET,
+// HEAD and POST (url-encoded or multipart) with the same parameters share
+// entries. It reports false for a render whose parameters do not parse,
+// which the handler then answers with its error.
+func (s *server) cacheKey(kind cacheKind, form url.Values) (string, bool) {
+	var b strings.Builder
+	b.WriteString(string(kind))
+	skip := map[string]bool{}
+	if kind == cacheRender {
+		g := int64(cacheGranularity / time.Second)
+		now := time.Unix(s.clock().Unix()/g*g, 0)
+		p, err := parseRenderParams(form, now, s.loc)
+		if err != nil {
+			return "", false
+		}
+		fmt.Fprintf(&b, "\x00from=%d\x00until=%d\x00now=%d", p.req.From, p.req.Until, p.req.Now)
+		skip["from"], skip["until"], skip["now"] = true, true, true
+	}
+	names := make([]string, 0, len(form))
+	for name := range form {
+		// Like graphite-web's hashRequest, names starting with _ (a
+		// client's cache buster such as jQuery's _=) are left out.
+		if !skip[name] && !strings.HasPrefix(name, "_") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		b.WriteString("\x00" + strconv.Quote(name))
+		for _, v := range form[name] {
+			b.WriteString("=" + strconv.Quote(v))
+		}
+	}
+	return b.String(), true
+}
+
+// recorder passes an answer through and keeps a copy of its body, up to
+// limit bytes; beyond that it only notes it went over.
+type recorder struct {
+	http.ResponseWriter
+	body  []byte
+	limit int
+	over  bool
+}
+
+// Write writes b and copies it.
+func (r *recorder) Write(b []byte) (int, error) {
+	if !r.over {
+		if len(r.body)+len(b) > r.limit {
+			r.over, r.body = true, nil
+		} else {
+			r.body = append(r.body, b...)
+		}
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap returns the wrapped writer, for http.ResponseController.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
