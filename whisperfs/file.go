@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // File is an open whisper file. Its methods are safe for concurrent use.
@@ -14,6 +15,7 @@ type File struct {
 	name   string
 	size   int64
 	header Header
+	mtime  time.Time
 }
 
 // Open opens the whisper file at path read-only and decodes its header.
@@ -46,6 +48,7 @@ func openFile(fh *os.File, name string) (*File, error) {
 		return nil, err
 	}
 	f.closer = fh
+	f.mtime = st.ModTime()
 	return f, nil
 }
 
@@ -88,6 +91,11 @@ func (f *File) Name() string { return f.name }
 // Header returns the file's decoded header. The Archives slice is shared:
 // callers must not modify it.
 func (f *File) Header() Header { return f.header }
+
+// ModTime returns the modification time the file had when it was opened,
+// from the same stat that sized it; it is the zero time for a File made by
+// NewFile, which has no file to stat.
+func (f *File) ModTime() time.Time { return f.mtime }
 
 // Close closes the underlying file, if Open opened it.
 func (f *File) Close() error {
