@@ -272,11 +272,12 @@ func AppendCompleter(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 
 // AppendFindJSON appends graphite-web's json find format (json_nodes): the
 // nodes sorted by path, each with its path and is_leaf, and leaves, only
-// they, with the intervals the metric covers as intervals reports them (nil
-// reports none):
+// they, with the intervals the metric covers as intervals reports them (a
+// nil intervals reports none), their bounds written as Python writes
+// floats:
 //
-//	[{"path": "a.b", "is_leaf": true, "intervals": [{"start": 1699913600, "end": 1700000000}]}, {"path": "a.c", "is_leaf": false}]
-func AppendFindJSON(dst []byte, nodes []query.Node, intervals func(query.Node) [][2]int64) []byte {
+//	[{"path": "a.b", "is_leaf": true, "intervals": [{"start": 1668464000.0, "end": 1699999990.5}]}, {"path": "a.c", "is_leaf": false}]
+func AppendFindJSON(dst []byte, nodes []query.Node, intervals func(query.Node) []query.Interval) []byte {
 	sorted := slices.Clone(nodes)
 	slices.SortStableFunc(sorted, func(a, b query.Node) int { return strings.Compare(a.Path, b.Path) })
 	w := jsonWriter{b: dst}
@@ -291,7 +292,7 @@ func AppendFindJSON(dst []byte, nodes []query.Node, intervals func(query.Node) [
 		if nd.Leaf {
 			w.key(2, "intervals")
 			w.open('[')
-			var ivs [][2]int64
+			var ivs []query.Interval
 			if intervals != nil {
 				ivs = intervals(nd)
 			}
@@ -299,9 +300,9 @@ func AppendFindJSON(dst []byte, nodes []query.Node, intervals func(query.Node) [
 				w.item(k)
 				w.open('{')
 				w.key(0, "start")
-				w.b = strconv.AppendInt(w.b, iv[0], 10)
+				w.b = pyFloat(w.b, iv.Start)
 				w.key(1, "end")
-				w.b = strconv.AppendInt(w.b, iv[1], 10)
+				w.b = pyFloat(w.b, iv.End)
 				w.close('}', false)
 			}
 			w.close(']', len(ivs) == 0)

@@ -219,15 +219,16 @@ func TestCompleterQueryCases(t *testing.T) {
 }
 
 func TestAppendFindJSONCases(t *testing.T) {
-	intervals := func(n query.Node) [][2]int64 {
+	intervals := func(n query.Node) []query.Interval {
 		if n.Path == "a.b" {
-			return [][2]int64{{1, 2}, {5, 9}}
+			return []query.Interval{{Start: 1, End: 2}, {Start: 1668464000, End: 1699999990.5}}
 		}
 		return nil
 	}
 	got := AppendFindJSON(nil, fn("a.c.", "a.b", "a.a"), intervals)
-	// graphite-web: sorted by path, intervals on leaves only.
-	want := `[{"path": "a.a", "is_leaf": true, "intervals": []}, {"path": "a.b", "is_leaf": true, "intervals": [{"start": 1, "end": 2}, {"start": 5, "end": 9}]}, {"path": "a.c", "is_leaf": false}]`
+	// graphite-web: sorted by path, intervals on leaves only, their bounds
+	// Python floats.
+	want := `[{"path": "a.a", "is_leaf": true, "intervals": []}, {"path": "a.b", "is_leaf": true, "intervals": [{"start": 1.0, "end": 2.0}, {"start": 1668464000.0, "end": 1699999990.5}]}, {"path": "a.c", "is_leaf": false}]`
 	assert.Equal(t, want, string(got))
 	assert.True(t, json.Valid(got))
 

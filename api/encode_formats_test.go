@@ -88,7 +88,7 @@ func TestFormatsMatchGraphiteWeb(t *testing.T) {
 		})
 	}
 	nodes := []query.Node{{Path: "a.c"}, {Path: "a.b", Leaf: true}}
-	assert.Equal(t, hex.EncodeToString(want["find"]["msgpack"]), hex.EncodeToString(AppendMsgpackFind(nil, nodes)), "find msgpack")
+	assert.Equal(t, hex.EncodeToString(want["find"]["msgpack"]), hex.EncodeToString(AppendMsgpackFind(nil, nodes, nil)), "find msgpack")
 }
 
 func TestPickleRenderValues(t *testing.T) {
@@ -163,19 +163,25 @@ func TestMsgpackRenderValues(t *testing.T) {
 
 func TestFindPickleAndMsgpack(t *testing.T) {
 	nodes := []query.Node{{Path: "b.z"}, {Path: "a.y", Leaf: true}, {Path: "c.a", Leaf: true}}
+	intervals := func(n query.Node) []query.Interval {
+		if n.Path == "c.a" {
+			return []query.Interval{{Start: 1668464000, End: 1699999990.5}}
+		}
+		return nil
+	}
 	want := []any{
-		map[string]any{"path": "c.a", "is_leaf": true, "intervals": []any{}},
+		map[string]any{"path": "c.a", "is_leaf": true, "intervals": []any{[]any{1668464000.0, 1699999990.5}}},
 		map[string]any{"path": "a.y", "is_leaf": true, "intervals": []any{}},
 		map[string]any{"path": "b.z", "is_leaf": false},
 	}
-	got, err := unpickle(AppendPickleFind(nil, nodes))
+	got, err := unpickle(AppendPickleFind(nil, nodes, intervals))
 	require.NoError(t, err)
 	assert.Equal(t, want, got, "pickle: sorted by name, as graphite-web")
-	got, rest, err := unmsgpack(AppendMsgpackFind(nil, nodes))
+	got, rest, err := unmsgpack(AppendMsgpackFind(nil, nodes, intervals))
 	require.NoError(t, err)
 	assert.Empty(t, rest)
 	assert.Equal(t, want, got, "msgpack")
-	got, err = unpickle(AppendPickleFind(nil, nil))
+	got, err = unpickle(AppendPickleFind(nil, nil, nil))
 	require.NoError(t, err)
 	assert.Equal(t, []any{}, got)
 }
@@ -255,6 +261,9 @@ func unpickle(b []byte) (any, error) {
 			for k := 0; k+1 < len(items); k += 2 {
 				d[items[k].(string)] = items[k+1]
 			}
+		case pkTuple2: // decoded as a list, as msgpack's arrays are
+			v, k := pop(), pop()
+			stack = append(stack, []any{k, v})
 		case pkNone:
 			stack = append(stack, nil)
 		case pkTrue, pkFalse:

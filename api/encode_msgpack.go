@@ -131,11 +131,11 @@ func AppendMsgpackRender(dst []byte, series []*query.Series) []byte {
 
 // AppendMsgpackFind appends graphite-web 1.1.8's format=msgpack find
 // response (msgpack_nodes): an array with one map per node in name order,
-// {"path": "a.b", "is_leaf": true, "intervals": []} for a metric and
-// {"path": "a", "is_leaf": false} for a branch. graphite-web sends a
-// leaf's intervals as [start, end] pairs; this server keeps none and sends
-// an empty array, as graphite-web does for a node without intervals.
-func AppendMsgpackFind(dst []byte, nodes []query.Node) []byte {
+// {"path": "a.b", "is_leaf": true, "intervals": [[start, end]]} for a
+// metric and {"path": "a", "is_leaf": false} for a branch, each interval
+// a pair of floats (graphite-web's interval.tuple) as intervals reports
+// them; a nil intervals reports none.
+func AppendMsgpackFind(dst []byte, nodes []query.Node, intervals func(query.Node) []query.Interval) []byte {
 	nodes = byName(nodes)
 	w := msgpackWriter{b: dst}
 	w.array(len(nodes))
@@ -150,8 +150,17 @@ func AppendMsgpackFind(dst []byte, nodes []query.Node) []byte {
 		w.str("is_leaf")
 		w.bool(n.Leaf)
 		if n.Leaf {
+			var ivs []query.Interval
+			if intervals != nil {
+				ivs = intervals(n)
+			}
 			w.str("intervals")
-			w.array(0)
+			w.array(len(ivs))
+			for _, iv := range ivs {
+				w.array(2)
+				w.float(iv.Start)
+				w.float(iv.End)
+			}
 		}
 	}
 	return w.b

@@ -9,7 +9,7 @@ import (
 )
 
 // Pickle opcodes of protocol 2, the subset the encoders below write. Every
-// value is a plain list, dict, str, float, int, None or bool, so any
+// value is a plain list, tuple, dict, str, float, int, None or bool, so any
 // unpickler (Python 2 or 3, graphite-web's safe unpickler) reads it without
 // importing a class.
 const (
@@ -29,6 +29,7 @@ const (
 	pkMark       = '('
 	pkAppends    = 'e'
 	pkSetItems   = 'u'
+	pkTuple2     = 0x86 // TUPLE2: the two items above as a tuple
 )
 
 // pickleBatch is how many items go between a MARK and its APPENDS or
@@ -212,13 +213,15 @@ func AppendPickleRender(dst []byte, series []*query.Series) []byte {
 
 // AppendPickleFind appends graphite-web 1.1.8's format=pickle find
 // response (pickle_nodes): a list with one dict per node in name order,
-// {"path": "a.b", "is_leaf": True, "intervals": []} for a metric and
-// {"path": "a", "is_leaf": False} for a branch. graphite-web pickles a
-// leaf's intervals as a graphite.intervals.IntervalSet object; this server
-// keeps no intervals and sends an empty plain list instead, which
-// graphite-web's remote finder turns into an empty IntervalSet and any
-// unpickler reads without importing a class.
-func AppendPickleFind(dst []byte, nodes []query.Node) []byte {
+// {"path": "a.b", "is_leaf": True, "intervals": [(start, end)]} for a
+// metric and {"path": "a", "is_leaf": False} for a branch, the intervals
+// as intervals reports them (a nil intervals reports none). graphite-web
+// pickles a leaf's intervals as a graphite.intervals.IntervalSet object;
+// this server sends a plain list of (start, end) float tuples, what
+// msgpack sends, which any unpickler reads without importing a class and
+// from which graphite-web's remote finder builds the same IntervalSet
+// (Interval(i[0], i[1]) for each pair).
+func AppendPickleFind(dst []byte, nodes []query.Node, intervals func(query.Node) []query.Interval) []byte {
 	nodes = byName(nodes)
 	w := pickleWriter{b: dst}
 	w.begin()
@@ -230,8 +233,16 @@ func AppendPickleFind(dst []byte, nodes []query.Node) []byte {
 			w.str("is_leaf")
 			w.bool(n.Leaf)
 			if n.Leaf {
+				var ivs []query.Interval
+				if intervals != nil {
+					ivs = intervals(n)
+				}
 				w.str("intervals")
-				w.list(0, nil)
+				w.list(len(ivs), func(k int) {
+					w.float(ivs[k].Start)
+					w.float(ivs[k].End)
+					w.b = append(w.b, pkTuple2)
+				})
 			}
 		})
 	})

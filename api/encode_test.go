@@ -147,8 +147,8 @@ func TestCompleterAndNodelist(t *testing.T) {
 	assert.Equal(t, `{"nodes": ["j1", "j2"]}`, string(AppendNodelist(nil, ns, 1)))
 	assert.Equal(t, `{"nodes": []}`, string(AppendNodelist(nil, ns, 9)))
 
-	got = AppendFindJSON(nil, nodes("a.b", "a.c."), func(query.Node) [][2]int64 { return [][2]int64{{1, 2}} })
-	assert.Equal(t, `[{"path": "a.b", "is_leaf": true, "intervals": [{"start": 1, "end": 2}]}, {"path": "a.c", "is_leaf": false}]`, string(got))
+	got = AppendFindJSON(nil, nodes("a.b", "a.c."), func(query.Node) []query.Interval { return []query.Interval{{Start: 1, End: 2.25}} })
+	assert.Equal(t, `[{"path": "a.b", "is_leaf": true, "intervals": [{"start": 1.0, "end": 2.25}]}, {"path": "a.c", "is_leaf": false}]`, string(got))
 }
 
 func BenchmarkAppendJSON(b *testing.B) {

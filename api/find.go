@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,7 +43,8 @@ func (s *server) find(c echo.Context) error {
 		}
 	}
 	leavesOnly, wildcards, pos, variants := ints[0] != 0, ints[2] != 0, ints[3], ints[4] != 0
-	if err := findTimeRange(form, s.clock(), s.loc); err != nil {
+	now, err := findTimeRange(form, s.clock(), s.loc)
+	if err != nil {
 		return err
 	}
 	q, ok := lastValue(form, "query")
@@ -71,22 +74,49 @@ func (s *server) find(c echo.Context) error {
 	opt := FindOptions{Query: q, Wildcards: wildcards, Pretty: pretty}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	c.Response().Header().Set("Pragma", "no-cache")
+	var intervals func(query.Node) []query.Interval
+	if format == "json" || format == "pickle" || format == "msgpack" {
+		if intervals, err = s.leafIntervals(c.Request().Context(), nodes, now); err != nil {
+			return &queryError{query: q, err: err}
+		}
+	}
 	var b []byte
 	switch format {
 	case "pickle":
-		return c.Blob(http.StatusOK, "application/pickle", AppendPickleFind(nil, nodes))
+		return c.Blob(http.StatusOK, "application/pickle", AppendPickleFind(nil, nodes, intervals))
 	case "msgpack":
-		return c.Blob(http.StatusOK, "application/x-msgpack", AppendMsgpackFind(nil, nodes))
+		return c.Blob(http.StatusOK, "application/x-msgpack", AppendMsgpackFind(nil, nodes, intervals))
 	case "completer":
 		b = AppendCompleter(nil, nodes, opt)
 	case "json":
-		b = AppendFindJSON(nil, nodes, nil)
+		b = AppendFindJSON(nil, nodes, intervals)
 	case "nodelist":
 		b = AppendNodelist(nil, nodes, pos)
 	default:
 		b = AppendTreeJSON(nil, nodes, opt)
 	}
 	return sendJSON(c, form, b)
+}
+
+// leafIntervals reads the interval of every leaf among nodes, one header
+// and stat per file, as graphite-web's whisper reader computes it but
+// counted from now (the request's now parameter, else the server clock)
+// where graphite-web always takes its wall clock. A leaf whose file cannot
+// be read has none; without an inspector no leaf has any.
+func (s *server) leafIntervals(ctx context.Context, nodes []query.Node, now time.Time) (func(query.Node) []query.Interval, error) {
+	if s.inspector == nil {
+		return nil, nil
+	}
+	m, err := s.inspector.Intervals(ctx, nodes, now)
+	if err != nil {
+		return nil, err
+	}
+	return func(n query.Node) []query.Interval {
+		if iv, ok := m[n.Path]; ok {
+			return []query.Interval{iv}
+		}
+		return nil
+	}, nil
 }
 
 // sendJSON sends a JSON body, wrapped in the jsonp callback when asked.

@@ -64,10 +64,11 @@ func pyRepr(s string) string {
 
 // findTimeRange validates the from and until of /metrics/find as
 // graphite-web does, against now (the now parameter, else clock) in the
-// zone tz names (an unknown tz is ignored, as graphite-web ignores it). A
-// value of -1 means unset. The range is only checked: every file on disk
-// covers any time, so it does not narrow the find.
-func findTimeRange(form url.Values, clock time.Time, defLoc *time.Location) error {
+// zone tz names (an unknown tz is ignored, as graphite-web ignores it), and
+// returns that now, from which the leaves' intervals are counted. A value of -1 means
+// unset. The range is only checked: every file on disk covers any time, so
+// it does not narrow the find.
+func findTimeRange(form url.Values, clock time.Time, defLoc *time.Location) (time.Time, error) {
 	loc := defLoc
 	if tz, ok := lastValue(form, "tz"); ok {
 		if l, err := query.LoadLocation(tz, defLoc); err == nil {
@@ -96,22 +97,22 @@ func findTimeRange(form url.Values, clock time.Time, defLoc *time.Location) erro
 		return tm.Unix(), true, nil
 	}
 	if n, set, err := parse("now"); err != nil {
-		return err
+		return time.Time{}, err
 	} else if set {
 		now = time.Unix(n, 0).In(loc)
 	}
 	from, fromSet, err := parse("from")
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	until, untilSet, err := parse("until")
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	if fromSet && untilSet && from > until {
-		return inputError("Failed to instantiate find query: Invalid interval start=%d end=%d", from, until)
+		return time.Time{}, inputError("Failed to instantiate find query: Invalid interval start=%d end=%d", from, until)
 	}
-	return nil
+	return now, nil
 }
 
 // automaticVariants turns each dot-separated part of q holding a comma
