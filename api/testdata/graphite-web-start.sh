@@ -8,6 +8,12 @@
 # Installs graphite-web, gunicorn and python3-whisper with apt-get when
 # missing (needs root). Nothing under /etc/graphite is read or written: an
 # isolated settings module lives in a state directory.
+#
+# GRAPHITE_WEB_CLUSTER_SERVERS, when set at start, is a comma-separated list
+# of CLUSTER_SERVERS entries (e.g. "127.0.0.1:8080?format=msgpack"): the
+# server is then a cluster front that also asks those members (give it an
+# empty WHISPER_DIR to read only them), and fails rather than drops a member
+# that errs.
 set -euo pipefail
 PY=/usr/bin/python3
 STATE_ROOT=${TMPDIR:-/tmp}/graphite-render-compat
@@ -22,6 +28,9 @@ start() {
   fi
   stop "$port" >/dev/null 2>&1 || true
   mkdir -p "$sd/log"
+  local cluster
+  cluster=$("$PY" -c 'import sys; print(", ".join(repr(s.strip()) for s in sys.argv[1].split(",") if s.strip()))' \
+    "${GRAPHITE_WEB_CLUSTER_SERVERS:-}")
   cat > "$sd/compat_settings.py" <<PYEOF
 import inspect as _inspect
 import logging as _logging
@@ -36,7 +45,15 @@ CONF_DIR = '$sd'
 STATIC_ROOT = '/usr/share/graphite-web/static'
 DATABASES = {'default': {'NAME': '$sd/graphite.db', 'ENGINE': 'django.db.backends.sqlite3',
                          'USER': '', 'PASSWORD': '', 'HOST': '', 'PORT': ''}}
-CLUSTER_SERVERS = []
+CLUSTER_SERVERS = [$cluster]
+if CLUSTER_SERVERS:
+    STORE_FAIL_ON_ERROR = True
+    FIND_TIMEOUT = FETCH_TIMEOUT = 60.0
+# Debian's bundled umsgpack uses collections.Hashable, gone in Python 3.10:
+# without this a front cannot decode a member's msgpack maps.
+import collections as _collections, collections.abc as _cabc
+if not hasattr(_collections, 'Hashable'):
+    _collections.Hashable = _cabc.Hashable
 CARBONLINK_HOSTS = []
 DEFAULT_XFILES_FACTOR = 0
 ALLOWED_HOSTS = ['*']
