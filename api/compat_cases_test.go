@@ -174,7 +174,7 @@ func compatCases() []compatCase {
 		add(compatCase{path: "/metrics/find?" + f})
 	}
 	add(compatCase{path: "/metrics/find?from=1699996399&until=1700000001", form: url.Values{"query": {"servers.web01.*"}}})
-	add(compatCase{path: "/metrics/find?query=servers.*&format=json", known: "json find intervals come from file mtimes in graphite-web"})
+	add(compatCase{path: "/metrics/find?query=servers.*&format=json", known: "find intervals start at now - retention with graphite-web's wall clock, not the request's now"})
 	for _, e := range []string{"query=servers.*", "query=servers.*.cpu.*&leavesOnly=1", "query=servers.web0*&query=servers.db01",
 		"query=servers.web0*&groupByExpr=1", "query=servers.*.cpu.user&groupByExpr=1&leavesOnly=1"} {
 		add(compatCase{path: "/metrics/expand?" + e})
