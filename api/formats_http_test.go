@@ -100,3 +100,20 @@ func TestFindPickleAndMsgpackHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatPrecedence checks graphite-web's order of the format
+// parameters: pickle, then rawData, then format, the last one read wins.
+func TestFormatPrecedence(t *testing.T) {
+	e := newTestServer(t)
+	f := func(query, wantType string) {
+		t.Helper()
+		code, ct, body := get(t, e, "/render?target=servers.web01.cpu.user&from=-10min&"+query)
+		require.Equal(t, 200, code, body)
+		assert.Equal(t, wantType, ct, query)
+	}
+	f("rawData", "text/plain")
+	f("rawData&format=json", "application/json")
+	f("pickle=1&rawData", "text/plain")
+	f("pickle=1", "application/pickle")
+	f("rawData&format=csv", "text/csv")
+}

@@ -64,8 +64,12 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 	p.req.From, p.req.Until, p.req.Now = from, until, now.Unix()
 
 	p.format = "json"
+	// graphite-web reads pickle, then rawData, then format: the last wins.
 	if _, ok := form["pickle"]; ok {
 		p.format = "pickle"
+	}
+	if _, ok := form["rawData"]; ok {
+		p.format = "raw"
 	}
 	if f, ok := lastValue(form, "format"); ok && f != "" {
 		if !renderFormats[f] {
@@ -78,9 +82,6 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 			}
 			p.jsonp = cb
 		}
-	}
-	if _, ok := form["rawData"]; ok {
-		p.format = "raw"
 	}
 	if s, ok := lastValue(form, "pretty"); ok && s != "" {
 		p.pretty = true
