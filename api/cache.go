@@ -68,6 +68,9 @@ func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeo
 				return next(c)
 			}
 			key, ok := s.cacheKey(kind, form)
+			// The /metrics views' content type depends on the Accept
+			// header (see charsetSuffix), so it is part of the key.
+			key += charsetSuffix(c.Request())
 			if !ok {
 				return next(c)
 			}

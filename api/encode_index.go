@@ -30,11 +30,11 @@ type indexStream struct {
 }
 
 // newIndexStream starts an answer in b's storage; callback wraps it for
-// jsonp when not empty.
-func newIndexStream(resp *echo.Response, b []byte, callback string, pretty bool) *indexStream {
-	s := &indexStream{resp: resp, contentType: "application/json", callback: callback, pretty: pretty, b: b[:0]}
+// jsonp when not empty, and suffix extends the content type.
+func newIndexStream(resp *echo.Response, b []byte, callback string, pretty bool, suffix string) *indexStream {
+	s := &indexStream{resp: resp, contentType: "application/json" + suffix, callback: callback, pretty: pretty, b: b[:0]}
 	if callback != "" {
-		s.contentType = "text/javascript"
+		s.contentType = "text/javascript" + suffix
 		s.b = append(append(s.b, callback...), '(')
 	}
 	s.b = append(s.b, '[')

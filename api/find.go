@@ -95,7 +95,7 @@ func (s *server) find(c echo.Context) error {
 	default:
 		b = AppendTreeJSON(nil, nodes, opt)
 	}
-	return sendJSON(c, form, b)
+	return sendMetricsJSON(c, form, b)
 }
 
 // leafIntervals reads the interval of every leaf among nodes, one header
@@ -121,14 +121,37 @@ func (s *server) leafIntervals(ctx context.Context, nodes []query.Node, now time
 
 // sendJSON sends a JSON body, wrapped in the jsonp callback when asked.
 func sendJSON(c echo.Context, form map[string][]string, b []byte) error {
+	return sendJSONAs(c, form, b, "")
+}
+
+// sendMetricsJSON is sendJSON for the /metrics views, whose content type
+// graphite-web (json_response_for) extends with ";charset=utf-8" unless the
+// client's Accept header is exactly application/json (or absent).
+func sendMetricsJSON(c echo.Context, form map[string][]string, b []byte) error {
+	return sendJSONAs(c, form, b, charsetSuffix(c.Request()))
+}
+
+// charsetSuffix is ";charset=utf-8" for a request whose Accept header is
+// present and not exactly application/json, as graphite-web's
+// json_response_for decides, and "" otherwise.
+func charsetSuffix(r *http.Request) string {
+	if accept, ok := r.Header["Accept"]; ok && (len(accept) != 1 || accept[0] != "application/json") {
+		return ";charset=utf-8"
+	}
+	return ""
+}
+
+// sendJSONAs sends a JSON body, wrapped in the jsonp callback when asked,
+// with suffix appended to the content type.
+func sendJSONAs(c echo.Context, form map[string][]string, b []byte, suffix string) error {
 	if cb, _ := lastValue(form, "jsonp"); cb != "" {
 		if !ValidJSONPCallback(cb) {
 			return paramError("jsonp", cb, "a callback is a JavaScript identifier path such as cb or a.b_1")
 		}
 		out := append(append([]byte(cb), '('), b...)
-		return c.Blob(http.StatusOK, "text/javascript", append(out, ')'))
+		return c.Blob(http.StatusOK, "text/javascript"+suffix, append(out, ')'))
 	}
-	return c.Blob(http.StatusOK, "application/json", b)
+	return c.Blob(http.StatusOK, "application/json"+suffix, b)
 }
 
 // flagParam parses a 0/1 (or true/false) parameter; absent is false.
@@ -206,7 +229,7 @@ func (s *server) expand(c echo.Context) error {
 	}
 	pretty, _ := lastValue(form, "pretty")
 	b := appendPyInOrder(nil, pyObject{{key: "results", val: results}}, pretty != "", 0)
-	return sendJSON(c, form, b)
+	return sendMetricsJSON(c, form, b)
 }
 
 // index serves /metrics/index.json: every metric path, sorted, streamed
@@ -223,7 +246,7 @@ func (s *server) index(c echo.Context) error {
 	pretty, _ := lastValue(form, "pretty")
 	bp := getBuffer()
 	defer putBuffer(bp)
-	out := newIndexStream(c.Response(), *bp, cb, pretty != "")
+	out := newIndexStream(c.Response(), *bp, cb, pretty != "", charsetSuffix(c.Request()))
 	defer func() { *bp = out.b }()
 	if err := s.engine.Index(c.Request().Context(), out.add); err != nil {
 		return err

@@ -46,7 +46,7 @@ func (s *server) getMetadata(c echo.Context) error {
 		out = append(out, pyMember{key: m, val: v})
 	}
 	pretty, _ := lastValue(form, "pretty")
-	return sendJSON(c, form, appendPyInOrder(nil, out, pretty != "", 0))
+	return sendMetricsJSON(c, form, appendPyInOrder(nil, out, pretty != "", 0))
 }
 
 // readOnlyMetadata is the text of the answer to /metrics/set-metadata.
