@@ -26,13 +26,14 @@ type indexStream struct {
 	callback    string // jsonp, "" for none
 	pretty      bool
 	b           []byte
-	n           int // paths written
+	n           int  // paths written
+	unescape    bool // write non-ASCII characters unescaped (see unescapeNonASCII)
 }
 
 // newIndexStream starts an answer in b's storage; callback wraps it for
 // jsonp when not empty, and suffix extends the content type.
 func newIndexStream(resp *echo.Response, b []byte, callback string, pretty bool, suffix string) *indexStream {
-	s := &indexStream{resp: resp, contentType: "application/json" + suffix, callback: callback, pretty: pretty, b: b[:0]}
+	s := &indexStream{resp: resp, contentType: "application/json" + suffix, callback: callback, pretty: pretty, b: b[:0], unescape: suffix != ""}
 	if callback != "" {
 		s.contentType = "text/javascript" + suffix
 		s.b = append(append(s.b, callback...), '(')
@@ -78,7 +79,11 @@ func (s *indexStream) flush() error {
 		s.resp.Header().Set(echo.HeaderContentType, s.contentType)
 		s.resp.WriteHeader(http.StatusOK)
 	}
-	_, err := s.resp.Write(s.b)
+	out := s.b
+	if s.unescape {
+		out = unescapeNonASCII(out) // chunks end between paths, never inside an escape
+	}
+	_, err := s.resp.Write(out)
 	s.b = s.b[:0]
 	return err
 }

@@ -125,10 +125,15 @@ func sendJSON(c echo.Context, form map[string][]string, b []byte) error {
 }
 
 // sendMetricsJSON is sendJSON for the /metrics views, whose content type
-// graphite-web (json_response_for) extends with ";charset=utf-8" unless the
-// client's Accept header is exactly application/json (or absent).
+// graphite-web (json_response_for) extends with ";charset=utf-8", writing
+// non-ASCII characters unescaped, unless the client's Accept header is
+// exactly application/json (or absent).
 func sendMetricsJSON(c echo.Context, form map[string][]string, b []byte) error {
-	return sendJSONAs(c, form, b, charsetSuffix(c.Request()))
+	suffix := charsetSuffix(c.Request())
+	if suffix != "" {
+		b = unescapeNonASCII(b) // json.dumps(ensure_ascii=False)
+	}
+	return sendJSONAs(c, form, b, suffix)
 }
 
 // charsetSuffix is ";charset=utf-8" for a request whose Accept header is
