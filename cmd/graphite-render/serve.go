@@ -105,7 +105,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.archives, "archives", query.ArchivesWhisper, "default read mode: whisper (one archive, as whisper) or stitch (rebuild buckets from finer archives)")
 	fs.StringVar(&cfg.schemas, "storage-schemas", "", "carbon's storage-schemas.conf, for /metrics/info and doctor")
 	fs.StringVar(&cfg.aggregation, "storage-aggregation", "", "carbon's storage-aggregation.conf: its rules drive stitching and consolidation defaults")
-	fs.Int64Var(&cfg.cacheMB, "cache-size-mb", 64, "MiB of render and find answers kept in memory, least recently used evicted first (0: no cache)")
+	fs.Int64Var(&cfg.cacheMB, "cache-size-mb", 64, "MiB of render and find answers kept in memory, least recently used evicted first (0: no cache; at most an eighth of -memory-limit-mb, and taken from the render budget)")
 	fs.DurationVar(&cfg.cacheTTL, "cache-timeout", api.DefaultCacheTimeout, "how long an answer is cached and the max-age renders send without a cacheTimeout parameter (graphite-web's DEFAULT_CACHE_DURATION)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -211,7 +211,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		store = cfg.hooks.storage(tree)
 	}
 	engine, err := query.NewEngine(query.Options{Storage: store, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
-		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB),
+		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB, cacheBytes(cfg.cacheMB, cfg.memLimitMB)),
 		Archives: cfg.archives, Rules: storage.rules})
 	if err != nil {
 		return err
@@ -221,7 +221,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
 		MaxInFlight: cfg.maxInFlight, MaxInFlightFind: cfg.maxFind, MaxInFlightInfo: cfg.maxInfo, MaxBodyBytes: cfg.maxBody, Users: users,
 		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF,
-		CacheBytes: cfg.cacheMB << 20, CacheTimeout: cfg.cacheTTL})
+		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
