@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"sync"
 
-	"github.com/graphite-render/graphite-render/api/functionlist"
+	"github.com/graphite-render/graphite-render/query/functionlist"
 	"github.com/graphite-render/graphite-render/query"
 )
 

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/graphite-render/graphite-render/api/functionlist"
+	"github.com/graphite-render/graphite-render/query/functionlist"
 )
 
 // carbonapi's parser takes only numbers, strings, booleans and names as the
