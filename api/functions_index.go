@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"sync"
 
-	"github.com/graphite-render/graphite-render/query/functionlist"
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/functionlist"
 )
 
 // functionAnswers are the bodies /functions and /functions/NAME send, built

@@ -152,13 +152,9 @@ func sharedTags(list []*types.MetricData) map[string]string {
 // doCountSeries is countSeries(*seriesLists): the number of series, at
 // every point of their normalized frame.
 func doCountSeries(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	lists, err := seriesArgs(ctx, eval, e, from, until, values)
+	all, err := flatSeriesArgs(ctx, eval, e, from, until, values)
 	if err != nil {
 		return nil, err
-	}
-	var all []*types.MetricData
-	for _, l := range lists {
-		all = append(all, l...)
 	}
 	vs := views(all)
 	sp, ok := normalize(vs)

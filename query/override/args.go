@@ -112,3 +112,18 @@ func optionalString(e parser.Expr, name string, i int) (string, error) {
 	}
 	return a.StringValue(), nil
 }
+
+// flatSeriesArgs evaluates every argument of e as a series list and
+// returns all the series in argument order, as graphite-web's functions
+// taking *seriesLists see them.
+func flatSeriesArgs(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	lists, err := seriesArgs(ctx, eval, e, from, until, values)
+	if err != nil {
+		return nil, err
+	}
+	var all []*types.MetricData
+	for _, l := range lists {
+		all = append(all, l...)
+	}
+	return all, nil
+}

@@ -20,13 +20,9 @@ func init() {
 // The result is named powSeries(name1,name2,...) after the series, not the
 // patterns.
 func doPowSeries(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	lists, err := seriesArgs(ctx, eval, e, from, until, values)
+	all, err := flatSeriesArgs(ctx, eval, e, from, until, values)
 	if err != nil {
 		return nil, err
-	}
-	var all []*types.MetricData
-	for _, l := range lists {
-		all = append(all, l...)
 	}
 	vs := views(all)
 	sp, ok := normalize(vs)
