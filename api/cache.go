@@ -81,7 +81,13 @@ func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeo
 				defer func() { c.Response().Writer = rec.ResponseWriter }()
 				handlerErr = next(c)
 				ok := handlerErr == nil && c.Response().Status == http.StatusOK && !rec.over
-				return responsecache.Entry{ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: rec.body}, ok
+				entry := responsecache.Entry{ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: rec.body}
+				if ok && acceptsGzip(c.Request()) {
+					// Hits from clients that accept gzip, as browsers and
+					// Grafana do, are then sent without compressing again.
+					entry.Gzip = gzipBytes(rec.body)
+				}
+				return entry, ok
 			})
 			if err != nil {
 				return err
@@ -94,6 +100,9 @@ func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeo
 				c.Response().Header().Set("Pragma", "no-cache")
 			}
 			expires = e.Expires
+			if sent, err := sendGzipped(c, e.ContentType, e.Gzip); sent {
+				return err
+			}
 			return c.Blob(http.StatusOK, e.ContentType, e.Body)
 		}
 	}

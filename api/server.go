@@ -108,7 +108,7 @@ func New(opts Options) *echo.Echo {
 	e.HTTPErrorHandler = errorHandler
 	e.Pre(middleware.RemoveTrailingSlash())
 	e.Use(requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(compression()...)
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			c.Response().Header().Set("X-Content-Type-Options", "nosniff")

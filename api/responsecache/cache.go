@@ -21,6 +21,9 @@ type Entry struct {
 	ContentType string
 	// Body is the answer; callers must not modify it.
 	Body []byte
+	// Gzip is Body compressed with gzip, or nil; callers must not modify
+	// it. It lets a hit skip compressing the same bytes again.
+	Gzip []byte
 	// Expires is when the entry stops being served; the cache sets it.
 	Expires time.Time
 }
@@ -119,7 +122,7 @@ func (c *Cache) getLocked(key string) (Entry, bool) {
 // reports false when ttl is not positive or the entry is larger than
 // MaxEntryBytes. Older entries are evicted until the cache fits its bound.
 func (c *Cache) Add(key string, e Entry, ttl time.Duration) (Entry, bool) {
-	size := int64(len(key)+len(e.ContentType)+len(e.Body)) + entryOverhead
+	size := int64(len(key)+len(e.ContentType)+len(e.Body)+len(e.Gzip)) + entryOverhead
 	if ttl <= 0 || int64(len(e.Body)) > c.MaxEntryBytes() || size > c.max {
 		return e, false
 	}
