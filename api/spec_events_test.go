@@ -57,6 +57,15 @@ func TestSpecEventsGetData(t *testing.T) {
 		assert.Equal(t, "[]", a.body, q)
 	}
 
+	// test_event_tags lists the events at /events: graphite-web renders
+	// an HTML page, this server the list get_data answers (README).
+	for _, path := range []string{"/events", "/events/"} {
+		code, ct, body := get(t, e, path)
+		assert.Equal(t, http.StatusOK, code, path)
+		assert.Equal(t, "application/json", ct, path)
+		assert.Equal(t, "[]", body, path)
+	}
+
 	// test_timezone_handling reads events from a time an hour ago.
 	a = f("from=" + strconv.FormatInt(specNow-3500, 10))
 	assert.Equal(t, http.StatusOK, a.code)
