@@ -170,13 +170,16 @@ func TestFindPickleAndMsgpack(t *testing.T) {
 		return nil
 	}
 	want := []any{
-		map[string]any{"path": "c.a", "is_leaf": true, "intervals": []any{[]any{1668464000.0, 1699999990.5}}},
-		map[string]any{"path": "a.y", "is_leaf": true, "intervals": []any{}},
+		map[string]any{"path": "c.a", "is_leaf": true, "intervals": intervalSetOf([2]float64{1668464000, 1699999990.5})},
+		map[string]any{"path": "a.y", "is_leaf": true, "intervals": intervalSetOf()},
 		map[string]any{"path": "b.z", "is_leaf": false},
 	}
 	got, err := unpickle(AppendPickleFind(nil, nodes, intervals))
 	require.NoError(t, err)
-	assert.Equal(t, want, got, "pickle: sorted by name, as graphite-web")
+	assert.Equal(t, want, got, "pickle: sorted by name, intervals as graphite-web's IntervalSet")
+	// msgpack sends each interval as a (start, end) array, as graphite-web.
+	want[0].(map[string]any)["intervals"] = []any{[]any{1668464000.0, 1699999990.5}}
+	want[1].(map[string]any)["intervals"] = []any{}
 	got, rest, err := unmsgpack(AppendMsgpackFind(nil, nodes, intervals))
 	require.NoError(t, err)
 	assert.Empty(t, rest)
@@ -193,10 +196,37 @@ func TestDygraphUnevenSeries(t *testing.T) {
 	assert.Equal(t, `{"labels" : ["Time", "a", "b", "c"], "data" : [[0000, 1.0, 3.0, 4.0], [10000, 2.0, null, 5.0]]}`, string(got))
 }
 
+// pickledObject is an object decoded by unpickle: its class as
+// "module.name" and the attributes BUILD gave it.
+type pickledObject struct {
+	class string
+	attrs map[string]any
+}
+
+// pickledClass is a class pushed by GLOBAL, as "module.name".
+type pickledClass string
+
+// intervalSetOf is what unpickle makes of the graphite.intervals.IntervalSet
+// graphite-web pickles for a leaf with the given (start, end) intervals.
+func intervalSetOf(ivs ...[2]float64) *pickledObject {
+	list := []any{}
+	var size any = int64(0)
+	for i, iv := range ivs {
+		list = append(list, &pickledObject{class: "graphite.intervals.Interval", attrs: map[string]any{
+			"start": iv[0], "end": iv[1], "tuple": []any{iv[0], iv[1]}, "size": iv[1] - iv[0]}})
+		if i == 0 {
+			size = 0.0
+		}
+		size = size.(float64) + iv[1] - iv[0]
+	}
+	return &pickledObject{class: "graphite.intervals.IntervalSet", attrs: map[string]any{"intervals": list, "size": size}}
+}
+
 // unpickle decodes the pickle subset graphite-web and this server write
-// (protocols 2 to 5 without classes): lists, dicts, str, float, int, None
-// and bools, with frames and memo. Ints come back as int64, floats as
-// float64, lists as []any and dicts as map[string]any.
+// (protocols 2 to 5): lists, dicts, str, float, int, None and bools, with
+// frames and memo, and objects made with GLOBAL, OBJ and BUILD. Ints come
+// back as int64, floats as float64, lists and tuples as []any, dicts as
+// map[string]any and objects as *pickledObject.
 func unpickle(b []byte) (any, error) {
 	var stack []any
 	var marks []int
@@ -264,6 +294,31 @@ func unpickle(b []byte) (any, error) {
 		case pkTuple2: // decoded as a list, as msgpack's arrays are
 			v, k := pop(), pop()
 			stack = append(stack, []any{k, v})
+		case pkGlobal:
+			module, rest, ok1 := strings.Cut(string(b[i:]), "\n")
+			name, _, ok2 := strings.Cut(rest, "\n")
+			if !ok1 || !ok2 {
+				return nil, fmt.Errorf("pickle GLOBAL truncated at %d", i)
+			}
+			stack = append(stack, pickledClass(module+"."+name))
+			i += len(module) + len(name) + 2
+		case pkObj:
+			items := popMark()
+			if len(items) != 1 {
+				return nil, fmt.Errorf("pickle OBJ with %d arguments", len(items)-1)
+			}
+			class, ok := items[0].(pickledClass)
+			if !ok {
+				return nil, fmt.Errorf("pickle OBJ of %T", items[0])
+			}
+			stack = append(stack, &pickledObject{class: string(class)})
+		case pkBuild:
+			state, ok := pop().(map[string]any)
+			obj, ok2 := stack[len(stack)-1].(*pickledObject)
+			if !ok || !ok2 {
+				return nil, fmt.Errorf("pickle BUILD at %d without an object and a dict", i-1)
+			}
+			obj.attrs = state
 		case pkNone:
 			stack = append(stack, nil)
 		case pkTrue, pkFalse:

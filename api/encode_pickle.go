@@ -9,9 +9,10 @@ import (
 )
 
 // Pickle opcodes of protocol 2, the subset the encoders below write. Every
-// value is a plain list, tuple, dict, str, float, int, None or bool, so any
-// unpickler (Python 2 or 3, graphite-web's safe unpickler) reads it without
-// importing a class.
+// value is a plain list, tuple, dict, str, float, int, None or bool, except
+// a find's intervals, which are graphite.intervals objects as graphite-web
+// pickles them (see AppendPickleFind); graphite-web's safe unpickler, in
+// Python 2 or 3, admits exactly those classes.
 const (
 	pkProto      = 0x80 // PROTO n
 	pkStop       = '.'
@@ -30,6 +31,9 @@ const (
 	pkAppends    = 'e'
 	pkSetItems   = 'u'
 	pkTuple2     = 0x86 // TUPLE2: the two items above as a tuple
+	pkGlobal     = 'c'  // GLOBAL module\nname\n: push a class
+	pkObj        = 'o'  // OBJ: instantiate the class after the MARK without calling __init__
+	pkBuild      = 'b'  // BUILD: set the object's attributes from the dict above it
 )
 
 // pickleBatch is how many items go between a MARK and its APPENDS or
@@ -213,14 +217,14 @@ func AppendPickleRender(dst []byte, series []*query.Series) []byte {
 
 // AppendPickleFind appends graphite-web 1.1.8's format=pickle find
 // response (pickle_nodes): a list with one dict per node in name order,
-// {"path": "a.b", "is_leaf": True, "intervals": [(start, end)]} for a
-// metric and {"path": "a", "is_leaf": False} for a branch, the intervals
-// as intervals reports them (a nil intervals reports none). graphite-web
-// pickles a leaf's intervals as a graphite.intervals.IntervalSet object;
-// this server sends a plain list of (start, end) float tuples, what
-// msgpack sends, which any unpickler reads without importing a class and
-// from which graphite-web's remote finder builds the same IntervalSet
-// (Interval(i[0], i[1]) for each pair).
+// {"path": "a.b", "is_leaf": True, "intervals": IntervalSet} for a metric
+// and {"path": "a", "is_leaf": False} for a branch, the intervals as
+// intervals reports them (a nil intervals reports none). As in
+// graphite-web, a leaf's intervals are a graphite.intervals.IntervalSet of
+// graphite.intervals.Interval objects, with the attributes graphite-web's
+// constructors set (see appendIntervalSet), so that a client reads
+// intervals[0].end as graphite-web's own tests do; graphite-web's remote
+// finder takes the set as it is.
 func AppendPickleFind(dst []byte, nodes []query.Node, intervals func(query.Node) []query.Interval) []byte {
 	nodes = byName(nodes)
 	w := pickleWriter{b: dst}
@@ -238,16 +242,60 @@ func AppendPickleFind(dst []byte, nodes []query.Node, intervals func(query.Node)
 					ivs = intervals(n)
 				}
 				w.str("intervals")
-				w.list(len(ivs), func(k int) {
-					w.float(ivs[k].Start)
-					w.float(ivs[k].End)
-					w.b = append(w.b, pkTuple2)
-				})
+				w.intervalSet(ivs)
 			}
 		})
 	})
 	w.end()
 	return w.b
+}
+
+// object writes an instance of module.name whose attributes attrs writes
+// (as dict items), with the OBJ opcode, which both Python 2 (graphite's
+// old-style classes) and Python 3 unpicklers instantiate without calling
+// __init__.
+func (w *pickleWriter) object(module, name string, attrs func()) {
+	w.b = append(w.b, pkMark, pkGlobal)
+	w.b = append(w.b, module...)
+	w.b = append(w.b, '\n')
+	w.b = append(w.b, name...)
+	w.b = append(w.b, '\n', pkObj)
+	w.dict(attrs)
+	w.b = append(w.b, pkBuild)
+}
+
+// intervalSet writes ivs as graphite-web's IntervalSet(ivs) holds them:
+// attributes intervals (a list of Interval objects, each with start, end,
+// tuple (start, end) and size end - start) and size, their sum (the int
+// 0 for none, as Python's sum). The intervals of a leaf never overlap, so
+// graphite-web's union of overlapping intervals leaves them as they are.
+func (w *pickleWriter) intervalSet(ivs []query.Interval) {
+	w.object("graphite.intervals", "IntervalSet", func() {
+		w.str("intervals")
+		total := 0.0
+		w.list(len(ivs), func(k int) {
+			iv := ivs[k]
+			total += iv.End - iv.Start
+			w.object("graphite.intervals", "Interval", func() {
+				w.str("start")
+				w.float(iv.Start)
+				w.str("end")
+				w.float(iv.End)
+				w.str("tuple")
+				w.float(iv.Start)
+				w.float(iv.End)
+				w.b = append(w.b, pkTuple2)
+				w.str("size")
+				w.float(iv.End - iv.Start)
+			})
+		})
+		w.str("size")
+		if len(ivs) == 0 {
+			w.int(0)
+		} else {
+			w.float(total)
+		}
+	})
 }
 
 // nonNil returns series without its nil entries, reusing series when there

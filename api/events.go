@@ -51,17 +51,20 @@ func (s *server) events(c echo.Context) error {
 	return s.eventsData(c)
 }
 
+// notFoundPage is the page graphite-web (Django's default 404 view)
+// answers for an event that does not exist.
+const notFoundPage = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n" +
+	"  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"
+
 // eventDetail serves /events/ID: no event exists, so a 404, in
-// graphite-web's JSON when the client accepts only JSON, as graphite-web
-// answers for a missing event.
+// graphite-web's JSON when the client accepts only JSON and the ID is a
+// number, as graphite-web answers for a missing event, and otherwise in
+// graphite-web's HTML page.
 func (s *server) eventDetail(c echo.Context) error {
 	id := c.Param("id")
-	if id == "" || strings.Trim(id, "0123456789") != "" {
-		return echo.ErrNotFound
-	}
-	if c.Request().Header.Get("Accept") == "application/json" {
+	if id != "" && strings.Trim(id, "0123456789") == "" && c.Request().Header.Get("Accept") == "application/json" {
 		b := appendPy(nil, pyObject{{key: "error", val: "Event matching query does not exist"}}, false, 0)
 		return c.Blob(http.StatusNotFound, "application/json", b)
 	}
-	return echo.ErrNotFound
+	return c.Blob(http.StatusNotFound, "text/html", []byte(notFoundPage))
 }

@@ -3,8 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -28,10 +28,8 @@ func (s *server) find(c echo.Context) error {
 	if format == "" {
 		format = "treejson"
 	}
-	if !findFormats[format] {
-		return paramError("format", format, "supported formats are treejson, completer, json, nodelist, pickle and msgpack")
-	}
-	// The parameters are checked in graphite-web's order, with its texts.
+	// The parameters are checked in graphite-web's order, with its texts;
+	// the format last, as graphite-web does after its find.
 	var ints [5]int
 	for i, name := range []string{"leavesOnly", "local", "wildcards", "position", "automatic_variants"} {
 		def := 0
@@ -56,6 +54,9 @@ func (s *server) find(c echo.Context) error {
 		return inputError("Missing required parameter 'query'")
 	case q == "":
 		return inputError("Required parameter 'query' is empty")
+	}
+	if !findFormats[format] {
+		return formatError(format)
 	}
 	if format == "completer" {
 		q = CompleterQuery(q)
@@ -159,17 +160,20 @@ func sendJSONAs(c echo.Context, form map[string][]string, b []byte, suffix strin
 	return c.Blob(http.StatusOK, "application/json"+suffix, b)
 }
 
-// flagParam parses a 0/1 (or true/false) parameter; absent is false.
-func flagParam(form map[string][]string, name string) (bool, error) {
-	v, ok := lastValue(form, name)
-	if !ok || v == "" {
-		return false, nil
+// intFlags reads integer parameters as graphite-web's views do, with
+// Python's int(), in the order given: each is true when it is present and
+// not 0. A value int() refuses is a 400 naming the parameter and the value
+// (graphite-web fails with a 500).
+func intFlags(form url.Values, names ...string) ([]bool, error) {
+	flags := make([]bool, len(names))
+	for i, name := range names {
+		n, err := pyIntParam(form, name, 0)
+		if err != nil {
+			return nil, err
+		}
+		flags[i] = n != 0
 	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, paramError(name, v, "want 0 or 1")
-	}
-	return b, nil
+	return flags, nil
 }
 
 // expand serves /metrics/expand: the sorted paths matching each query,
@@ -188,14 +192,12 @@ func (s *server) expand(c echo.Context) error {
 	if err := s.engine.CheckTargets(len(queries), "queries"); err != nil {
 		return err
 	}
-	group, err := flagParam(form, "groupByExpr")
+	// local is read, as graphite-web reads it, and has nothing to choose.
+	flags, err := intFlags(form, "local", "groupByExpr", "leavesOnly")
 	if err != nil {
 		return err
 	}
-	leavesOnly, err := flagParam(form, "leavesOnly")
-	if err != nil {
-		return err
-	}
+	group, leavesOnly := flags[1], flags[2]
 	// The groups keep the order of their first query, as graphite-web's
 	// dict does.
 	var grouped pyObject
@@ -234,6 +236,9 @@ func (s *server) expand(c echo.Context) error {
 	}
 	pretty, _ := lastValue(form, "pretty")
 	b := appendPyInOrder(nil, pyObject{{key: "results", val: results}}, pretty != "", 0)
+	// graphite-web's expand_view marks its answer uncacheable, as find_view.
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	c.Response().Header().Set("Pragma", "no-cache")
 	return sendMetricsJSON(c, form, b)
 }
 
@@ -242,6 +247,9 @@ func (s *server) expand(c echo.Context) error {
 func (s *server) index(c echo.Context) error {
 	form, err := formValues(c.Request(), s.maxBody)
 	if err != nil {
+		return err
+	}
+	if _, err := intFlags(form, "local"); err != nil {
 		return err
 	}
 	cb, _ := lastValue(form, "jsonp")

@@ -65,13 +65,15 @@ func TestFindIntervalsOlderThanRetention(t *testing.T) {
 func TestFindPickleMsgpackIntervals(t *testing.T) {
 	e := intervalServer(t, time.Unix(testNow-5, 500_000_000))
 	want := []any{map[string]any{"path": "servers.web01.cpu.user", "is_leaf": true,
-		"intervals": []any{[]any{1668464000.0, 1699999995.5}}}}
+		"intervals": intervalSetOf([2]float64{1668464000, 1699999995.5})}}
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics/find?query=servers.web01.cpu.user&format=pickle", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
 	got, err := unpickle(rec.Body.Bytes())
 	require.NoError(t, err)
 	assert.Equal(t, want, got, "pickle")
+
+	want[0].(map[string]any)["intervals"] = []any{[]any{1668464000.0, 1699999995.5}}
 
 	rec = httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics/find?query=servers.web01.cpu.user&format=msgpack", nil))

@@ -15,12 +15,23 @@ import (
 )
 
 // inputError is a 400 whose text is graphite-web's for an invalid
-// parameter, "Invalid parameters (...)", so that clients matching it keep
+// parameter, "Invalid parameters (...)", byte for byte (graphite-web's
+// test_metrics.py compares it whole), so that clients matching it keep
 // working. It is sent as plain text, not as graphite-web's HTML.
 func inputError(format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	return echo.NewHTTPError(http.StatusBadRequest, "Invalid parameters ("+msg+")").
-		SetInternal(fmt.Errorf("%w: %s", errBadParam, msg))
+	return &exactError{status: http.StatusBadRequest, contentType: echo.MIMETextPlainCharsetUTF8,
+		body: "Invalid parameters (" + msg + ")", err: fmt.Errorf("%w: %s", errBadParam, msg)}
+}
+
+// formatError is graphite-web's answer to a /metrics/find format it does
+// not know, byte for byte and with its content type: it names neither the
+// parameter's value nor the formats, but graphite-web's test_metrics.py
+// pins it.
+func formatError(format string) error {
+	return &exactError{status: http.StatusBadRequest, contentType: "text/plain",
+		body: "Invalid value for 'format' parameter",
+		err:  fmt.Errorf("%w: invalid format=%q: supported formats are treejson, completer, json, nodelist, pickle and msgpack", errBadParam, format)}
 }
 
 // pyIntParam reads an integer parameter as graphite-web's find does, with
@@ -88,9 +99,9 @@ func findTimeRange(form url.Values, clock time.Time, defLoc *time.Location) (tim
 		tm, err := query.ParseTimeParam(name, v, now, loc)
 		if err != nil {
 			reason := err.Error()
-			var r interface{ Reason() string }
+			var r interface{ GraphiteReason() string }
 			if errors.As(err, &r) {
-				reason = r.Reason()
+				reason = r.GraphiteReason()
 			}
 			return 0, false, inputError("Invalid value %s for param %s: %s", pyRepr(v), name, reason)
 		}

@@ -1,10 +1,7 @@
 package api
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 
@@ -16,16 +13,8 @@ import (
 // postMultipart posts form as multipart/form-data.
 func postMultipart(t *testing.T, e *echo.Echo, target string, form url.Values) (int, string, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, vs := range form {
-		for _, v := range vs {
-			require.NoError(t, mw.WriteField(k, v))
-		}
-	}
-	require.NoError(t, mw.Close())
-	req := httptest.NewRequest(http.MethodPost, target, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req, err := multipartRequest(target, form)
+	require.NoError(t, err)
 	return do(t, e, req)
 }
 
@@ -72,27 +61,27 @@ func TestFindParams(t *testing.T) {
 	f("query=servers.*&local=1", 200, servers)
 	f("query=servers.*&local=+1&leavesOnly=%201%20", 200, "[]")
 	f("query=servers.*&from=bogus", 400,
-		"Invalid parameters (Invalid value 'bogus' for param from: unknown day reference \"bogus\")\n")
+		"Invalid parameters (Invalid value 'bogus' for param from: Unknown day reference: bogus)")
 	f("query=servers.*&until=it's", 400,
-		"Invalid parameters (Invalid value \"it's\" for param until: unknown day reference \"it's\")\n")
+		"Invalid parameters (Invalid value \"it's\" for param until: Unknown day reference: it's)")
 	f("query=servers.*&now=bogus", 400,
-		"Invalid parameters (Invalid value 'bogus' for param now: unknown day reference \"bogus\")\n")
+		"Invalid parameters (Invalid value 'bogus' for param now: Unknown day reference: bogus)")
 	f("query=servers.*&from=-1h&until=-2h", 400,
-		"Invalid parameters (Failed to instantiate find query: Invalid interval start=1699996400 end=1699992800)\n")
+		"Invalid parameters (Failed to instantiate find query: Invalid interval start=1699996400 end=1699992800)")
 	f("query=servers.*&from=&until=-1h", 400,
-		"Invalid parameters (Failed to instantiate find query: Invalid interval start=1700000000 end=1699996400)\n")
+		"Invalid parameters (Failed to instantiate find query: Invalid interval start=1700000000 end=1699996400)")
 	f("query=servers.*&from=noon&until=9am&tz=Europe/Paris", 400,
-		"Invalid parameters (Failed to instantiate find query: Invalid interval start=1699959600 end=1699948800)\n")
+		"Invalid parameters (Failed to instantiate find query: Invalid interval start=1699959600 end=1699948800)")
 	f("query=servers.*&from=-1h&until=-2h&now=1600000000", 400,
-		"Invalid parameters (Failed to instantiate find query: Invalid interval start=1599996400 end=1599992800)\n")
+		"Invalid parameters (Failed to instantiate find query: Invalid interval start=1599996400 end=1599992800)")
 	for _, name := range []string{"leavesOnly", "local", "wildcards", "position", "automatic_variants"} {
 		f("query=servers.*&"+name+"=x", 400, "Invalid parameters (Invalid int value 'x' for param "+name+
-			": invalid literal for int() with base 10: 'x')\n")
+			": invalid literal for int() with base 10: 'x')")
 	}
 	f("query=servers.*&format=nodelist&position=", 400,
-		"Invalid parameters (Invalid int value '' for param position: invalid literal for int() with base 10: '')\n")
-	f("", 400, "Invalid parameters (Missing required parameter 'query')\n")
-	f("query=", 400, "Invalid parameters (Required parameter 'query' is empty)\n")
+		"Invalid parameters (Invalid int value '' for param position: invalid literal for int() with base 10: '')")
+	f("", 400, "Invalid parameters (Missing required parameter 'query')")
+	f("query=", 400, "Invalid parameters (Required parameter 'query' is empty)")
 	f("query=servers.*&wildcards=2", 200, `[{"text": "*", "id": "servers.*", "allowChildren": 1, "expandable": 1, "leaf": 0}, `+servers[1:])
 	f("query=servers.*&format=nodelist&position=1_0", 200, `{"nodes": []}`)
 

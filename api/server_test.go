@@ -262,7 +262,7 @@ func TestBadInput(t *testing.T) {
 		{"/render?target=servers.web01.cpu.user&drawNullAsZero=maybe", `drawNullAsZero="maybe"`},
 		{"/render?target=a%zz", "invalid"},
 		{"/metrics/find?query=", "Invalid parameters (Required parameter 'query' is empty)"},
-		{"/metrics/find?query=servers.*&format=xml", `format="xml"`},
+		{"/metrics/find?query=servers.*&format=xml", "Invalid value for 'format' parameter"}, // graphite-web's exact answer
 		{"/metrics/find?query=servers.*&wildcards=yes", "Invalid int value 'yes' for param wildcards"},
 		{"/metrics/find?query=../../etc", "../../etc"},
 	}
