@@ -68,6 +68,13 @@ func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeo
 				return next(c)
 			}
 			key, ok := s.cacheKey(kind, form)
+			if vars := templateParams(form, formOrder(c.Request())); kind == cacheRender && len(vars) > 1 {
+				// The order of template[NAME] parameters can change the
+				// answer; the key has them by name only.
+				for _, v := range vars {
+					key += "\x00template order " + strconv.Quote(v.Name)
+				}
+			}
 			// The /metrics views' content type depends on the Accept
 			// header (see charsetSuffix), so it is part of the key.
 			key += charsetSuffix(c.Request())

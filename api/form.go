@@ -52,13 +52,45 @@ func readForm(maxBody int64, d time.Duration, flag string) echo.MiddlewareFunc {
 	}
 }
 
+// formData is a parsed form and the order in which its parameter names
+// first appear: the query string's, then the body's (Django's QueryDict
+// keeps it, and template[NAME] parameters apply in it).
+type formData struct {
+	values url.Values
+	order  []string
+}
+
 // formValues returns the request's form: the one readForm stored or, on a
 // route without it, the form parsed now.
 func formValues(r *http.Request, maxBody int64) (url.Values, error) {
-	if form, ok := r.Context().Value(formKey{}).(url.Values); ok {
-		return form, nil
+	if form, ok := r.Context().Value(formKey{}).(formData); ok {
+		return form.values, nil
 	}
-	return parseForm(nil, r, maxBody)
+	form, err := parseForm(nil, r, maxBody)
+	return form.values, err
+}
+
+// formOrder returns the order of the parameter names of the form readForm
+// stored, or nil on a route without it.
+func formOrder(r *http.Request) []string {
+	form, _ := r.Context().Value(formKey{}).(formData)
+	return form.order
+}
+
+// keyOrder appends the names of the url-encoded pairs of raw that are not
+// in seen to order, in the order they first appear. raw has parsed with
+// url.ParseQuery already.
+func keyOrder(order []string, seen map[string]bool, raw string) []string {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		key, _, _ := strings.Cut(pair, "=")
+		if key, err := url.QueryUnescape(key); err == nil && pair != "" && !seen[key] {
+			seen[key] = true
+			order = append(order, key)
+		}
+	}
+	return order
 }
 
 // errBodyTimeout is wrapped when the request deadline passed before the
@@ -71,37 +103,48 @@ var errBodyTimeout = errors.New("request body timed out")
 // Bodies of other types are ignored, and so are the files of a multipart
 // body, as in Django's request.POST. w, when not nil, lets the body read
 // stop at the request deadline.
-func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (url.Values, error) {
+func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (formData, error) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("%w: invalid query string: %w", errBadParam, err)
+		return formData{}, fmt.Errorf("%w: invalid query string: %w", errBadParam, err)
 	}
+	seen := map[string]bool{}
+	form := formData{values: q, order: keyOrder(nil, seen, r.URL.RawQuery)}
 	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
-		return q, nil
+		return form, nil
 	}
 	ct := r.Header.Get("Content-Type")
 	kind, _, _ := strings.Cut(ct, ";")
 	kind = strings.ToLower(strings.TrimSpace(kind))
 	if kind != "" && kind != "application/x-www-form-urlencoded" && kind != "multipart/form-data" {
-		return q, nil
+		return form, nil
 	}
 	body, err := readBody(w, r, maxBody)
 	if err != nil {
-		return nil, err
+		return formData{}, err
 	}
 	var b url.Values
+	var order []string
 	if kind == "multipart/form-data" {
-		b, err = parseMultipart(body, ct)
+		b, order, err = parseMultipart(body, ct)
 	} else if b, err = url.ParseQuery(string(body)); err != nil {
 		err = fmt.Errorf("%w: invalid form body: %w", errBadParam, err)
+	} else {
+		order = keyOrder(nil, map[string]bool{}, string(body))
 	}
 	if err != nil {
-		return nil, err
+		return formData{}, err
 	}
 	for k, v := range b {
 		q[k] = append(q[k], v...)
 	}
-	return q, nil
+	for _, k := range order {
+		if !seen[k] {
+			seen[k] = true
+			form.order = append(form.order, k)
+		}
+	}
+	return form, nil
 }
 
 // readBody reads at most maxBody bytes of the body before the request's
@@ -163,21 +206,23 @@ func readBody(w http.ResponseWriter, r *http.Request, maxBody int64) ([]byte, er
 }
 
 // parseMultipart returns the fields of a multipart/form-data body whose
-// Content-Type is ct; file parts are skipped.
-func parseMultipart(body []byte, ct string) (url.Values, error) {
+// Content-Type is ct, and their names in the order they first appear; file
+// parts are skipped.
+func parseMultipart(body []byte, ct string) (url.Values, []string, error) {
 	_, params, err := mime.ParseMediaType(ct)
 	if err != nil || params["boundary"] == "" {
-		return nil, fmt.Errorf("%w: invalid Content-Type=%q: a multipart body needs a boundary", errBadParam, ct)
+		return nil, nil, fmt.Errorf("%w: invalid Content-Type=%q: a multipart body needs a boundary", errBadParam, ct)
 	}
 	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 	form := url.Values{}
+	var order []string
 	for {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return form, nil
+			return form, order, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: invalid multipart body: %w", errBadParam, err)
+			return nil, nil, fmt.Errorf("%w: invalid multipart body: %w", errBadParam, err)
 		}
 		name := p.FormName()
 		if name == "" || p.FileName() != "" {
@@ -185,7 +230,10 @@ func parseMultipart(body []byte, ct string) (url.Values, error) {
 		}
 		v, err := io.ReadAll(p)
 		if err != nil {
-			return nil, fmt.Errorf("%w: invalid multipart field %q: %w", errBadParam, name, err)
+			return nil, nil, fmt.Errorf("%w: invalid multipart field %q: %w", errBadParam, name, err)
+		}
+		if _, ok := form[name]; !ok {
+			order = append(order, name)
 		}
 		form[name] = append(form[name], string(v))
 	}

@@ -3,11 +3,13 @@ package api
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/template"
 )
 
 // lastValue returns the last value of key, graphite-web's QueryDict.get.
@@ -155,4 +157,39 @@ func parseRange(form url.Values, now time.Time, loc *time.Location, defFrom stri
 		return 0, 0, fmt.Errorf("%w: invalid empty time range from=%q until=%q", errBadParam, fromS, untilS)
 	}
 	return f, u, nil
+}
+
+// templateParams returns the template[NAME]=VALUE parameters of form as
+// graphite-web reads them: NAME is the parameter name without its first 9
+// characters ("template[") and its last one, VALUE the last value, in the
+// order the names first appear in order (the request's), then the rest by
+// name; a later parameter for the same NAME replaces the value in place.
+func templateParams(form url.Values, order []string) []template.Var {
+	var keys []string
+	seen := map[string]bool{}
+	for _, k := range order {
+		if strings.HasPrefix(k, "template[") && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	var rest []string
+	for k := range form {
+		if strings.HasPrefix(k, "template[") && !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	var vars []template.Var
+	for _, k := range append(keys, rest...) {
+		name := k[len("template["):max(len("template["), len(k)-1)]
+		v, _ := lastValue(form, k)
+		i := slices.IndexFunc(vars, func(x template.Var) bool { return x.Name == name })
+		if i < 0 {
+			vars = append(vars, template.Var{Name: name, Value: v})
+		} else {
+			vars[i].Value = v
+		}
+	}
+	return vars
 }

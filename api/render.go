@@ -18,6 +18,7 @@ func (s *server) render(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.req.Template = templateParams(form, formOrder(c.Request()))
 	ctx := c.Request().Context()
 	res, err := s.engine.Render(ctx, p.req)
 	if err != nil {

@@ -16,9 +16,10 @@ import (
 	"github.com/graphite-render/graphite-render/query"
 )
 
-// GraphiteVersion is the graphite-web version /version reports; Grafana
-// enables its 1.1 features (function index, tags) for it.
-const GraphiteVersion = "1.1.10"
+// GraphiteVersion is the graphite-web version /version reports, the one
+// whose answers this server gives; Grafana enables its 1.1 features
+// (function index, tags) for it.
+const GraphiteVersion = "1.1.8"
 
 // Options configures the server.
 type Options struct {
@@ -181,7 +182,11 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	route("/events/:id", s.eventDetail, finds)
 	get("/functions", s.functions)
 	get("/functions/*", s.function)
-	get("/version", func(c echo.Context) error { return c.String(http.StatusOK, GraphiteVersion+"\n") })
+	// graphite-web answers /version for every method, as Django's default
+	// HTML response, without a newline.
+	e.Any("/version", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, "text/html; charset=utf-8", []byte(GraphiteVersion))
+	})
 	// Tags are not supported: the tag endpoints Grafana's editor calls
 	// answer as a graphite-web without tagged series does.
 	tagsEmpty := func(c echo.Context) error { return c.JSONBlob(http.StatusOK, []byte("[]")) }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/graphite-render/graphite-render/query/budget"
 	"github.com/graphite-render/graphite-render/query/override"
+	"github.com/graphite-render/graphite-render/query/template"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -161,6 +163,10 @@ type Request struct {
 	DrawNullAsZero bool
 	// Location is the time zone of functions that need one; nil is UTC.
 	Location *time.Location
+	// Template are the request's template[NAME]=VALUE parameters, in the
+	// order it gives them: they set or override the variables of the
+	// targets' template() calls (see package template).
+	Template []template.Var
 }
 
 // Result is the answer to a render request.
@@ -192,10 +198,15 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		return Result{}, err
 	}
 	exprs := make([]parser.Expr, len(req.Targets))
+	req.Targets = slices.Clone(req.Targets)
 	for i, t := range req.Targets {
 		if err := e.checkShape(t); err != nil {
 			return Result{}, err
 		}
+		if t, err = e.expandTemplates(t, req.Template); err != nil {
+			return Result{}, err
+		}
+		req.Targets[i] = t
 		ex, err := parseTarget(t)
 		if err != nil {
 			return Result{}, err
@@ -239,6 +250,25 @@ func (e *Engine) checkShape(target string) error {
 			ErrLimit, len(target), nodes, cost>>20, int64(e.maxNodes)*parseBytesPerNode>>20)
 	}
 	return nil
+}
+
+// expandTemplates returns target with its template() calls expanded (see
+// package template), checked like a target the client sent. An expansion
+// may grow to 1 MiB or the target's own length, whichever is more, and
+// search 256 MiB of path expressions for variables (a few milliseconds).
+func (e *Engine) expandTemplates(target string, vars []template.Var) (string, error) {
+	out, err := template.Expand(target, vars, template.Limits{MaxLen: max(len(target), 1<<20), MaxScan: 1 << 28})
+	switch {
+	case errors.Is(err, template.ErrTooLarge):
+		return "", fmt.Errorf("%w: target=%q: %w", ErrLimit, target, err)
+	case err != nil:
+		return "", fmt.Errorf("%w: target=%q: %w", ErrBadTarget, target, err)
+	case out != target:
+		if err := e.checkShape(out); err != nil {
+			return "", err
+		}
+	}
+	return out, nil
 }
 
 // parseBytesPerNode is the parser's allocation each allowed node may
