@@ -117,7 +117,6 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		args := r.calls.pop()
 		if err == nil && e.ArgsLen() > 0 {
 			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
-			override.FixOrder(e.Target(), args.of(e.Arg(0)), res)
 			override.FixExtent(e.Target(), res)
 			override.FixValues(e.Target(), res)
 		}
