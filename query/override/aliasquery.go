@@ -47,9 +47,9 @@ func doAliasQuery(ctx context.Context, eval interfaces.Evaluator, e parser.Expr,
 	out := make([]*types.MetricData, 0, len(list))
 	for _, s := range list {
 		query := re.ReplaceAllString(s.Name, pythonReplacement(replace))
-		target, err := queryTarget(query)
-		if err != nil {
-			return nil, err
+		target, rest, err := ParseTarget(query)
+		if err != nil || rest != "" {
+			return nil, fmt.Errorf("%w: aliasQuery made the target %q, which does not parse", errArgument, query)
 		}
 		found, err := fetchEval(ctx, eval, target, from, until, values)
 		if err != nil {
@@ -77,20 +77,6 @@ func doAliasQuery(ctx context.Context, eval interfaces.Evaluator, e parser.Expr,
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// queryTarget parses the target aliasQuery made. A tagged series name
-// such as "cpu.load;dc=dc1", which graphite-web's grammar reads as a path
-// and carbonapi's parser refuses at the ";", is a path too.
-func queryTarget(query string) (parser.Expr, error) {
-	target, rest, err := parser.ParseExpr(query)
-	if err == nil && rest == "" {
-		return target, nil
-	}
-	if strings.Contains(query, ";") && pathPrefix(query) == query {
-		return parser.NewTargetExpr(query), nil
-	}
-	return nil, fmt.Errorf("%w: aliasQuery made the target %q, which does not parse", errArgument, query)
 }
 
 // pythonReplacement turns a Python re.sub replacement (\1, \g<1>, \\ for a

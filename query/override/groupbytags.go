@@ -82,7 +82,7 @@ func doGroupByTags(ctx context.Context, eval interfaces.Evaluator, e parser.Expr
 		if err != nil {
 			return nil, groupKeyError(k, groups[k][0], tags, err)
 		}
-		r, err := combineGroup(ctx, groups[k], callback)
+		r, err := combineGroup(ctx, caller{eval: eval, from: from, until: until}, groups[k], callback)
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/go-graphite/carbonapi/expr/interfaces"
@@ -106,7 +105,7 @@ func doReduceSeries(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 	}
 	var out []*types.MetricData
 	for _, k := range keys {
-		r, err := reduceGroup(ctx, eval, fn, groups[k], from, until)
+		r, err := reduceGroup(ctx, caller{eval: eval, from: from, until: until}, fn, groups[k])
 		if err != nil {
 			return nil, err
 		}
@@ -122,20 +121,16 @@ func doReduceSeries(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 
 // reduceGroup calls fn with each series of group as an argument and
 // returns its first result, or nil when group lacks a series or fn
-// returns none. The series reach fn through values of their own, under
-// names that nothing else fetches.
-func reduceGroup(ctx context.Context, eval interfaces.Evaluator, fn string, group []*types.MetricData, from, until int64) (*types.MetricData, error) {
-	args := make([]parser.Expr, len(group))
-	vals := make(map[parser.MetricRequest][]*types.MetricData, len(group))
+// returns none.
+func reduceGroup(ctx context.Context, c caller, fn string, group []*types.MetricData) (*types.MetricData, error) {
+	args := make([][]*types.MetricData, len(group))
 	for i, s := range group {
 		if s == nil {
 			return nil, nil
 		}
-		name := "reduceSeries argument " + strconv.Itoa(i)
-		args[i] = parser.NewTargetExpr(name)
-		vals[parser.MetricRequest{Metric: name, From: from, Until: until}] = []*types.MetricData{s}
+		args[i] = []*types.MetricData{s}
 	}
-	res, err := eval.Eval(ctx, parser.NewExprTyped(fn, args), from, until, vals)
+	res, err := c.call(ctx, fn, args...)
 	if err != nil || len(res) == 0 {
 		return nil, err
 	}

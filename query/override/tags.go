@@ -45,12 +45,24 @@ var addedTags = map[string][]string{
 		"holtWintersConfidenceUpper", "holtWintersConfidenceLower"},
 }
 
+// labelled lists carbonapi's generators whose series graphite-web tags
+// with the tags of the name the call gives them (see labelTags).
+var labelled = map[string]bool{"randomWalk": true, "randomWalkFunction": true}
+
 // FixTags gives the results of a call of fn the tags graphite-web gives
 // them. inputs are the series of the call's first argument as evaluated,
 // in order; results that map one to one onto them take their name tag.
 // Each result's tag map is copied before it changes, as carbonapi may share
 // it with other series.
 func FixTags(fn string, inputs, out []*types.MetricData) {
+	if labelled[fn] {
+		for _, s := range out {
+			if s != nil {
+				s.Tags = labelTags(s.Name)
+			}
+		}
+		return
+	}
 	keep := keepNameTag[fn] && len(inputs) == len(out)
 	if !keep && !floatTags[fn] && extraTags[fn] == nil && addedTags[fn] == nil {
 		return
