@@ -30,17 +30,16 @@ const (
 var taggedValues = map[string]float64{used1: 10, used2: 20, used3: 30, free1: 90, free3: 70, rx1: 5}
 
 // taggedStorage serves the tagged series as constant 60-second series,
-// under their names and under the paths carbon stores them at
-// (_tagged.<h[0:3]>.<h[3:6]>.<h>, or the name with "." as "_DOT_" after
-// the two directories), whichever the engine asks for.
+// under their names and under the path carbon stores them at by default
+// (_tagged.<h[0:3]>.<h[3:6]>.<h>, h the sha256 of the name), whichever the
+// engine asks for.
 type taggedStorage struct{}
 
 func (taggedStorage) lookup(metric string) (string, bool) {
 	for name := range taggedValues {
 		h := sha256.Sum256([]byte(name))
 		x := hex.EncodeToString(h[:])
-		dir := "_tagged." + x[:3] + "." + x[3:6] + "."
-		if metric == name || metric == dir+x || metric == dir+strings.ReplaceAll(name, ".", "_DOT_") {
+		if metric == name || metric == "_tagged."+x[:3]+"."+x[3:6]+"."+x {
 			return name, true
 		}
 	}
