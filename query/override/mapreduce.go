@@ -18,16 +18,13 @@ func init() {
 
 // doMapSeries is mapSeries(seriesList, *mapNodes): graphite-web 1.1.8
 // returns a list of series lists, one a key of aggKey over mapNodes (nodes
-// or tags), in the order of their first series; reduceSeries is the only
-// function that reads such a list, so here the lists are concatenated in
-// that order.
+// or tags; without any, one list), in the order of their first series;
+// reduceSeries is the only function that reads such a list, so here the
+// lists are concatenated in that order.
 func doMapSeries(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	list, err := seriesArg(ctx, eval, e, 0, from, until, values)
 	if err != nil {
 		return nil, err
-	}
-	if e.ArgsLen() < 2 {
-		return nil, fmt.Errorf("%s: mapNodes: %w", e.Target(), parser.ErrMissingArgument)
 	}
 	var keys []string
 	groups := map[string][]*types.MetricData{}
