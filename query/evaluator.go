@@ -117,7 +117,6 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		args := r.calls.pop()
 		if err == nil && e.ArgsLen() > 0 {
 			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
-			override.FixOrder(e.Target(), args.of(e.Arg(0)), res)
 			override.FixExtent(e.Target(), res)
 			override.FixValues(e.Target(), res)
 		}
@@ -242,12 +241,12 @@ func parseTarget(target string) (parser.Expr, error) {
 	// (see asGraphiteWebReads): such a target is left as it is.
 	if strings.IndexByte(target, '=') >= 0 && !keywordOnly(target) {
 		if t := positionalTarget(target); t != target {
-			if e, rest, err := parser.ParseExpr(t); err == nil && rest == "" {
+			if e, rest, err := override.ParseTarget(t); err == nil && rest == "" {
 				return e, nil
 			}
 		}
 	}
-	e, rest, err := parser.ParseExpr(target)
+	e, rest, err := override.ParseTarget(target)
 	if err != nil {
 		return nil, fmt.Errorf("%w: target=%q: %v", ErrBadTarget, target, err)
 	}
@@ -260,7 +259,7 @@ func parseTarget(target string) (parser.Expr, error) {
 // keywordOnly reports whether target parses and has a call with keyword
 // arguments alone.
 func keywordOnly(target string) bool {
-	e, rest, err := parser.ParseExpr(target)
+	e, rest, err := override.ParseTarget(target)
 	return err == nil && rest == "" && hasKeywordOnlyCall(e)
 }
 

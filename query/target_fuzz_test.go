@@ -16,6 +16,8 @@ func FuzzRenderTarget(f *testing.F) {
 		"servers.a.cpu", "sumSeries(servers.*.cpu)", "summarize(servers.a.cpu,'1h','sum')", "movingAverage(servers.a.cpu,5)",
 		"aliasSub(servers.a.cpu,'(^.*$)','\\1 A')", "timeShift(servers.a.cpu,'1d')", "a.b)", "foo(", "summarize(x,'0min')",
 		"delay(servers.a.cpu,-3)", "asPercent(servers.*.cpu,sumSeries(servers.*.cpu))", "constantLine(1e308)",
+		"groupByTags(group(servers.a.cpu;dc=1,servers.b.cpu),'sum','dc')", "aliasByNode(a.b;c=d,1,'c',-9)",
+		"reduceSeries(mapSeries(servers.*.cpu,'name'),'group',1,'a','b')", "aliasQuery(servers.a.cpu,'a','a;x=y','%d')",
 	} {
 		f.Add(seed)
 	}

@@ -47,7 +47,7 @@ func doAliasQuery(ctx context.Context, eval interfaces.Evaluator, e parser.Expr,
 	out := make([]*types.MetricData, 0, len(list))
 	for _, s := range list {
 		query := re.ReplaceAllString(s.Name, pythonReplacement(replace))
-		target, rest, err := parser.ParseExpr(query)
+		target, rest, err := ParseTarget(query)
 		if err != nil || rest != "" {
 			return nil, fmt.Errorf("%w: aliasQuery made the target %q, which does not parse", errArgument, query)
 		}

@@ -55,7 +55,7 @@ func doApplyByNode(ctx context.Context, eval interfaces.Evaluator, e parser.Expr
 	var out []*types.MetricData
 	for _, p := range prefixes {
 		target := strings.ReplaceAll(template, "%", p)
-		sub, rest, err := parser.ParseExpr(target)
+		sub, rest, err := ParseTarget(target)
 		if err != nil {
 			return nil, fmt.Errorf("applyByNode: template %q: %w", target, err)
 		}

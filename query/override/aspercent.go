@@ -246,54 +246,6 @@ func asPercentByNodes(set viewSet, list []*types.MetricData, total asPercentTota
 	return out, nil
 }
 
-// aggKey joins with dots, for every node, the node of the series' name
-// (of its first path expression when the name is a call) or, for a tag
-// name or a node past the end, the tag's value ("" when absent).
-func aggKey(s *types.MetricData, nodes []parser.Expr) (string, error) {
-	path := s.Name
-	if strings.HasSuffix(path, ")") {
-		path = firstPathExpression(path)
-	}
-	parts := strings.Split(strings.SplitN(path, ";", 3)[0], ".")
-	keys := make([]string, len(nodes))
-	for i, n := range nodes {
-		switch {
-		case n.IsConst():
-			idx := int(n.FloatValue())
-			if float64(idx) != n.FloatValue() {
-				keys[i] = s.Tags[n.ToString()]
-				continue
-			}
-			if idx < 0 {
-				idx += len(parts)
-			}
-			if idx >= 0 && idx < len(parts) {
-				keys[i] = parts[idx]
-			} else {
-				keys[i] = s.Tags[strconv.Itoa(int(n.FloatValue()))]
-			}
-		case n.IsString():
-			keys[i] = s.Tags[n.StringValue()]
-		default:
-			return "", fmt.Errorf("asPercent: node %s is neither a number nor a tag name: %w", n.ToString(), parser.ErrBadType)
-		}
-	}
-	return strings.Join(keys, "."), nil
-}
-
-// firstPathExpression returns the first path in a call's text, such as
-// "a.b.c" for "sumSeries(a.b.c,x.y)", or the text itself when it has none.
-func firstPathExpression(name string) string {
-	e, _, err := parser.ParseExpr(name)
-	if err != nil {
-		return name
-	}
-	if m := e.Metrics(0, 0); len(m) > 0 {
-		return m[0].Metric
-	}
-	return name
-}
-
 // pyNumber prints a numeric literal as Python's str prints the number the
 // literal makes: integers as written, floats in repr form ("1500.0",
 // "0.5", "1e+16").

@@ -78,6 +78,6 @@ func generated(name string, from, until, step int64, f func(int64) float64) *typ
 	}
 	s := types.MakeMetricData(name, vals, step, from)
 	s.StopTime = until
-	s.Tags = map[string]string{"name": name}
+	s.Tags = labelTags(name)
 	return s
 }

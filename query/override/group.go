@@ -41,7 +41,7 @@ func doGroupByNode(ctx context.Context, eval interfaces.Evaluator, e parser.Expr
 	if err != nil {
 		return nil, fmt.Errorf("%s: callback: %w", e.Target(), err)
 	}
-	return groupByNodes(ctx, list, callback, e.Args()[1:2])
+	return groupByNodes(ctx, caller{eval: eval, from: from, until: until}, list, callback, e.Args()[1:2])
 }
 
 // doGroupByNodes is groupByNodes(seriesList, callback, *nodes).
@@ -54,14 +54,14 @@ func doGroupByNodes(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 	if err != nil {
 		return nil, fmt.Errorf("%s: callback: %w", e.Target(), err)
 	}
-	return groupByNodes(ctx, list, callback, e.Args()[2:])
+	return groupByNodes(ctx, caller{eval: eval, from: from, until: until}, list, callback, e.Args()[2:])
 }
 
 // groupByNodes groups series by the key aggKey makes of nodes, in order
 // of first appearance, combines each group with callback and names the
 // result after its key (its tags and pathExpression stay the
 // aggregation's).
-func groupByNodes(ctx context.Context, list []*types.MetricData, callback string, nodes []parser.Expr) ([]*types.MetricData, error) {
+func groupByNodes(ctx context.Context, c caller, list []*types.MetricData, callback string, nodes []parser.Expr) ([]*types.MetricData, error) {
 	var keys []string
 	groups := map[string][]*types.MetricData{}
 	for _, s := range list {
@@ -76,7 +76,7 @@ func groupByNodes(ctx context.Context, list []*types.MetricData, callback string
 	}
 	out := make([]*types.MetricData, 0, len(keys))
 	for _, k := range keys {
-		r, err := combineGroup(ctx, groups[k], callback)
+		r, err := combineGroup(ctx, c, groups[k], callback)
 		if err != nil {
 			return nil, err
 		}
@@ -91,8 +91,10 @@ func groupByNodes(ctx context.Context, list []*types.MetricData, callback string
 
 // combineGroup applies a groupByNodes callback to one group: a series
 // function by name (multiplySeries returns a lone series itself,
-// countSeries counts series) or else aggregate with that function name.
-func combineGroup(ctx context.Context, group []*types.MetricData, callback string) (*types.MetricData, error) {
+// countSeries counts series; another of graphite-web's functions is called
+// with the group as its one argument, group('…') returning its first
+// series) or else aggregate with that function name.
+func combineGroup(ctx context.Context, c caller, group []*types.MetricData, callback string) (*types.MetricData, error) {
 	xff := requestXFilesFactor(ctx)
 	fn, isFunc := seriesFunctionAgg[callback]
 	var res []*types.MetricData
@@ -108,6 +110,8 @@ func combineGroup(ctx context.Context, group []*types.MetricData, callback strin
 		res = []*types.MetricData{newSeries("countSeries("+pathExpressions(group)+")", sp, vals, xff, nil)}
 	case isFunc:
 		res, err = aggregate(group, fn, xff)
+	case graphiteWebFunctions()[callback]:
+		res, err = c.call(ctx, callback, group)
 	default:
 		res, err = aggregate(group, callback, xff)
 	}

@@ -28,7 +28,7 @@ var holtWintersAreaTags = []string{
 // bands are named "holtWintersConfidenceArea(p)" after the path expression
 // p of the input series.
 func doHoltWintersConfidenceArea(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
-	bandsExpr, _, err := parser.ParseExpr("holtWintersConfidenceBands(" + e.RawArgs() + ")")
+	bandsExpr, _, err := ParseTarget("holtWintersConfidenceBands(" + e.RawArgs() + ")")
 	if err != nil {
 		return nil, fmt.Errorf("holtWintersConfidenceArea: arguments %q: %w", e.RawArgs(), err)
 	}

@@ -173,7 +173,7 @@ func doVerticalLine(ctx context.Context, _ interfaces.Evaluator, e parser.Expr, 
 	}
 	s := types.MakeMetricData(name, []float64{1}, 1, ts)
 	s.StopTime = ts
-	s.Tags = map[string]string{"name": tag}
+	s.Tags = labelTags(tag)
 	setDrawAsInfinite(s)
 	if color != "" {
 		setColor(s, color)
@@ -195,7 +195,7 @@ func doIdentity(_ context.Context, _ interfaces.Evaluator, e parser.Expr, from, 
 	}
 	s := types.MakeMetricData(name, vals, step, from)
 	s.StopTime = until
-	s.Tags = map[string]string{"name": name}
+	s.Tags = labelTags(name)
 	s.PathExpression = `identity("` + name + `")`
 	return []*types.MetricData{s}, nil
 }

@@ -118,7 +118,7 @@ func doUseSeriesAbove(ctx context.Context, eval interfaces.Evaluator, e parser.E
 		return nil, nil
 	}
 	query := "group(" + strings.Join(names, ",") + ")"
-	target, rest, err := parser.ParseExpr(query)
+	target, rest, err := ParseTarget(query)
 	if err != nil || rest != "" {
 		return nil, fmt.Errorf("%w: useSeriesAbove made the target %q, which does not parse", errArgument, query)
 	}

@@ -11,7 +11,8 @@ import (
 	"github.com/go-graphite/carbonapi/pkg/parser"
 )
 
-// Functions that only rename their series: alias, aliasSub and substr.
+// Functions that only rename their series: alias, aliasSub, substr and
+// aliasByMetric.
 // Each keeps the values and tags of its input (the name tag stays the
 // input's, see FixTags).
 
@@ -19,6 +20,7 @@ func init() {
 	add(doAlias, "alias")
 	add(doAliasSub, "aliasSub")
 	add(doSubstr, "substr")
+	add(doAliasByMetric, "aliasByMetric")
 }
 
 // renamed evaluates the first argument of e and returns a linked copy of
@@ -91,6 +93,15 @@ func doSubstr(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fro
 	}
 	return renamed(ctx, eval, e, from, until, values, func(name string) string {
 		return substrName(name, int(start), int(stop))
+	})
+}
+
+// doAliasByMetric is aliasByMetric(seriesList), which graphite-web
+// computes as substr(seriesList, -1): the last node of the name, tags and
+// all ("used;dc=dc1" for "disk.used;dc=dc1").
+func doAliasByMetric(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
+	return renamed(ctx, eval, e, from, until, values, func(name string) string {
+		return substrName(name, -1, 0)
 	})
 }
 

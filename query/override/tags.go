@@ -2,9 +2,7 @@ package override
 
 import (
 	"math"
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/go-graphite/carbonapi/expr/types"
 )
@@ -47,12 +45,24 @@ var addedTags = map[string][]string{
 		"holtWintersConfidenceUpper", "holtWintersConfidenceLower"},
 }
 
+// labelled lists carbonapi's generators whose series graphite-web tags
+// with the tags of the name the call gives them (see labelTags).
+var labelled = map[string]bool{"randomWalk": true, "randomWalkFunction": true}
+
 // FixTags gives the results of a call of fn the tags graphite-web gives
 // them. inputs are the series of the call's first argument as evaluated,
 // in order; results that map one to one onto them take their name tag.
 // Each result's tag map is copied before it changes, as carbonapi may share
 // it with other series.
 func FixTags(fn string, inputs, out []*types.MetricData) {
+	if labelled[fn] {
+		for _, s := range out {
+			if s != nil {
+				s.Tags = labelTags(s.Name)
+			}
+		}
+		return
+	}
 	keep := keepNameTag[fn] && len(inputs) == len(out)
 	if !keep && !floatTags[fn] && extraTags[fn] == nil && addedTags[fn] == nil {
 		return
@@ -98,48 +108,6 @@ func pyFloatString(v string) string {
 		return v
 	}
 	return pyStr(f)
-}
-
-// FixOrder puts the results of a call of fn in graphite-web's order where
-// carbonapi's is not stable: groupByTags answers its groups in the order
-// their first series comes in its input. inputs are the series of the
-// call's first argument, in order.
-func FixOrder(fn string, inputs, out []*types.MetricData) {
-	if fn != "groupByTags" || len(out) < 2 {
-		return
-	}
-	first := make(map[*types.MetricData]int, len(out))
-	for _, s := range out {
-		first[s] = len(inputs)
-		for i, in := range inputs {
-			if in != nil && belongsTo(in, s) {
-				first[s] = i
-				break
-			}
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return first[out[i]] < first[out[j]] })
-}
-
-// belongsTo reports whether the input series in carries every tag of the
-// group series g but its name and aggregatedBy, and g's name when g is
-// named after a series rather than after the callback.
-func belongsTo(in, g *types.MetricData) bool {
-	for k, v := range g.Tags {
-		switch k {
-		case "aggregatedBy":
-			continue
-		case "name":
-			if _, named := in.Tags["name"]; named && strings.Contains(v, ".") && in.Tags["name"] != v {
-				return false
-			}
-			continue
-		}
-		if in.Tags[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // allNull reports whether s has no value that is not null.

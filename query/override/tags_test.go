@@ -51,21 +51,6 @@ func TestPyFloatString(t *testing.T) {
 	f("5min", "5min")
 }
 
-func TestFixOrderGroupByTags(t *testing.T) {
-	in := []*types.MetricData{
-		series("a.x", map[string]string{"name": "a.x", "dc": "b"}),
-		series("a.y", map[string]string{"name": "a.y", "dc": "a"}),
-		series("a.z", map[string]string{"name": "a.z", "dc": "b"}),
-	}
-	out := []*types.MetricData{
-		series("sumSeries;dc=a", map[string]string{"name": "sumSeries", "dc": "a"}),
-		series("sumSeries;dc=b", map[string]string{"name": "sumSeries", "dc": "b"}),
-	}
-	FixOrder("groupByTags", in, out)
-	assert.Equal(t, "sumSeries;dc=b", out[0].Name, "groups come in the order of their first series")
-	assert.Equal(t, "sumSeries;dc=a", out[1].Name)
-}
-
 func TestFixTagsAddsHoltWintersTags(t *testing.T) {
 	in := []*types.MetricData{series("a.b", map[string]string{"name": "a.b"})}
 	forecast := []*types.MetricData{series("holtWintersForecast(a.b)", map[string]string{"name": "a.b", "holtWintersForecast": "1"})}
