@@ -30,6 +30,9 @@ func (s *server) render(c echo.Context) error {
 		return err
 	}
 
+	if p.graph != nil {
+		return s.renderImage(c, p, res.Series)
+	}
 	bp := getBuffer()
 	defer putBuffer(bp)
 	b := (*bp)[:0]
@@ -77,6 +80,10 @@ func encodedSize(series []*query.Series, format string) int64 {
 		}
 		per := int64(32)
 		switch format {
+		case "png", "svg", "pdf":
+			// A drawn point is a few path bytes at most; the image itself
+			// is bounded by its size (see graph.ParseOptions).
+			per = 16
 		case "csv":
 			per += int64(len(s.Name))
 		case "rickshaw":
