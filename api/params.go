@@ -116,22 +116,25 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 		}
 		p.req.Archives = s
 	}
-	if gt, _ := lastValue(form, "graphType"); gt == "pie" && !imageFormats[p.format] {
-		// graphite-web draws pie charts whatever the format.
-		p.format = "png"
-	}
-	if imageFormats[p.format] {
-		return p, parseGraphParams(&p, form, defLoc)
-	}
-	if _, ok := form["noNullPoints"]; ok {
-		p.req.NoNullPoints = true
-	}
 	if s, ok := lastValue(form, "drawNullAsZero"); ok && s != "" && s != "default" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
 			return p, paramError("drawNullAsZero", s, "want true or false")
 		}
 		p.req.DrawNullAsZero = b
+	}
+	if gt, _ := lastValue(form, "graphType"); gt == "pie" && !imageFormats[p.format] {
+		// graphite-web draws pie charts whatever the format.
+		p.format = "png"
+	}
+	if imageFormats[p.format] {
+		// Images draw nulls as zero themselves (graphite-web applies
+		// drawNullAsZero to images only) and ignore noNullPoints.
+		p.req.DrawNullAsZero = false
+		return p, parseGraphParams(&p, form, defLoc)
+	}
+	if _, ok := form["noNullPoints"]; ok {
+		p.req.NoNullPoints = true
 	}
 	return p, nil
 }

@@ -71,7 +71,7 @@ func (g *graph) metadata() []byte {
 		b.WriteString(`, "color": `)
 		pyString(&b, s.color)
 		b.WriteString(`, "data": [`)
-		for i, v := range s.values {
+		for i, v := range s.points() {
 			if i > 0 {
 				b.WriteString(", ")
 			}

@@ -15,7 +15,7 @@ type Options struct {
 	Format    string // png, svg or pdf
 	GraphType string // line or pie
 
-	Width, Height, Margin int
+	Width, Height, Margin  int
 	Background, Foreground string
 	MajorGridColor         string
 	MinorGridColor         string
