@@ -26,7 +26,12 @@ func (s *server) render(c echo.Context) error {
 	defer res.Release()
 	c.Set(statSeries, len(res.Series))
 	c.Set(statPoints, res.Points)
-	if err := res.Budget.Bytes(ctx, encodedSize(res.Series, p.format), "the encoded answer"); err != nil {
+	size := encodedSize(res.Series, p.format)
+	if p.graph != nil {
+		// The image being drawn and its encoding.
+		size += int64(p.graph.Width) * int64(p.graph.Height) * 8
+	}
+	if err := res.Budget.Bytes(ctx, size, "the encoded answer"); err != nil {
 		return err
 	}
 

@@ -74,7 +74,7 @@ func (s *server) renderImage(c echo.Context, p renderParams, series []*query.Ser
 			}
 		}
 	}
-	img, contentType, err := graph.Render(o, graphSeries(series), slices)
+	img, contentType, err := graph.Render(c.Request().Context(), o, graphSeries(series), slices)
 	if err != nil {
 		if graph.IsParamError(err) {
 			return fmt.Errorf("%w: %w", errBadParam, err)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"image/png"
 	"io"
@@ -254,7 +255,7 @@ func render(t *testing.T, q url.Values, format string, series []Series, slices [
 	t.Helper()
 	o, err := ParseOptions(q, format, time.UTC, time.UTC)
 	require.NoError(t, err)
-	b, ct, err := Render(o, series, slices)
+	b, ct, err := Render(context.Background(), o, series, slices)
 	require.NoError(t, err)
 	assert.Equal(t, contentTypes[format], ct)
 	return b
@@ -362,7 +363,7 @@ func TestRenderBadSeriesColor(t *testing.T) {
 	ss[0].Color = "nocolour"
 	o, err := ParseOptions(url.Values{}, "png", time.UTC, time.UTC)
 	require.NoError(t, err)
-	_, _, err = Render(o, ss, nil)
+	_, _, err = Render(context.Background(), o, ss, nil)
 	require.Error(t, err)
 	assert.True(t, IsParamError(err))
 	assert.Contains(t, err.Error(), "nocolour")

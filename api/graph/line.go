@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -26,6 +27,7 @@ type yAxis struct {
 
 // graph holds what the layout of one image needs.
 type graph struct {
+	ctx    context.Context
 	c      Canvas
 	o      Options
 	width  float64
@@ -55,8 +57,8 @@ type graph struct {
 }
 
 // newGraph paints the background and prepares the layout.
-func newGraph(c Canvas, o Options) (*graph, error) {
-	g := &graph{c: c, o: o, width: float64(o.Width), height: float64(o.Height), margin: float64(o.Margin), font: o.Font, fg: o.Foreground, colors: o.ColorList}
+func newGraph(ctx context.Context, c Canvas, o Options) (*graph, error) {
+	g := &graph{ctx: ctx, c: c, o: o, width: float64(o.Width), height: float64(o.Height), margin: float64(o.Margin), font: o.Font, fg: o.Foreground, colors: o.ColorList}
 	g.area = area{XMin: g.margin + 10, XMax: g.width - g.margin, YMin: g.margin, YMax: g.height - g.margin}
 	if err := g.setColor(o.Background, 1); err != nil {
 		return nil, err
@@ -304,8 +306,7 @@ func (g *graph) drawLineGraph(series []Series) error {
 		}
 	}
 	g.c.Group("lines")
-	g.drawLines()
-	return nil
+	return g.drawLines()
 }
 
 func allMissing(vs []float64) bool {

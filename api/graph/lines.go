@@ -5,7 +5,7 @@ import "math"
 // drawLines draws the series clipped to the plot area: stacked areas
 // first (each clipping the ones after it to above itself), then lines,
 // following graphite-web's drawLines.
-func (g *graph) drawLines() {
+func (g *graph) drawLines() error {
 	o := g.o
 	g.c.SetLineWidth(g.lineWidth)
 	g.c.SetDash(nil, 0)
@@ -85,7 +85,12 @@ func (g *graph) drawLines() {
 	g.c.SetLineWidth(g.lineWidth)
 	g.c.Save()
 	restored := false
-	for _, s := range g.data {
+	for i, s := range g.data {
+		if i%16 == 0 {
+			if err := g.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		if !s.stacked && !restored {
 			restored = true
 			g.c.Restore()
@@ -101,6 +106,7 @@ func (g *graph) drawLines() {
 		g.drawSeries(s)
 		g.c.SetLineWidth(g.lineWidth)
 	}
+	return nil
 }
 
 // drawSeries draws one series' line or area.

@@ -234,8 +234,8 @@ func ParseOptions(values url.Values, format string, loc, def *time.Location) (Op
 	if o.Margin < 0 {
 		o.Margin = 10
 	}
-	if err == nil && (o.Width < 1 || o.Height < 1 || o.Width > 10000 || o.Height > 10000 || o.Width*o.Height > 25_000_000) {
-		return o, &paramError{"width", fmt.Sprintf("%dx%d", o.Width, o.Height), "want a width and height between 1 and 10000 pixels, at most 25 million pixels in all"}
+	if err == nil && (o.Width < 1 || o.Height < 1 || o.Width > 10000 || o.Height > 10000 || o.Width*o.Height > 16_000_000) {
+		return o, &paramError{"width", fmt.Sprintf("%dx%d", o.Width, o.Height), "want a width and height between 1 and 10000 pixels, at most 16 million pixels in all"}
 	}
 	o.Background, e = f.color("bgcolor", "white")
 	errs(e)

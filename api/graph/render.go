@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 )
 
@@ -15,8 +16,8 @@ var contentTypes = map[string]string{
 // Render draws a graph of series (a line graph) or of slices (when
 // o.GraphType is pie) in o.Format and returns the image and its content
 // type. A parameter that cannot be drawn is an error for which
-// IsParamError is true.
-func Render(o Options, series []Series, slices []Slice) ([]byte, string, error) {
+// IsParamError is true; drawing stops with ctx's error when ctx ends.
+func Render(ctx context.Context, o Options, series []Series, slices []Slice) ([]byte, string, error) {
 	if err := loadFaces(); err != nil {
 		return nil, "", err
 	}
@@ -39,7 +40,7 @@ func Render(o Options, series []Series, slices []Slice) ([]byte, string, error) 
 		pdf = newPDFCanvas(o.Width, o.Height)
 		c = pdf
 	}
-	g, err := newGraph(c, o)
+	g, err := newGraph(ctx, c, o)
 	if err != nil {
 		return nil, "", err
 	}
