@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -281,6 +282,28 @@ func TestRenderPNG(t *testing.T) {
 		}
 	}
 	assert.True(t, found, "a blue line is drawn")
+}
+
+// TestRenderTransparentPNG draws on a transparent background: the PNG
+// has an alpha channel and keeps the lines' colours.
+func TestRenderTransparentPNG(t *testing.T) {
+	b := render(t, url.Values{"bgcolor": {"00000000"}, "hideAxes": {"true"}, "hideLegend": {"true"}, "lineWidth": {"4"}}, "png", testSeries()[:1], nil)
+	img, err := png.Decode(bytes.NewReader(b))
+	require.NoError(t, err)
+	_, _, _, a := img.At(0, 0).RGBA()
+	assert.Zero(t, a, "the background is transparent")
+	found := false
+	bd := img.Bounds()
+	for y := bd.Min.Y; y < bd.Max.Y && !found; y++ {
+		for x := bd.Min.X; x < bd.Max.X; x++ {
+			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			if c.A == 0xff && c.R == 100 && c.G == 100 && c.B == 255 {
+				found = true
+				break
+			}
+		}
+	}
+	assert.True(t, found, "an opaque blue line")
 }
 
 // TestRenderSVG checks that the SVG is well-formed XML with graphite's

@@ -167,7 +167,10 @@ func (c *pdfCanvas) encode(dst *bytes.Buffer) error {
 		c.buf.WriteString("Q\n")
 	}
 	var content bytes.Buffer
-	zw := zlib.NewWriter(&content)
+	zw, err := zlib.NewWriterLevel(&content, zlib.BestSpeed)
+	if err != nil {
+		return err
+	}
 	if _, err := zw.Write(c.buf.Bytes()); err != nil {
 		return err
 	}

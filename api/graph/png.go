@@ -3,7 +3,6 @@ package graph
 import (
 	"bytes"
 	"image"
-	"image/png"
 	"math"
 	"sync"
 
@@ -19,9 +18,10 @@ type pngCanvas struct {
 	r     *raster.Rasterizer
 	st    pngState
 	stack []pngState
-	// scratch buffers reused across fills.
-	poly []Point
-	text Path
+	// scratch buffers reused across fills and images.
+	poly   []Point
+	text   Path
+	stroke stroker
 }
 
 // pngState is what Save keeps.
@@ -41,18 +41,33 @@ type pngClip struct {
 	mask       []uint16 // nil, or coverage of each pixel
 }
 
-// newPNGCanvas returns a white-less (transparent) canvas w×h pixels.
+// pngCanvases keeps canvases, with their image and rasteriser, for the
+// next image of the same size.
+var pngCanvases sync.Pool
+
+// newPNGCanvas returns a transparent canvas w×h pixels; release gives it
+// back once its image is encoded.
 func newPNGCanvas(w, h int) *pngCanvas {
-	c := &pngCanvas{
-		fontMetrics: fontMetrics{hinted: true},
-		img:         image.NewRGBA(image.Rect(0, 0, w, h)),
-		r:           raster.NewRasterizer(w, h),
+	c, ok := pngCanvases.Get().(*pngCanvas)
+	if ok && c.img.Rect.Dx() == w && c.img.Rect.Dy() == h {
+		clear(c.img.Pix)
+		c.r.Clear()
+		c.stack = c.stack[:0]
+		c.text.Reset()
+	} else {
+		c = &pngCanvas{
+			fontMetrics: fontMetrics{hinted: true},
+			img:         image.NewRGBA(image.Rect(0, 0, w, h)),
+			r:           raster.NewRasterizer(w, h),
+		}
+		c.r.UseNonZeroWinding = true
 	}
-	c.r.UseNonZeroWinding = true
-	c.st.lineWidth = 2 // cairo's default
-	c.st.color = RGBA{0, 0, 0, 1}
+	c.st = pngState{lineWidth: 2, color: RGBA{0, 0, 0, 1}} // cairo's defaults
 	return c
 }
+
+// release makes c available to the next image.
+func (c *pngCanvas) release() { pngCanvases.Put(c) }
 
 func (c *pngCanvas) SetColor(col RGBA)      { c.st.color = col }
 func (c *pngCanvas) SetLineWidth(w float64) { c.st.lineWidth = w }
@@ -124,7 +139,7 @@ func (c *pngCanvas) Stroke(p *Path) {
 	}
 	c.r.Clear()
 	n := 0
-	strokeOutline(p, c.st.lineWidth, func(ps []Point) {
+	c.stroke.outline(p, c.st.lineWidth, func(ps []Point) {
 		c.addPolygon(ps)
 		// Rasterise in chunks: the rasteriser slows down with many
 		// cells per row.
@@ -282,20 +297,7 @@ func blend(p []byte, r, g, b, a uint32) {
 	p[3] = byte((uint32(p[3])*ia + 0xff*a + 0x7fff) / 0xffff)
 }
 
-// pngEncoder encodes with the fastest compression and reuses its buffers
-// across images.
-var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngPool{}}
-
-type pngPool struct{ p sync.Pool }
-
-func (p *pngPool) Get() *png.EncoderBuffer {
-	b, _ := p.p.Get().(*png.EncoderBuffer)
-	return b
-}
-
-func (p *pngPool) Put(b *png.EncoderBuffer) { p.p.Put(b) }
-
 // encode appends the PNG of the image to dst.
 func (c *pngCanvas) encode(dst *bytes.Buffer) error {
-	return pngEncoder.Encode(dst, c.img)
+	return encodePNG(dst, c.img)
 }

@@ -32,6 +32,7 @@ func Render(ctx context.Context, o Options, series []Series, slices []Slice) ([]
 	switch o.Format {
 	case "png":
 		png = newPNGCanvas(o.Width, o.Height)
+		defer png.release()
 		c = png
 	case "svg":
 		svg = newSVGCanvas(o.Width, o.Height)

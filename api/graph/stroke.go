@@ -6,15 +6,27 @@ import "math"
 // longer than ten half-widths is bevelled.
 const miterLimit = 10
 
+// stroker keeps the buffers of strokeOutline across strokes.
+type stroker struct {
+	pts, left, right []Point
+}
+
 // strokeOutline calls poly with the outline of each sub-path of p
 // stroked width wide with butt caps and miter joins. An open sub-path
 // gives one polygon (its left side, then its right side backwards); a
 // closed one gives two, the outer and the inner edge in opposite
 // directions. Filled with the non-zero rule they make the stroke.
 func strokeOutline(p *Path, width float64, poly func([]Point)) {
+	var k stroker
+	k.outline(p, width, poly)
+}
+
+// outline is strokeOutline with k's buffers; the slices poly gets are
+// valid until it returns.
+func (k *stroker) outline(p *Path, width float64, poly func([]Point)) {
 	hw := width / 2
-	var pts []Point
-	var left, right []Point
+	pts, left, right := k.pts[:0], k.left[:0], k.right[:0]
+	defer func() { k.pts, k.left, k.right = pts[:0], left[:0], right[:0] }()
 	flush := func(closed bool) {
 		left, right = strokeSubpath(pts, closed, hw, left[:0], right[:0])
 		if len(left) == 0 {
