@@ -26,6 +26,7 @@ var (
 	recordGraphs = flag.Bool("record-graphs", false, "re-record testdata/graphs from a live graphite-web (started with testdata/graphite-web-start.sh)")
 	graphsPort   = flag.Int("graphs-port", 0, "port of the graphite-web -record-graphs starts (0: a free one)")
 	graphsOut    = flag.String("graphs-out", "", "write our images of the graph cases into this directory, to look at them")
+	graphsTree   = flag.String("graphs-tree", "", "write the graph cases' whisper tree into this (new) directory, to serve it elsewhere")
 )
 
 // graphCase is a graph request compared with graphite-web's image.
@@ -242,6 +243,9 @@ func assertSameLayout(t *testing.T, want, got graphLayout) {
 // must be graphite-web's. -record-graphs records the images again.
 func TestGraphReferences(t *testing.T) {
 	dir := graphTree(t)
+	if *graphsTree != "" {
+		require.NoError(t, os.CopyFS(*graphsTree, os.DirFS(dir)))
+	}
 	refs := filepath.Join("testdata", "graphs")
 	if *recordGraphs {
 		recordGraphReferences(t, dir, refs)
