@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"fmt"
 	"image/color"
 	"image/png"
 	"io"
@@ -442,4 +443,42 @@ func TestDashPath(t *testing.T) {
 	var cur float64
 	d.walk(func(q Point) { cur = q.X }, func(q Point) { xs = append(xs, [2]float64{cur, q.X}); cur = q.X }, func() {})
 	assert.Equal(t, [][2]float64{{0, 4}, {9, 14}, {19, 20}}, xs, "on 5, off 5, starting 1 into the pattern")
+}
+
+// TestRenderConcurrently draws the same graphs from many goroutines (the
+// canvases, encoders and glyphs are shared through pools and caches):
+// every image is the one drawn alone.
+func TestRenderConcurrently(t *testing.T) {
+	queries := []url.Values{{}, {"width": {"500"}, "title": {"x"}}, {"fontBold": {"true"}, "areaMode": {"stacked"}}}
+	want := make([][]byte, len(queries))
+	for i, q := range queries {
+		want[i] = render(t, q, "png", testSeries(), nil)
+	}
+	errs := make(chan string, 64)
+	done := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for n := 0; n < 6; n++ {
+				i := (g + n) % len(queries)
+				o, err := ParseOptions(queries[i], "png", time.UTC, time.UTC)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				b, _, err := Render(context.Background(), o, testSeries(), nil)
+				if err != nil || !bytes.Equal(b, want[i]) {
+					errs <- fmt.Sprintf("query %v: image differs (err %v)", queries[i], err)
+					return
+				}
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
