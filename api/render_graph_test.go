@@ -62,3 +62,24 @@ func TestGraphFormats(t *testing.T) {
 		assert.True(t, strings.HasPrefix(body, tc.prefix), "%s: %.20q", tc.query, body)
 	}
 }
+
+// TestGraphOddParams draws with parameter combinations the reference
+// images do not cover: each is a 200 image, never a 500.
+func TestGraphOddParams(t *testing.T) {
+	e := newTestServer(t)
+	for _, q := range []string{
+		"yAxisSide=right", "yAxisSide=right&title=t", "target=secondYAxis(servers.web02.cpu.user)&vtitleRight=r&vtitle=l",
+		"target=secondYAxis(servers.web02.cpu.user)&areaMode=stacked&yMinRight=0&yStepLeft=5&rightColor=red&leftDashed=3",
+		"lineMode=connected&connectedLimit=2", "logBase=e", "yUnitSystem=msec", "yUnitSystem=bogus", "hideXAxis=true",
+		"target=drawAsInfinite(servers.web02.cpu.user)", "target=verticalLine('-30min','deploy','red')",
+		"graphType=pie&pieLabels=rotated&valueLabels=none", "fontItalic=true&fontBold=true&title=it",
+		"xFormat=%25Y%25%25&tz=America/New_York", "from=-400d", "from=-5min", "minXStep=20", "yLimit=10",
+		"yMax=max&yMin=0", "width=1&height=1", "margin=200", "lineWidth=0", "areaMode=all&lineMode=staircase&areaAlpha=1",
+		"target=holtWintersConfidenceArea(servers.web01.cpu.user)&from=-2h", "hideNullFromLegend=true&target=no.such.metric",
+		"uniqueLegend=1&hideLegend=0", "colorList=ff000080", "template=classic", "title=%E2%9C%93%20unicode%20%F0%9F%98%80",
+	} {
+		code, ct, body := get(t, e, "/render?target=servers.web01.cpu.user&from=-1h&"+q)
+		assert.Equal(t, http.StatusOK, code, "%s: %.300s", q, body)
+		assert.Equal(t, "image/png", ct, q)
+	}
+}
