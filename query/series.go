@@ -31,6 +31,23 @@ type Series struct {
 	// ValuesPerPoint is how many original values each value stands for
 	// after maxDataPoints consolidation (1 when none happened).
 	ValuesPerPoint int
+	// Draw is how graph functions (color, alpha, dashed, stacked, …) asked
+	// for the series to be drawn; only images read it.
+	Draw DrawOptions
+}
+
+// DrawOptions are the drawing options graphite-web's graph functions set
+// on a series (its series.color and series.options). Alpha and LineWidth
+// are nil when unset, Dashed is 0.
+type DrawOptions struct {
+	Color          string
+	Alpha          *float64
+	LineWidth      *float64
+	Dashed         float64
+	SecondYAxis    bool
+	DrawAsInfinite bool
+	Stacked        bool
+	Invisible      bool
 }
 
 // Node is a match of a find request: a metric (Leaf) or a branch.
