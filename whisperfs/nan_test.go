@@ -143,7 +143,8 @@ func TestStitchKeepsStoredNaN(t *testing.T) {
 	fine := rawArchive{step: 10, points: 36, data: map[int64]float64{}}
 	coarse := rawArchive{step: 60, points: 60, data: map[int64]float64{}}
 	last := testNow - floorMod(testNow, 60) - 60 // the last full minute
-	fine.base = last - 120                       // coarse stays empty: every bucket is rebuilt or null
+	// coarse stays empty: every bucket is rebuilt or null.
+	fine.base = last - 120
 	for ts := last - 120; ts < last+60; ts += 10 {
 		switch {
 		case ts < last-60: // minute A: values only
