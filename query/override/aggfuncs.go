@@ -3,13 +3,14 @@ package override
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
 // aggFunc aggregates a series' values as graphite-web's aggregation
-// functions (graphite/functions/aggfuncs.py) do: nulls (NaN) are skipped,
-// and NaN stands for None. isInt reports a result that Python holds as an
+// functions (graphite/functions/aggfuncs.py) do: nulls are skipped, and
+// math.NaN() stands for None; a stored NaN is a value and goes through
+// Python's arithmetic (a sum over it is NaN, max and min return it only
+// when it comes first). isInt reports a result that Python holds as an
 // integer (count), which str() prints without ".0".
 type aggFunc func(values []float64) (v float64, isInt bool)
 
@@ -34,11 +35,11 @@ var aggFuncs = map[string]aggFunc{
 	"current":  aggLast,
 }
 
-// nonNull returns the non-NaN values.
+// nonNull returns the non-null values.
 func nonNull(values []float64) []float64 {
 	out := make([]float64, 0, len(values))
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			out = append(out, v)
 		}
 	}
@@ -51,7 +52,7 @@ func nonNull(values []float64) []float64 {
 func aggSum(values []float64) (float64, bool) {
 	sum, n := 0.0, 0
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			sum += v
 			n++
 		}
@@ -65,7 +66,7 @@ func aggSum(values []float64) (float64, bool) {
 func aggAverage(values []float64) (float64, bool) {
 	sum, n := 0.0, 0
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			sum += v
 			n++
 		}
@@ -82,7 +83,7 @@ func aggAvgZero(values []float64) (float64, bool) {
 	}
 	sum := 0.0
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			sum += v
 		}
 	}
@@ -94,7 +95,7 @@ func aggMedian(values []float64) (float64, bool) {
 	if len(vs) == 0 {
 		return math.NaN(), false
 	}
-	sort.Float64s(vs)
+	pySortFloats(vs)
 	mid := len(vs) / 2
 	if len(vs)%2 == 0 {
 		return (vs[mid-1] + vs[mid]) / 2, false
@@ -105,7 +106,7 @@ func aggMedian(values []float64) (float64, bool) {
 func aggMin(values []float64) (float64, bool) {
 	m, seen := math.NaN(), false
 	for _, v := range values {
-		if !math.IsNaN(v) && (!seen || v < m) {
+		if !isNull(v) && (!seen || v < m) {
 			m, seen = v, true
 		}
 	}
@@ -115,7 +116,7 @@ func aggMin(values []float64) (float64, bool) {
 func aggMax(values []float64) (float64, bool) {
 	m, seen := math.NaN(), false
 	for _, v := range values {
-		if !math.IsNaN(v) && (!seen || v > m) {
+		if !isNull(v) && (!seen || v > m) {
 			m, seen = v, true
 		}
 	}
@@ -153,7 +154,7 @@ func aggStddev(values []float64) (float64, bool) {
 func aggCount(values []float64) (float64, bool) {
 	n := 0
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			n++
 		}
 	}
@@ -166,14 +167,15 @@ func aggRange(values []float64) (float64, bool) {
 	return hi - lo, false
 }
 
-// aggMultiply is the product of every value, None if any is None.
+// aggMultiply is the product of every value, None if any is None (a
+// stored NaN is not None: Python's "None in factors" is false for it).
 func aggMultiply(values []float64) (float64, bool) {
 	if len(values) == 0 {
 		return math.NaN(), false // Python's reduce of nothing raises; no line.
 	}
 	p := 1.0
 	for _, v := range values {
-		if math.IsNaN(v) {
+		if isNull(v) {
 			return math.NaN(), false
 		}
 		p *= v
@@ -183,7 +185,7 @@ func aggMultiply(values []float64) (float64, bool) {
 
 func aggLast(values []float64) (float64, bool) {
 	for i := len(values) - 1; i >= 0; i-- {
-		if !math.IsNaN(values[i]) {
+		if !isNull(values[i]) {
 			return values[i], false
 		}
 	}
@@ -248,7 +250,7 @@ func maxOf(xs []float64) float64 {
 func xffPasses(row []float64, xff float64) bool {
 	n := 0
 	for _, x := range row {
-		if !math.IsNaN(x) {
+		if !isNull(x) {
 			n++
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -33,7 +32,7 @@ func percentile(values []float64, n float64, interpolate bool) (p float64, ok bo
 	if len(sorted) == 0 {
 		return 0, false, nil
 	}
-	sort.Float64s(sorted)
+	pySortFloats(sorted)
 	at := func(i int) (float64, error) {
 		if i < 0 {
 			i += len(sorted)
