@@ -149,7 +149,7 @@ func removeByPercentile(ctx context.Context, eval interfaces.Evaluator, e parser
 		}
 		r.Tags["nPercentile"] = n.str
 		for i, v := range vals {
-			if math.IsNaN(v) || drop(v, p) {
+			if isNull(v) || drop(v, p) {
 				vals[i] = math.NaN()
 			}
 		}
@@ -263,7 +263,7 @@ func consolidateValues(s *types.MetricData, step int64) []float64 {
 		known := 0
 		for _, v := range run {
 			switch {
-			case !math.IsNaN(v):
+			case !isNull(v):
 				buf = append(buf, v)
 				known++
 			case s.ConsolidationFunc == "avg_zero":

@@ -18,6 +18,8 @@ var storedNaNFixes = map[string]func(e parser.Expr, in []float64, out []float64)
 	"absolute": keepNaN, "scale": keepNaN, "offset": keepNaN, "invert": keepNaN,
 	"squareRoot": keepNaN, "exp": keepNaN, "sigmoid": keepNaN, "logit": keepNaN,
 	"removeAboveValue": keepNaN, "removeBelowValue": keepNaN,
+	// log: NaN <= 0 is false, and math.log(nan, base) is nan.
+	"log": keepNaN, "logarithm": keepNaN,
 	"pow": func(e parser.Expr, in, out []float64) {
 		// math.pow(nan, 0) is 1.0.
 		if n, err := numberArgAt(e, "factor", 1); err == nil && n.value == 0 {
@@ -38,6 +40,32 @@ var storedNaNFixes = map[string]func(e parser.Expr, in []float64, out []float64)
 			}
 			current += v
 			out[i] = current
+		}
+	},
+	// minMax and offsetToZero take safeMin and safeMax of the series,
+	// which are NaN when it comes first (see aggMin).
+	"minMax": func(_ parser.Expr, in, out []float64) {
+		lo, _ := aggMin(in)
+		hi, _ := aggMax(in)
+		for i, v := range in {
+			switch {
+			case isNull(v):
+				out[i] = v
+			case hi-lo == 0: // Python's ZeroDivisionError
+				out[i] = 0
+			default:
+				out[i] = (v - lo) / (hi - lo)
+			}
+		}
+	},
+	"offsetToZero": func(_ parser.Expr, in, out []float64) {
+		lo, _ := aggMin(in)
+		for i, v := range in {
+			if isNull(v) {
+				out[i] = v
+			} else {
+				out[i] = v - lo
+			}
 		}
 	},
 	// changed compares each value that is not None with the last one that
