@@ -25,7 +25,9 @@ const (
 )
 
 // StoredNaN returns the NaN that stands for a NaN stored in a file, as
-// opposed to math.NaN(), which stands for a null.
+// opposed to math.NaN(), which stands for a null. Code above this package
+// uses it for every NaN that is a value to graphite-web, such as one
+// Python computes from infinities.
 func StoredNaN() float64 { return math.Float64frombits(storedNaNBits) }
 
 // IsStoredNaN reports whether v is StoredNaN, with either sign (negation

@@ -10,7 +10,7 @@ import (
 // functions (graphite/functions/aggfuncs.py) do: nulls are skipped, and
 // math.NaN() stands for None; a stored NaN is a value and goes through
 // Python's arithmetic (a sum over it is NaN, max and min return it only
-// when it comes first). isInt reports a result that Python holds as an
+// when it comes first), and so is a NaN made from infinities (see pyArith). isInt reports a result that Python holds as an
 // integer (count), which str() prints without ".0".
 type aggFunc func(values []float64) (v float64, isInt bool)
 
@@ -60,7 +60,7 @@ func aggSum(values []float64) (float64, bool) {
 	if n == 0 {
 		return math.NaN(), false
 	}
-	return sum, false
+	return pyArith(sum), false
 }
 
 func aggAverage(values []float64) (float64, bool) {
@@ -74,7 +74,7 @@ func aggAverage(values []float64) (float64, bool) {
 	if n == 0 {
 		return math.NaN(), false
 	}
-	return sum / float64(n), false
+	return pyArith(sum / float64(n)), false
 }
 
 func aggAvgZero(values []float64) (float64, bool) {
@@ -87,7 +87,7 @@ func aggAvgZero(values []float64) (float64, bool) {
 			sum += v
 		}
 	}
-	return sum / float64(len(values)), false
+	return pyArith(sum / float64(len(values))), false
 }
 
 func aggMedian(values []float64) (float64, bool) {
@@ -98,7 +98,7 @@ func aggMedian(values []float64) (float64, bool) {
 	pySortFloats(vs)
 	mid := len(vs) / 2
 	if len(vs)%2 == 0 {
-		return (vs[mid-1] + vs[mid]) / 2, false
+		return pyArith((vs[mid-1] + vs[mid]) / 2), false
 	}
 	return vs[mid], false
 }
@@ -134,7 +134,7 @@ func aggDiff(values []float64) (float64, bool) {
 	for _, v := range vs[1:] {
 		sum += -v
 	}
-	return sum, false
+	return pyArith(sum), false
 }
 
 // aggStddev is the population standard deviation.
@@ -148,7 +148,7 @@ func aggStddev(values []float64) (float64, bool) {
 	for _, v := range vs {
 		sum += (v - avg) * (v - avg)
 	}
-	return math.Sqrt(sum / float64(len(vs))), false
+	return pyArith(math.Sqrt(sum / float64(len(vs)))), false
 }
 
 func aggCount(values []float64) (float64, bool) {
@@ -164,7 +164,10 @@ func aggCount(values []float64) (float64, bool) {
 func aggRange(values []float64) (float64, bool) {
 	hi, _ := aggMax(values)
 	lo, _ := aggMin(values)
-	return hi - lo, false
+	if isNull(hi) {
+		return hi, false // no value: safeSubtract(None, None)
+	}
+	return pyArith(hi - lo), false
 }
 
 // aggMultiply is the product of every value, None if any is None (a
@@ -180,7 +183,7 @@ func aggMultiply(values []float64) (float64, bool) {
 		}
 		p *= v
 	}
-	return p, false
+	return pyArith(p), false
 }
 
 func aggLast(values []float64) (float64, bool) {

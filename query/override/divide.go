@@ -21,7 +21,7 @@ func safeDiv(a, b float64) float64 {
 	if isNull(a) || isNull(b) || b == 0 {
 		return math.NaN()
 	}
-	return a / b
+	return pyArith(a / b)
 }
 
 // doDivideSeries is divideSeries(dividendSeriesList, divisorSeries). With

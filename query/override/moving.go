@@ -85,7 +85,7 @@ func doMovingWindow(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 				}
 			}
 			if len(nonNull) > 0 && float64(len(nonNull))/float64(points) >= effectiveXFF {
-				vals = append(vals, agg(nonNull, buf))
+				vals = append(vals, pyArith(agg(nonNull, buf)))
 			} else {
 				vals = append(vals, math.NaN())
 			}

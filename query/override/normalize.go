@@ -48,7 +48,7 @@ func (v *view) values() []float64 {
 			out = append(out, math.NaN())
 			continue
 		}
-		out = append(out, consolidateBucket(cf, bucket))
+		out = append(out, pyArith(consolidateBucket(cf, bucket)))
 	}
 	return out
 }
