@@ -85,8 +85,8 @@ func rangeLen(start, end, step int64) int64 {
 // Points pair the timestamps range(start, end, step) with the values, as
 // far as the shorter goes; null values are null, and stored NaNs and
 // infinities NaN, Infinity and -Infinity, which json.dumps writes and
-// graphite-web leaves unpatched here. There are no tags. With pretty the layout is that of
-// json.dumps(..., indent=2). Nil series are skipped.
+// graphite-web leaves unpatched here. There are no tags. With pretty the
+// layout is that of json.dumps(..., indent=2). Nil series are skipped.
 func AppendRickshaw(dst []byte, series []*query.Series, pretty bool) []byte {
 	series = nonNil(series)
 	w := jsonWriter{b: dst, pretty: pretty}

@@ -185,10 +185,9 @@ func xFilesFactorOf(x float64) float64 {
 //	  "consolidationFunc": "average", "xFilesFactor": 0.0}]
 //
 // in that key order. Null values are None, stored NaNs and infinities
-// floats; tags
-// are not part of getInfo. It is written in protocol 2 (graphite-web uses
-// its Python's highest protocol), which every unpickler it runs on reads.
-// Nil series are skipped.
+// floats; tags are not part of getInfo. It is written in protocol 2
+// (graphite-web uses its Python's highest protocol), which every unpickler
+// it runs on reads. Nil series are skipped.
 func AppendPickleRender(dst []byte, series []*query.Series) []byte {
 	series = nonNil(series)
 	w := pickleWriter{b: dst}

@@ -27,10 +27,10 @@ type RenderOptions struct {
 // Keys come in graphite-web's order and tags sorted by key. Datapoints are
 // [value, timestamp] with timestamp = Start + i*Step; values are written as
 // Python's repr, NaN (null or stored) as null and infinities as 1e9999 and
-// -1e9999, the way graphite-web patches Python's NaN and Infinity. With
-// opt.NoNullPoints stored NaNs are dropped like nulls, as graphite-web does. Like graphite-web, which
-// skips its loop when no series has a value (any(data) is false), it writes
-// [] when every series is empty. Nil series are skipped. With opt.Pretty the
+// -1e9999, the way graphite-web patches Python's NaN and Infinity; with
+// opt.NoNullPoints stored NaNs are dropped like nulls, as graphite-web
+// does. Like graphite-web, which skips its loop when no series has a value
+// (any(data) is false), it writes [] when every series is empty. Nil series are skipped. With opt.Pretty the
 // layout is that of json.dumps(..., indent=2).
 func AppendJSON(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 	if !anyValues(series) {

@@ -9,8 +9,9 @@ import (
 
 // storedNaNFixes are the carbonapi functions, computed point by point,
 // that turn a stored NaN into null (they test math.IsNaN) where
-// graphite-web computes a value from it, keyed by name: the fix returns a
-// result's value at a point whose input is a stored NaN, given the input.
+// graphite-web computes a value from it, keyed by name. A fix rewrites out,
+// a copy of one result, from in, the values of its input, wherever
+// graphite-web's answer differs from carbonapi's.
 var storedNaNFixes = map[string]func(e parser.Expr, in []float64, out []float64){
 	// Python's abs, *, +, math.exp, 1/(1+exp(-x)), log(x/(1-x)) and x**0.5
 	// of a NaN are NaN; removeAboveValue and removeBelowValue keep it, as
