@@ -119,6 +119,7 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		if err == nil && e.ArgsLen() > 0 {
 			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
 			override.FixExtent(e.Target(), res)
+			override.FixStoredNaN(e, args.of(e.Arg(0)), res)
 			override.FixValues(e.Target(), res)
 		}
 		r.calls.record(e, res)

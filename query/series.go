@@ -3,8 +3,10 @@ package query
 import "github.com/graphite-render/graphite-render/whisperfs"
 
 // Series is one series of a render result. Values[i] is the value at
-// Start + i*Step; NaN is null, the only representation of a missing value
-// inside the engine (encoders write it as null or None).
+// Start + i*Step; math.NaN() is null, a missing value (encoders write it as
+// null or None), and whisperfs.StoredNaN() is a NaN stored in a file, a
+// value, which graphite-web writes as nan, NaN or a float NaN, and as null
+// only in JSON and dygraph (see IsNull and IsStoredNaN).
 type Series struct {
 	// Name is the series' target as graphite-web shows it, such as
 	// "sumSeries(servers.*.cpu)".
@@ -52,3 +54,10 @@ type DrawOptions struct {
 
 // Node is a match of a find request: a metric (Leaf) or a branch.
 type Node = whisperfs.Node
+
+// IsNull reports whether v is null: a NaN other than a stored NaN.
+func IsNull(v float64) bool { return whisperfs.IsNull(v) }
+
+// IsStoredNaN reports whether v is a NaN stored in a file (or computed
+// from one), which graphite-web treats as a value.
+func IsStoredNaN(v float64) bool { return whisperfs.IsStoredNaN(v) }
