@@ -1,0 +1,270 @@
+package tagdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// ErrReadOnly is returned by writes to a DB opened read-only.
+var ErrReadOnly = errors.New("the tag database is read-only")
+
+// Store persists the registered series. Its methods are called by one
+// writer at a time.
+type Store interface {
+	// Load calls l with every tag, value, series and series tag stored:
+	// all tags and values first, then the series in ascending id order,
+	// then the series tags.
+	Load(ctx context.Context, l Loader) error
+	// Register stores the series in order, with their tags in order, as
+	// graphite-web's tag_series does, and returns the row ids of every
+	// tag and value they name.
+	Register(ctx context.Context, ss []Series) (IDs, error)
+	// Delete removes the series with these normalised names and their
+	// tags; tags and values themselves stay.
+	Delete(ctx context.Context, paths []string) error
+	// Close releases the store.
+	Close() error
+}
+
+// Loader receives what a Store holds.
+type Loader interface {
+	Tag(id int64, tag string)
+	Value(id int64, value string)
+	Series(id int64, path string)
+	SeriesTag(seriesID, tagID, valueID int64) error
+}
+
+// DB is the tag database: an Index answering reads and, when set, a Store
+// that keeps registrations across restarts.
+type DB struct {
+	*Index
+	store    Store
+	readOnly bool
+	// wmu serialises writers: a write goes to the store, then the index.
+	wmu sync.Mutex
+}
+
+// Options configure a DB.
+type Options struct {
+	// Store persists registrations; nil keeps them in memory only.
+	Store Store
+	// ReadOnly refuses TagSeries and DelSeries with ErrReadOnly.
+	ReadOnly bool
+}
+
+// Open returns a DB over opts.Store, loading the index from it.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	db := &DB{Index: NewIndex(), store: opts.Store, readOnly: opts.ReadOnly}
+	if db.store == nil {
+		return db, nil
+	}
+	b := newBuilder(db.Index)
+	if err := db.store.Load(ctx, b); err != nil {
+		return nil, fmt.Errorf("load the tag database: %w", err)
+	}
+	b.finish()
+	return db, nil
+}
+
+// Close closes the store.
+func (db *DB) Close() error {
+	if db.store == nil {
+		return nil
+	}
+	return db.store.Close()
+}
+
+// ReadOnly reports whether writes are refused.
+func (db *DB) ReadOnly() bool { return db.readOnly }
+
+// TagSeries registers tagged names as graphite-web's tag_multi_series
+// does and returns their normalised forms. A name already registered with
+// the same tags costs nothing. When a name does not parse, the names
+// before it are registered, and the error (wrapping ErrBadName) says why.
+func (db *DB) TagSeries(ctx context.Context, paths []string) ([]string, error) {
+	if db.readOnly {
+		return nil, ErrReadOnly
+	}
+	parsed, perr := parseAll(paths)
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	var todo []Series
+	db.mu.RLock()
+	seen := map[string]bool{}
+	for _, s := range parsed {
+		p := s.Path()
+		if tags, ok := db.registered(p); ok && sameTags(tags, s.Tags) || seen[p] && sameTags(parsedTagsOf(todo, p), s.Tags) {
+			continue
+		}
+		seen[p] = true
+		todo = append(todo, s)
+	}
+	db.mu.RUnlock()
+	out := make([]string, len(parsed))
+	for i, s := range parsed {
+		out[i] = s.Path()
+	}
+	if len(todo) > 0 {
+		var ids IDs
+		if db.store != nil {
+			var err error
+			if ids, err = db.store.Register(ctx, todo); err != nil {
+				return nil, fmt.Errorf("register %d tagged series: %w", len(todo), err)
+			}
+		}
+		db.mu.Lock()
+		if db.store == nil {
+			ids = db.assignIDs(todo)
+		}
+		for _, s := range todo {
+			db.add(s, ids)
+		}
+		db.settle()
+		db.mu.Unlock()
+	}
+	if perr != nil {
+		return nil, perr
+	}
+	return out, nil
+}
+
+// parsedTagsOf returns the tags of the first series of ss called path.
+func parsedTagsOf(ss []Series, path string) []Tag {
+	for _, s := range ss {
+		if s.Path() == path {
+			return s.Tags
+		}
+	}
+	return nil
+}
+
+// parseAll parses names up to the first that fails, and returns that
+// failure.
+func parseAll(paths []string) ([]Series, error) {
+	out := make([]Series, 0, len(paths))
+	for _, p := range paths {
+		s, err := Parse(p)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// DelSeries unregisters tagged names (in any tag order) as graphite-web's
+// del_multi_series does; unknown names are no error. When a name does not
+// parse, the names before it are removed, and the error (wrapping
+// ErrBadName) says why.
+func (db *DB) DelSeries(ctx context.Context, paths []string) error {
+	if db.readOnly {
+		return ErrReadOnly
+	}
+	parsed, perr := parseAll(paths)
+	norm := make([]string, 0, len(parsed))
+	for _, s := range parsed {
+		norm = append(norm, s.Path())
+	}
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	if db.store != nil && len(norm) > 0 {
+		if err := db.store.Delete(ctx, norm); err != nil {
+			return fmt.Errorf("delete %d tagged series: %w", len(norm), err)
+		}
+	}
+	db.mu.Lock()
+	for _, p := range norm {
+		db.remove(p)
+	}
+	db.mu.Unlock()
+	return perr
+}
+
+// builder fills an index from a Store's Load.
+type builder struct {
+	ix     *Index
+	tags   map[int64]*tagEntry
+	values map[int64]string
+	ids    []int64 // series ids, ascending, by slot
+}
+
+func newBuilder(ix *Index) *builder {
+	return &builder{ix: ix, tags: map[int64]*tagEntry{}, values: map[int64]string{}}
+}
+
+// Tag records a tag row.
+func (b *builder) Tag(id int64, tag string) {
+	b.tags[id] = b.ix.tag(tag, id)
+}
+
+// Value records a value row.
+func (b *builder) Value(id int64, value string) {
+	b.values[id] = value
+	b.ix.values[value] = id
+	b.ix.nextValue = max(b.ix.nextValue, id+1)
+}
+
+// Series records a series row; rows come in ascending id order.
+func (b *builder) Series(id int64, path string) {
+	slot := uint32(len(b.ix.series))
+	b.ix.series = append(b.ix.series, seriesRec{path: path})
+	b.ix.byPath[path] = slot
+	b.ids = append(b.ids, id)
+}
+
+// SeriesTag records a series tag row.
+func (b *builder) SeriesTag(seriesID, tagID, valueID int64) error {
+	slot, ok := slices.BinarySearch(b.ids, seriesID)
+	if !ok {
+		return nil // a row of a deleted series: graphite-web's joins skip it too
+	}
+	te, ok := b.tags[tagID]
+	if !ok {
+		return fmt.Errorf("series tag row names tag id %d, which tags_tag lacks", tagID)
+	}
+	value, ok := b.values[valueID]
+	if !ok {
+		return fmt.Errorf("series tag row names value id %d, which tags_tagvalue lacks", valueID)
+	}
+	rec := &b.ix.series[slot]
+	if slices.ContainsFunc(rec.pairs, func(p uint32) bool { return b.ix.tvs[p].tag == te }) {
+		return nil
+	}
+	tv := b.ix.tv(te, value, valueID)
+	rec.pairs = append(rec.pairs, tv)
+	b.ix.tvs[tv].postings = append(b.ix.tvs[tv].postings, uint32(slot))
+	return nil
+}
+
+// finish sorts postings and values and marks the odd series.
+func (b *builder) finish() {
+	ix := b.ix
+	for i := range ix.tvs {
+		slices.Sort(ix.tvs[i].postings)
+	}
+	ix.settle()
+	for slot := range ix.series {
+		rec := &ix.series[slot]
+		name, ok := "", false
+		for _, p := range rec.pairs {
+			if ix.tvs[p].tag.name == "name" {
+				name, ok = ix.tvs[p].value, true
+			}
+		}
+		if !ok || oddName(rec.path, name) {
+			ix.odd[uint32(slot)] = true
+		}
+	}
+}
+
+// oddName reports whether the normalised name path, whose name tag is
+// name, parses to other tags than those it was registered with: when the
+// name tag holds a ";" or the name reads as the OpenMetrics form. (Any
+// other registered series parses back to its own tags.)
+func oddName(path, name string) bool {
+	return strings.Contains(name, ";") || strings.HasSuffix(path, `"}`) && strings.Contains(path, "{")
+}
