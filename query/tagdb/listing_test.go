@@ -56,7 +56,7 @@ func TestAutoComplete(t *testing.T) {
 		{nil, "", 100, false, []string{"blah", "dc", "hello", "name", "rack"}, []string{"dc1", "dc10", "dc2", "xdc1"}},
 		{nil, "d", 100, false, []string{"dc"}, []string{"dc1", "dc10", "dc2"}},
 		{nil, "", 2, true, []string{"blah", "dc"}, []string{"dc1", "dc10"}},
-		{nil, "", 0, true, []string{}, []string{}},                                       // list[:0]
+		{nil, "", 0, true, []string{}, []string{}},                                                   // list[:0]
 		{nil, "", -1, true, []string{"blah", "dc", "hello", "name"}, []string{"dc1", "dc10", "dc2"}}, // list[:-1]
 		{[]string{"name=web.cpu"}, "", 100, false, []string{"dc", "rack"}, []string{"dc1", "dc10", "dc2", "xdc1"}},
 		{[]string{"name=web.cpu", "rack=r1"}, "", 100, false, []string{"dc"}, []string{"dc1", "dc2"}},
