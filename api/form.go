@@ -72,7 +72,7 @@ var errBodyTimeout = errors.New("request body timed out")
 // body, as in Django's request.POST. w, when not nil, lets the body read
 // stop at the request deadline.
 func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (url.Values, error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	q, err := parseQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, fmt.Errorf("%w: invalid query string: %w", errBadParam, err)
 	}
@@ -92,7 +92,7 @@ func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (url.Value
 	var b url.Values
 	if kind == "multipart/form-data" {
 		b, err = parseMultipart(body, ct)
-	} else if b, err = url.ParseQuery(string(body)); err != nil {
+	} else if b, err = parseQuery(string(body)); err != nil {
 		err = fmt.Errorf("%w: invalid form body: %w", errBadParam, err)
 	}
 	if err != nil {
@@ -102,6 +102,13 @@ func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (url.Value
 		q[k] = append(q[k], v...)
 	}
 	return q, nil
+}
+
+// parseQuery parses a query string or url-encoded body as Django does:
+// only "&" separates fields, so a ";" is part of a value, as in a tagged
+// name (Go's url.ParseQuery refuses it).
+func parseQuery(raw string) (url.Values, error) {
+	return url.ParseQuery(strings.ReplaceAll(raw, ";", "%3B"))
 }
 
 // readBody reads at most maxBody bytes of the body before the request's

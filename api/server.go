@@ -14,6 +14,7 @@ import (
 
 	"github.com/graphite-render/graphite-render/api/responsecache"
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/tagdb"
 )
 
 // GraphiteVersion is the graphite-web version /version reports; Grafana
@@ -75,6 +76,9 @@ type Options struct {
 	// max-age renders send, without a cacheTimeout parameter; 0 means
 	// DefaultCacheTimeout (graphite-web's DEFAULT_CACHE_DURATION).
 	CacheTimeout time.Duration
+	// Tags answers the /tags endpoints; nil serves an empty, read-only
+	// tag database.
+	Tags *tagdb.DB
 }
 
 // server holds the handlers' dependencies.
@@ -84,11 +88,17 @@ type server struct {
 	clock     func() time.Time
 	loc       *time.Location
 	maxBody   int64
+	tags      *tagdb.DB
+	log       *slog.Logger
 }
 
 // New returns an Echo instance serving graphite-web's API.
 func New(opts Options) *echo.Echo {
-	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes}
+	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes,
+		tags: opts.Tags, log: opts.Logger}
+	if s.tags == nil {
+		s.tags, _ = tagdb.Open(context.Background(), tagdb.Options{ReadOnly: true})
+	}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -98,10 +108,10 @@ func New(opts Options) *echo.Echo {
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
 	}
+	log := s.log
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -182,13 +192,7 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	get("/functions", s.functions)
 	get("/functions/*", s.function)
 	get("/version", func(c echo.Context) error { return c.String(http.StatusOK, GraphiteVersion+"\n") })
-	// Tags are not supported: the tag endpoints Grafana's editor calls
-	// answer as a graphite-web without tagged series does.
-	tagsEmpty := func(c echo.Context) error { return c.JSONBlob(http.StatusOK, []byte("[]")) }
-	for _, p := range []string{"/tags", "/tags/autoComplete/tags", "/tags/autoComplete/values", "/tags/findSeries"} {
-		get(p, tagsEmpty)
-		e.POST(p, tagsEmpty)
-	}
+	s.tagRoutes(e, form, finds)
 	// /lb_check is behind no limiter and no auth: a busy server is alive.
 	get("/lb_check", func(c echo.Context) error { return c.String(http.StatusOK, "Ok.\n") })
 }

@@ -79,6 +79,9 @@ type Options struct {
 	// maxDataPoints consolidation of each series, instead of the file
 	// headers and graphite-web's defaults (average, xFilesFactor 0).
 	Rules AggregationRules
+	// Tags, when set, answers seriesByTag; without it seriesByTag selects
+	// nothing, as graphite-web over an empty tag database.
+	Tags TagFinder
 }
 
 // Read modes of Options.Archives and Request.Archives.
@@ -100,6 +103,7 @@ type Engine struct {
 	memory     *budget.Pool
 	stitch     bool
 	rules      AggregationRules
+	tags       TagFinder
 	logged     sync.Map // metric → true once its read failure was logged
 }
 
@@ -115,7 +119,7 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, maxTargets: opts.MaxTargets,
-		maxDepth: opts.MaxExprDepth, maxNodes: opts.MaxExprNodes, memory: opts.Memory, stitch: stitch, rules: opts.Rules}
+		maxDepth: opts.MaxExprDepth, maxNodes: opts.MaxExprNodes, memory: opts.Memory, stitch: stitch, rules: opts.Rules, tags: opts.Tags}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -196,13 +200,16 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		if err := e.checkShape(t); err != nil {
 			return Result{}, err
 		}
+		if isTaggedTarget(t) {
+			continue // an exact tagged name: fetched as it is (see run)
+		}
 		ex, err := parseTarget(t)
 		if err != nil {
 			return Result{}, err
 		}
 		exprs[i] = asGraphiteWebReads(ex)
 	}
-	r := &renderer{engine: e, req: req, stitch: stitch, prefetched: prefetchedPaths(req.Targets),
+	r := &renderer{engine: e, req: req, stitch: stitch, prefetched: prefetchedPaths(req.Targets), tagCalls: seriesByTagTexts(req.Targets),
 		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
 	res, err := r.run(ctx, exprs)
 	if err != nil {
@@ -253,9 +260,12 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 	for i, ex := range exprs {
 		var ss []*Series
 		var err error
-		if ex.IsName() {
-			ss, err = r.fetchPath(ctx, ex.Target(), req.From, req.Until)
-		} else {
+		switch {
+		case ex == nil:
+			ss, err = r.fetchPath(ctx, req.Targets[i], req.From, req.Until)
+		case ex.IsName():
+			ss, err = r.fetchPath(ctx, r.callText(ex.Target()), req.From, req.Until)
+		default:
 			ss, err = r.evaluate(ctx, req.Targets[i], ex)
 		}
 		if err != nil {
@@ -300,6 +310,18 @@ type renderer struct {
 	// prefetched, when not nil, holds the only paths graphite-web reads
 	// for the request's targets (see prefetchedPaths).
 	prefetched map[string]bool
+	// tagCalls maps seriesByTag calls as carbonapi writes them to the
+	// client's text, when they differ (see seriesByTagTexts).
+	tagCalls map[string]string
+}
+
+// callText returns the client's text of a seriesByTag call carbonapi
+// rewrote, and any other pattern as it is.
+func (r *renderer) callText(pattern string) string {
+	if raw, ok := r.tagCalls[pattern]; ok {
+		return raw
+	}
+	return pattern
 }
 
 // skipped logs, once per metric for the life of the engine, that a file

@@ -75,17 +75,18 @@ func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int
 				out[m] = v
 				continue
 			}
-			if r.prefetched != nil && !r.prefetched[m.Metric] && !strings.HasPrefix(m.Metric, "seriesByTag(") {
+			if r.prefetched != nil && !r.prefetched[m.Metric] && !strings.HasPrefix(m.Metric, seriesByTagCall) {
 				values[m], out[m] = nil, nil
 				continue
 			}
-			ss, err := r.fetchPath(ctx, m.Metric, m.From, m.Until)
+			ss, err := r.fetchPath(ctx, r.callText(m.Metric), m.From, m.Until)
 			if err != nil {
 				return nil, err
 			}
 			data := make([]*types.MetricData, len(ss))
 			for i, s := range ss {
 				data[i] = toMetricData(s, m)
+				data[i].PathExpression = s.PathExpression
 			}
 			values[m], out[m] = data, data
 		}
@@ -268,6 +269,10 @@ func keywordOnly(target string) bool {
 // request so that carbonapi finds it again.
 func toMetricData(s *Series, m parser.MetricRequest) *types.MetricData {
 	md := types.MakeMetricData(s.Name, s.Values, s.Step, s.Start)
+	md.Tags = make(map[string]string, len(s.Tags))
+	for k, v := range s.Tags {
+		md.Tags[k] = v
+	}
 	md.StopTime = s.End
 	md.PathExpression = m.Metric
 	md.RequestStartTime, md.RequestStopTime = m.From, m.Until

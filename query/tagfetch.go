@@ -1,0 +1,300 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"strings"
+
+	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/tagdb"
+	"github.com/graphite-render/graphite-render/whisperfs"
+)
+
+// TagFinder finds the registered tagged series that tag expressions
+// select, sorted by name, as graphite-web's tag database does;
+// *tagdb.DB satisfies it. Its errors about the expressions wrap
+// tagdb.ErrBadExpr.
+type TagFinder interface {
+	FindSeries(exprs []string) ([]string, error)
+}
+
+// seriesByTagCall is how a seriesByTag call reaches the fetch layer:
+// carbonapi's parser hands the whole call to it as a metric name.
+const seriesByTagCall = "seriesByTag("
+
+// fetchSeriesByTag reads the series a seriesByTag call selects, each
+// named by its tagged name and carrying its tags, with the call's text as
+// their path expression, as graphite-web's Store.fetch does.
+func (r *renderer) fetchSeriesByTag(ctx context.Context, call string, from, until int64) ([]*Series, error) {
+	exprs, err := seriesByTagExprs(call)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadTarget, call, err)
+	}
+	if r.engine.tags == nil {
+		return nil, nil
+	}
+	names, err := r.engine.tags.FindSeries(exprs)
+	if err != nil {
+		if errors.Is(err, tagdb.ErrBadExpr) {
+			return nil, fmt.Errorf("%w: %s: %w", ErrBadTarget, call, err)
+		}
+		return nil, err
+	}
+	return r.fetchTaggedNames(ctx, call, names, from, until)
+}
+
+// seriesByTagExprs returns the string arguments of a seriesByTag call,
+// the only ones graphite-web reads.
+func seriesByTagExprs(call string) ([]string, error) {
+	// Parsed as another function's call, so that carbonapi's parser gives
+	// the arguments rather than the whole call.
+	e, rest, err := parser.ParseExpr("tagExpressions" + strings.TrimPrefix(call, "seriesByTag"))
+	if err != nil {
+		return nil, err
+	}
+	if rest != "" {
+		return nil, fmt.Errorf("unexpected %q after the call", rest)
+	}
+	var out []string
+	for _, a := range e.Args() {
+		if a.IsString() {
+			out = append(out, a.StringValue())
+		}
+	}
+	return out, nil
+}
+
+// fetchTaggedNames reads the tagged series names (exact names, no globs)
+// for the pattern that asked for them.
+func (r *renderer) fetchTaggedNames(ctx context.Context, pattern string, names []string, from, until int64) ([]*Series, error) {
+	if r.series+len(names) > r.engine.maxSeries {
+		return nil, fmt.Errorf("%w: the request reads more than %d series (raise -max-series)", ErrLimit, r.engine.maxSeries)
+	}
+	out := make([]*Series, 0, len(names))
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s, err := r.fetchTagged(ctx, pattern, name, from, until)
+		if err != nil {
+			return nil, err
+		}
+		if s == nil {
+			continue
+		}
+		r.series++
+		r.points += len(s.Values)
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// fetchTagged reads one tagged name from the files carbon writes for it,
+// the hashed one (_tagged/abc/def/<sha256>.wsp) and the readable one
+// (_tagged/abc/def/<name with _DOT_>.wsp), as graphite-web's finder tries
+// both; when both exist, graphite-web's choice between them applies (see
+// pickReads). Storage rules apply to the tagged name, as carbon matches
+// them.
+func (r *renderer) fetchTagged(ctx context.Context, pattern, name string, from, until int64) (*Series, error) {
+	rule, cf, xff := r.aggregation(name)
+	var reads []taggedRead
+	for _, file := range []string{tagdb.HashedPath(name), tagdb.ReadablePath(name)} {
+		reserve := func(n int64) error { return r.budget.Points(ctx, n, name) }
+		ws, err := r.engine.storage.Fetch(ctx, file, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule, Reserve: reserve})
+		switch {
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, whisperfs.ErrBadName):
+			continue
+		case errors.Is(err, whisperfs.ErrNoData):
+			reads = append(reads, taggedRead{series: ws, empty: true})
+			continue
+		case errors.Is(err, whisperfs.ErrCorrupt), errors.Is(err, fs.ErrPermission):
+			r.engine.skipped(name, err)
+			continue
+		case err != nil:
+			return nil, storageError(name, err)
+		}
+		reads = append(reads, taggedRead{series: ws})
+	}
+	ws, ok := pickReads(reads, from, until, r.req.Now)
+	if !ok {
+		return nil, nil
+	}
+	return &Series{
+		Name:              name,
+		Tags:              tagdb.TagsOf(name),
+		PathExpression:    pattern,
+		Start:             ws.Start,
+		End:               ws.End,
+		Step:              ws.Step,
+		Values:            ws.Values,
+		XFilesFactor:      xff,
+		ConsolidationFunc: cf,
+		ValuesPerPoint:    1,
+	}, nil
+}
+
+// taggedRead is the read of one file of a tagged series; empty when the
+// range lies outside the file's retention.
+type taggedRead struct {
+	series whisperfs.Series
+	empty  bool
+}
+
+// pickReads chooses between the reads of a tagged series' files as
+// graphite-web's Store._merge_leaf_nodes does (with its default
+// REMOTE_STORE_MERGE_RESULTS): one file is read alone; of two, each is
+// kept when its interval (now - max retention up to its modification
+// time) adds to what the ones before it cover of [from, until], and two
+// kept are merged by MultiReader.merge. ok is false when no read is kept
+// or the kept ones hold no data.
+func pickReads(reads []taggedRead, from, until, now int64) (whisperfs.Series, bool) {
+	if len(reads) == 2 {
+		var kept []taggedRead
+		covered := [2]float64{}
+		for _, rd := range reads {
+			start := float64(now - rd.series.MaxRetention)
+			end := max(pyMtime(rd.series.ModTime), start)
+			// The part of [from, until] the file covers, then how much it
+			// adds to what is covered so far.
+			lo, hi := max(start, float64(from)), min(end, float64(until))
+			if hi <= lo {
+				continue
+			}
+			added := hi - lo
+			if len(kept) > 0 {
+				added -= max(0, min(hi, covered[1])-max(lo, covered[0]))
+			}
+			if added <= 0 {
+				continue
+			}
+			kept = append(kept, rd)
+			if len(kept) == 1 {
+				covered = [2]float64{start, end}
+			}
+		}
+		reads = kept
+	}
+	var full []whisperfs.Series
+	for _, rd := range reads {
+		if !rd.empty && rd.series.Step > 0 {
+			full = append(full, rd.series)
+		}
+	}
+	switch len(full) {
+	case 0:
+		return whisperfs.Series{}, false
+	case 1:
+		return full[0], true
+	}
+	return mergeSeries(full[0], full[1]), true
+}
+
+// mergeSeries merges two reads of one series as graphite-web's
+// MultiReader.merge: on the finer step, from the earlier start to the
+// later end, each value the finer read's unless that is null. Like
+// Python, an index before the start of a read counts from its end.
+func mergeSeries(a, b whisperfs.Series) whisperfs.Series {
+	if a.Step > b.Step {
+		a, b = b, a
+	}
+	out := whisperfs.Series{Start: min(a.Start, b.Start), End: max(a.End, b.End), Step: a.Step}
+	at := func(s whisperfs.Series, t int64) (float64, bool) {
+		i := floorDiv(t-s.Start, s.Step)
+		if i < 0 {
+			i += int64(len(s.Values))
+		}
+		if i < 0 || i >= int64(len(s.Values)) || s.Values[i] != s.Values[i] {
+			return 0, false
+		}
+		return s.Values[i], true
+	}
+	for t := out.Start; t < out.End; t += out.Step {
+		v, ok := at(a, t)
+		if !ok {
+			v, ok = at(b, t)
+		}
+		if !ok {
+			v = math.NaN()
+		}
+		out.Values = append(out.Values, v)
+	}
+	return out
+}
+
+// floorDiv is Python's // on integers.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// isTaggedTarget reports whether a whole target is an exact tagged name,
+// such as disk.used;datacenter=dc1, which graphite-web's finder looks up
+// as the two files carbon would write for it (carbonapi's parser cannot
+// read the ";").
+func isTaggedTarget(t string) bool {
+	return tagdb.IsTagged(t) && !strings.ContainsAny(t, "(),'\" \t\n")
+}
+
+// seriesByTagTexts maps each seriesByTag call in targets, as carbonapi's
+// parser writes it (without the spaces before commas and parentheses), to
+// its text as the client wrote it, which graphite-web uses as the series'
+// path expression (and so in the names of aggregates such as
+// sumSeries(seriesByTag('name=a', 'dc=b'))).
+func seriesByTagTexts(targets []string) map[string]string {
+	var out map[string]string
+	for _, t := range targets {
+		for i := 0; ; {
+			j := strings.Index(t[i:], seriesByTagCall)
+			if j < 0 {
+				break
+			}
+			start := i + j
+			end, ok := callEnd(t, start+len(seriesByTagCall)-1)
+			if !ok {
+				break
+			}
+			raw := t[start:end]
+			if e, rest, err := parser.ParseExpr(raw); err == nil && rest == "" && e.Target() != raw {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[e.Target()] = raw
+			}
+			i = end
+		}
+	}
+	return out
+}
+
+// callEnd returns the index just past the parenthesis that closes the one
+// at open in s, skipping quoted strings.
+func callEnd(s string, open int) (int, bool) {
+	depth := 0
+	var quote byte
+	for i := open; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		}
+	}
+	return 0, false
+}
