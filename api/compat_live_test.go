@@ -28,3 +28,12 @@ func TestCompatLiveFunctions(t *testing.T) {
 		})
 	}
 }
+
+// TestCompatLiveTags sends the tag suite to a graphite-web started for the
+// occasion over the Demo and Tagged trees, with the names of
+// .tagged-series registered, and to graphite-render.
+func TestCompatLiveTags(t *testing.T) {
+	dir := tagTree(t)
+	base := startGraphiteWeb(t, dir)
+	checkTagCases(t, tagCases(), func(_ int, c tagCase) compatAnswer { return askTagURL(t, base, c) }, ourTagServer(t, dir))
+}

@@ -96,20 +96,17 @@ func (r *renderer) fetchTaggedNames(ctx context.Context, pattern string, names [
 // fetchTagged reads one tagged name from the files carbon writes for it,
 // the hashed one (_tagged/abc/def/<sha256>.wsp) and the readable one
 // (_tagged/abc/def/<name with _DOT_>.wsp), as graphite-web's finder tries
-// both; when both exist, graphite-web's choice between them applies (see
-// pickReads). Storage rules apply to the tagged name, as carbon matches
-// them.
+// both, in that order; when both exist they are merged as graphite-web's
+// render merges two series of one name (see mergeReads). Storage rules
+// apply to the tagged name, as carbon matches them.
 func (r *renderer) fetchTagged(ctx context.Context, pattern, name string, from, until int64) (*Series, error) {
 	rule, cf, xff := r.aggregation(name)
-	var reads []taggedRead
+	var reads []whisperfs.Series
 	for _, file := range []string{tagdb.HashedPath(name), tagdb.ReadablePath(name)} {
 		reserve := func(n int64) error { return r.budget.Points(ctx, n, name) }
 		ws, err := r.engine.storage.Fetch(ctx, file, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule, Reserve: reserve})
 		switch {
-		case errors.Is(err, fs.ErrNotExist), errors.Is(err, whisperfs.ErrBadName):
-			continue
-		case errors.Is(err, whisperfs.ErrNoData):
-			reads = append(reads, taggedRead{series: ws, empty: true})
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, whisperfs.ErrBadName), errors.Is(err, whisperfs.ErrNoData):
 			continue
 		case errors.Is(err, whisperfs.ErrCorrupt), errors.Is(err, fs.ErrPermission):
 			r.engine.skipped(name, err)
@@ -117,12 +114,12 @@ func (r *renderer) fetchTagged(ctx context.Context, pattern, name string, from, 
 		case err != nil:
 			return nil, storageError(name, err)
 		}
-		reads = append(reads, taggedRead{series: ws})
+		reads = append(reads, ws)
 	}
-	ws, ok := pickReads(reads, from, until, r.req.Now)
-	if !ok {
+	if len(reads) == 0 {
 		return nil, nil
 	}
+	ws := mergeReads(reads)
 	return &Series{
 		Name:              name,
 		Tags:              tagdb.TagsOf(name),
@@ -137,101 +134,43 @@ func (r *renderer) fetchTagged(ctx context.Context, pattern, name string, from, 
 	}, nil
 }
 
-// taggedRead is the read of one file of a tagged series; empty when the
-// range lies outside the file's retention.
-type taggedRead struct {
-	series whisperfs.Series
-	empty  bool
+// mergeReads merges reads of one name as graphite-web's _merge_results
+// merges the series of one name that its finders return (with its default
+// REMOTE_STORE_MERGE_RESULTS): the first read stays, unless it has nulls
+// and a later one has values: then, when both have as many values, the
+// later one fills the first's nulls, and otherwise replaces it.
+func mergeReads(reads []whisperfs.Series) whisperfs.Series {
+	known := reads[0]
+	nones := countNaN(known.Values)
+	for _, s := range reads[1:] {
+		if nones == 0 || len(s.Values) == 0 {
+			continue
+		}
+		if len(s.Values) != len(known.Values) {
+			known, nones = s, 0
+			continue
+		}
+		merged := append([]float64(nil), known.Values...)
+		for i, v := range merged {
+			if math.IsNaN(v) && !math.IsNaN(s.Values[i]) {
+				merged[i] = s.Values[i]
+				nones--
+			}
+		}
+		known.Values = merged
+	}
+	return known
 }
 
-// pickReads chooses between the reads of a tagged series' files as
-// graphite-web's Store._merge_leaf_nodes does (with its default
-// REMOTE_STORE_MERGE_RESULTS): one file is read alone; of two, each is
-// kept when its interval (now - max retention up to its modification
-// time) adds to what the ones before it cover of [from, until], and two
-// kept are merged by MultiReader.merge. ok is false when no read is kept
-// or the kept ones hold no data.
-func pickReads(reads []taggedRead, from, until, now int64) (whisperfs.Series, bool) {
-	if len(reads) == 2 {
-		var kept []taggedRead
-		covered := [2]float64{}
-		for _, rd := range reads {
-			start := float64(now - rd.series.MaxRetention)
-			end := max(pyMtime(rd.series.ModTime), start)
-			// The part of [from, until] the file covers, then how much it
-			// adds to what is covered so far.
-			lo, hi := max(start, float64(from)), min(end, float64(until))
-			if hi <= lo {
-				continue
-			}
-			added := hi - lo
-			if len(kept) > 0 {
-				added -= max(0, min(hi, covered[1])-max(lo, covered[0]))
-			}
-			if added <= 0 {
-				continue
-			}
-			kept = append(kept, rd)
-			if len(kept) == 1 {
-				covered = [2]float64{start, end}
-			}
-		}
-		reads = kept
-	}
-	var full []whisperfs.Series
-	for _, rd := range reads {
-		if !rd.empty && rd.series.Step > 0 {
-			full = append(full, rd.series)
+// countNaN counts the nulls of vs.
+func countNaN(vs []float64) int {
+	n := 0
+	for _, v := range vs {
+		if math.IsNaN(v) {
+			n++
 		}
 	}
-	switch len(full) {
-	case 0:
-		return whisperfs.Series{}, false
-	case 1:
-		return full[0], true
-	}
-	return mergeSeries(full[0], full[1]), true
-}
-
-// mergeSeries merges two reads of one series as graphite-web's
-// MultiReader.merge: on the finer step, from the earlier start to the
-// later end, each value the finer read's unless that is null. Like
-// Python, an index before the start of a read counts from its end.
-func mergeSeries(a, b whisperfs.Series) whisperfs.Series {
-	if a.Step > b.Step {
-		a, b = b, a
-	}
-	out := whisperfs.Series{Start: min(a.Start, b.Start), End: max(a.End, b.End), Step: a.Step}
-	at := func(s whisperfs.Series, t int64) (float64, bool) {
-		i := floorDiv(t-s.Start, s.Step)
-		if i < 0 {
-			i += int64(len(s.Values))
-		}
-		if i < 0 || i >= int64(len(s.Values)) || s.Values[i] != s.Values[i] {
-			return 0, false
-		}
-		return s.Values[i], true
-	}
-	for t := out.Start; t < out.End; t += out.Step {
-		v, ok := at(a, t)
-		if !ok {
-			v, ok = at(b, t)
-		}
-		if !ok {
-			v = math.NaN()
-		}
-		out.Values = append(out.Values, v)
-	}
-	return out
-}
-
-// floorDiv is Python's // on integers.
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
+	return n
 }
 
 // isTaggedTarget reports whether a whole target is an exact tagged name,
