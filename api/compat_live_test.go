@@ -37,3 +37,11 @@ func TestCompatLiveTags(t *testing.T) {
 	base := startGraphiteWeb(t, dir)
 	checkTagCases(t, tagCases(), func(_ int, c tagCase) compatAnswer { return askTagURL(t, base, c) }, ourTagServer(t, dir))
 }
+
+// TestCompatLiveTagFunctions sends the calls over tagged series to a
+// graphite-web started for the occasion and to graphite-render.
+func TestCompatLiveTagFunctions(t *testing.T) {
+	dir := tagTree(t)
+	base := startGraphiteWeb(t, dir)
+	checkFunctions(t, tagFunctionSuite, functionCases(t, tagFunctionSuite), func(c compatCase) compatAnswer { return askURL(t, base, c) }, ourTagServer(t, dir))
+}
