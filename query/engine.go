@@ -209,7 +209,7 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		}
 		exprs[i] = asGraphiteWebReads(ex)
 	}
-	r := &renderer{engine: e, req: req, stitch: stitch, prefetched: prefetchedPaths(req.Targets), tagCalls: seriesByTagTexts(req.Targets),
+	r := &renderer{engine: e, req: req, stitch: stitch, prefetched: prefetchedPaths(req.Targets),
 		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
 	res, err := r.run(ctx, exprs)
 	if err != nil {
@@ -264,7 +264,7 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 		case ex == nil:
 			ss, err = r.fetchPath(ctx, req.Targets[i], req.From, req.Until)
 		case ex.IsName():
-			ss, err = r.fetchPath(ctx, r.callText(ex.Target()), req.From, req.Until)
+			ss, err = r.fetchPath(ctx, ex.Target(), req.From, req.Until)
 		default:
 			ss, err = r.evaluate(ctx, req.Targets[i], ex)
 		}
@@ -310,18 +310,6 @@ type renderer struct {
 	// prefetched, when not nil, holds the only paths graphite-web reads
 	// for the request's targets (see prefetchedPaths).
 	prefetched map[string]bool
-	// tagCalls maps seriesByTag calls as carbonapi writes them to the
-	// client's text, when they differ (see seriesByTagTexts).
-	tagCalls map[string]string
-}
-
-// callText returns the client's text of a seriesByTag call carbonapi
-// rewrote, and any other pattern as it is.
-func (r *renderer) callText(pattern string) string {
-	if raw, ok := r.tagCalls[pattern]; ok {
-		return raw
-	}
-	return pattern
 }
 
 // skipped logs, once per metric for the life of the engine, that a file

@@ -79,14 +79,13 @@ func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int
 				values[m], out[m] = nil, nil
 				continue
 			}
-			ss, err := r.fetchPath(ctx, r.callText(m.Metric), m.From, m.Until)
+			ss, err := r.fetchPath(ctx, m.Metric, m.From, m.Until)
 			if err != nil {
 				return nil, err
 			}
 			data := make([]*types.MetricData, len(ss))
 			for i, s := range ss {
 				data[i] = toMetricData(s, m)
-				data[i].PathExpression = s.PathExpression
 			}
 			values[m], out[m] = data, data
 		}
