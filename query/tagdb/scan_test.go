@@ -41,12 +41,12 @@ func TestScanFiles(t *testing.T) {
 			require.NoError(t, err)
 		}
 		st, err := db.ScanFiles(context.Background(), files(
-			hashed("known.a;k=v"),         // explained by a registered name
-			hashed("lost.one;k=v"),        // nobody registered it
-			readable("found.x;dc=dc1"),    // registered from its name
-			readable("known.b;k=v"),       // already registered
-			"abc/def/"+Hash("x;a=b"),      // a hash in the wrong directories
-			"abc/def/nothing_here",        // no tags
+			hashed("known.a;k=v"),                 // explained by a registered name
+			hashed("lost.one;k=v"),                // nobody registered it
+			readable("found.x;dc=dc1"),            // registered from its name
+			readable("known.b;k=v"),               // already registered
+			"abc/def/"+Hash("x;a=b"),              // a hash in the wrong directories
+			"abc/def/nothing_here",                // no tags
 			readable("z;b=1;a=2")[:8]+"z;b=1;a=2", // not normalised
 		))
 		require.NoError(t, err)
