@@ -32,6 +32,8 @@ type Store interface {
 
 // Loader receives what a Store holds.
 type Loader interface {
+	// Reserve says how many series are coming, so that room is made once.
+	Reserve(series int)
 	Tag(id int64, tag string)
 	Value(id int64, value string)
 	Series(id int64, path string)
@@ -190,10 +192,24 @@ type builder struct {
 	tags   map[int64]*tagEntry
 	values map[int64]string
 	ids    []int64 // series ids, ascending, by slot
+	// tvs caches the pair of each (tag id, value id) seen.
+	tvs map[uint64]uint32
+	// last is the slot of the series of the last series tag row.
+	last int
 }
 
 func newBuilder(ix *Index) *builder {
-	return &builder{ix: ix, tags: map[int64]*tagEntry{}, values: map[int64]string{}}
+	return &builder{ix: ix, tags: map[int64]*tagEntry{}, values: map[int64]string{}, tvs: map[uint64]uint32{}, last: -1}
+}
+
+// Reserve makes room for n series.
+func (b *builder) Reserve(n int) {
+	b.ix.series = slices.Grow(b.ix.series, n)
+	b.ix.pairs = slices.Grow(b.ix.pairs, 6*n)
+	b.ids = slices.Grow(b.ids, n)
+	if len(b.ix.byHash) == 0 {
+		b.ix.byHash = make(map[uint64]uint32, n)
+	}
 }
 
 // Tag records a tag row.
@@ -211,46 +227,66 @@ func (b *builder) Value(id int64, value string) {
 // Series records a series row; rows come in ascending id order.
 func (b *builder) Series(id int64, path string) {
 	slot := uint32(len(b.ix.series))
-	b.ix.series = append(b.ix.series, seriesRec{path: path})
-	b.ix.byPath[path] = slot
+	b.ix.series = append(b.ix.series, seriesRec{path: path, off: uint32(len(b.ix.pairs))})
+	b.ix.bind(path, slot)
 	b.ids = append(b.ids, id)
 }
 
 // SeriesTag records a series tag row.
 func (b *builder) SeriesTag(seriesID, tagID, valueID int64) error {
-	slot, ok := slices.BinarySearch(b.ids, seriesID)
-	if !ok {
-		return nil // a row of a deleted series: graphite-web's joins skip it too
+	slot := b.last
+	if slot < 0 || b.ids[slot] != seriesID {
+		var ok bool
+		if slot, ok = slices.BinarySearch(b.ids, seriesID); !ok {
+			return nil // a row of a deleted series: graphite-web's joins skip it too
+		}
+		b.last = slot
 	}
-	te, ok := b.tags[tagID]
-	if !ok {
-		return fmt.Errorf("series tag row names tag id %d, which tags_tag lacks", tagID)
+	key := uint64(tagID)<<32 | uint64(uint32(valueID))
+	tv, ok := b.tvs[key]
+	if !ok || tagID>>32 != 0 {
+		te, ok := b.tags[tagID]
+		if !ok {
+			return fmt.Errorf("series tag row names tag id %d, which tags_tag lacks", tagID)
+		}
+		value, ok := b.values[valueID]
+		if !ok {
+			return fmt.Errorf("series tag row names value id %d, which tags_tagvalue lacks", valueID)
+		}
+		tv = b.ix.tv(te, value, valueID)
+		b.tvs[key] = tv
 	}
-	value, ok := b.values[valueID]
-	if !ok {
-		return fmt.Errorf("series tag row names value id %d, which tags_tagvalue lacks", valueID)
-	}
-	rec := &b.ix.series[slot]
-	if slices.ContainsFunc(rec.pairs, func(p uint32) bool { return b.ix.tvs[p].tag == te }) {
+	if _, has := b.ix.pairOf(uint32(slot), b.ix.tvs[tv].tag); has {
 		return nil
 	}
-	tv := b.ix.tv(te, value, valueID)
-	rec.pairs = append(rec.pairs, tv)
+	b.ix.appendPair(uint32(slot), tv)
 	b.ix.tvs[tv].postings = append(b.ix.tvs[tv].postings, uint32(slot))
 	return nil
 }
 
-// finish sorts postings and values and marks the odd series.
+// finish sorts postings and values, packs the postings into one array
+// without spare room, and marks the odd series.
 func (b *builder) finish() {
 	ix := b.ix
+	ix.pairs = slices.Clip(ix.pairs)
+	n := 0
 	for i := range ix.tvs {
-		slices.Sort(ix.tvs[i].postings)
+		n += len(ix.tvs[i].postings)
 	}
+	postings := make([]uint32, 0, n)
+	for i := range ix.tvs {
+		e := &ix.tvs[i]
+		slices.Sort(e.postings)
+		start := len(postings)
+		postings = append(postings, e.postings...)
+		e.postings = postings[start:len(postings):len(postings)]
+	}
+	ix.series = slices.Clip(ix.series)
 	ix.settle()
 	for slot := range ix.series {
 		rec := &ix.series[slot]
 		name, ok := "", false
-		for _, p := range rec.pairs {
+		for _, p := range ix.pairsOf(uint32(slot)) {
 			if ix.tvs[p].tag.name == "name" {
 				name, ok = ix.tvs[p].value, true
 			}

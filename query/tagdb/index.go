@@ -2,6 +2,7 @@ package tagdb
 
 import (
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"sync"
 )
@@ -18,7 +19,14 @@ type Index struct {
 	// series is indexed by slot; a deleted series leaves a slot with an
 	// empty path, which no posting list names any more.
 	series []seriesRec
-	byPath map[string]uint32
+	// pairs holds the pairs of every series, each series' contiguous.
+	pairs []uint32
+	// byHash finds a series' slot by the hash of its name; clash holds
+	// the names whose hash another name already has.
+	byHash map[uint64]uint32
+	clash  map[string]uint32
+	seed   maphash.Seed
+	live   int
 	// odd holds the slots whose registered tags differ from the tags
 	// their name parses to (a name registered in the OpenMetrics form):
 	// graphite-web matches filters and autocompletes on the parsed ones.
@@ -37,10 +45,12 @@ type Index struct {
 	nextTag, nextValue int64
 }
 
-// seriesRec is one registered series.
+// seriesRec is one registered series: its name, and where its pairs
+// (indexes into Index.tvs, one a tag) are in Index.pairs.
 type seriesRec struct {
-	path  string
-	pairs []uint32 // indexes into Index.tvs, one a tag
+	path string
+	off  uint32
+	n    uint32
 }
 
 // tagEntry is one tag.
@@ -64,15 +74,66 @@ type tvEntry struct {
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{byPath: map[string]uint32{}, odd: map[uint32]bool{}, tags: map[string]*tagEntry{},
-		values: map[string]int64{}, nextTag: 1, nextValue: 1}
+	return &Index{byHash: map[uint64]uint32{}, clash: map[string]uint32{}, seed: maphash.MakeSeed(), odd: map[uint32]bool{},
+		tags: map[string]*tagEntry{}, values: map[string]int64{}, nextTag: 1, nextValue: 1}
 }
 
 // Len returns the number of registered series.
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.byPath)
+	return ix.live
+}
+
+// lookup returns the slot of the series called path.
+func (ix *Index) lookup(path string) (uint32, bool) {
+	slot, ok := ix.byHash[maphash.String(ix.seed, path)]
+	if ok && ix.series[slot].path == path {
+		return slot, true
+	}
+	slot, ok = ix.clash[path]
+	return slot, ok
+}
+
+// bind records that the series called path is at slot.
+func (ix *Index) bind(path string, slot uint32) {
+	h := maphash.String(ix.seed, path)
+	if other, ok := ix.byHash[h]; ok && ix.series[other].path != path {
+		ix.clash[path] = slot
+	} else {
+		ix.byHash[h] = slot
+	}
+	ix.live++
+}
+
+// unbind forgets the series called path, at slot.
+func (ix *Index) unbind(path string, slot uint32) {
+	h := maphash.String(ix.seed, path)
+	if s, ok := ix.byHash[h]; ok && s == slot {
+		delete(ix.byHash, h)
+	} else {
+		delete(ix.clash, path)
+	}
+	ix.live--
+}
+
+// pairsOf returns the pairs of the series at slot.
+func (ix *Index) pairsOf(slot uint32) []uint32 {
+	r := &ix.series[slot]
+	return ix.pairs[r.off : r.off+r.n : r.off+r.n]
+}
+
+// appendPair adds pair tv to the series at slot, moving its pairs to the
+// end of Index.pairs unless they are there already.
+func (ix *Index) appendPair(slot, tv uint32) {
+	r := &ix.series[slot]
+	if int(r.off+r.n) != len(ix.pairs) {
+		old := ix.pairsOf(slot)
+		r.off = uint32(len(ix.pairs))
+		ix.pairs = append(ix.pairs, old...)
+	}
+	ix.pairs = append(ix.pairs, tv)
+	r.n++
 }
 
 // IDs are the row ids of tags and values, as a store assigned them.
@@ -82,11 +143,11 @@ type IDs struct {
 
 // registered returns the registered tags of the series called path.
 func (ix *Index) registered(path string) ([]Tag, bool) {
-	slot, ok := ix.byPath[path]
+	slot, ok := ix.lookup(path)
 	if !ok {
 		return nil, false
 	}
-	pairs := ix.series[slot].pairs
+	pairs := ix.pairsOf(slot)
 	tags := make([]Tag, len(pairs))
 	for i, p := range pairs {
 		tags[i] = Tag{Key: ix.tvs[p].tag.name, Value: ix.tvs[p].value}
@@ -123,20 +184,19 @@ func (ix *Index) assignIDs(ss []Series) IDs {
 // does. The caller holds the write lock and calls settle afterwards.
 func (ix *Index) add(s Series, ids IDs) {
 	path := s.Path()
-	slot, exists := ix.byPath[path]
+	slot, exists := ix.lookup(path)
 	if !exists {
 		slot = uint32(len(ix.series))
-		ix.series = append(ix.series, seriesRec{path: path})
-		ix.byPath[path] = slot
+		ix.series = append(ix.series, seriesRec{path: path, off: uint32(len(ix.pairs))})
+		ix.bind(path, slot)
 	}
-	rec := &ix.series[slot]
 	for _, t := range s.Tags {
 		te := ix.tag(t.Key, ids.Tags[t.Key])
-		if slices.ContainsFunc(rec.pairs, func(p uint32) bool { return ix.tvs[p].tag == te }) {
+		if _, has := ix.pairOf(slot, te); has {
 			continue
 		}
 		tv := ix.tv(te, t.Value, ids.Values[t.Value])
-		rec.pairs = append(rec.pairs, tv)
+		ix.appendPair(slot, tv)
 		ix.tvs[tv].postings = append(ix.tvs[tv].postings, slot)
 	}
 	if parsed, err := Parse(path); err != nil || !sameTags(parsed.Tags, s.Tags) {
@@ -186,17 +246,17 @@ func (ix *Index) tv(te *tagEntry, value string, id int64) uint32 {
 // remove unregisters the series called path; its tags and values stay
 // known, as graphite-web keeps their rows.
 func (ix *Index) remove(path string) {
-	slot, ok := ix.byPath[path]
+	slot, ok := ix.lookup(path)
 	if !ok {
 		return
 	}
-	for _, p := range ix.series[slot].pairs {
+	for _, p := range ix.pairsOf(slot) {
 		ps := ix.tvs[p].postings
 		if i, found := slices.BinarySearch(ps, slot); found {
 			ix.tvs[p].postings = slices.Delete(ps, i, i+1)
 		}
 	}
-	delete(ix.byPath, path)
+	ix.unbind(path, slot)
 	delete(ix.odd, slot)
 	ix.series[slot] = seriesRec{}
 }
@@ -231,7 +291,7 @@ func (ix *Index) settle() {
 // valueOf returns the value of tag te in the series at slot, and whether
 // it has one.
 func (ix *Index) valueOf(slot uint32, te *tagEntry) (string, bool) {
-	for _, p := range ix.series[slot].pairs {
+	for _, p := range ix.pairsOf(slot) {
 		if ix.tvs[p].tag == te {
 			return ix.tvs[p].value, true
 		}
@@ -244,7 +304,7 @@ func (ix *Index) valueOf(slot uint32, te *tagEntry) (string, bool) {
 // tags), or nil when its name does not parse.
 func (ix *Index) parsedTags(slot uint32) []Tag {
 	if !ix.odd[slot] {
-		pairs := ix.series[slot].pairs
+		pairs := ix.pairsOf(slot)
 		tags := make([]Tag, len(pairs))
 		for i, p := range pairs {
 			tags[i] = Tag{Key: ix.tvs[p].tag.name, Value: ix.tvs[p].value}

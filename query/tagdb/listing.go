@@ -169,7 +169,7 @@ func (ix *Index) tagsOf(slots []uint32, skip map[string]bool, prefix string, lim
 		return out[:min(len(out), limit)]
 	}
 	// Many series: ask each tag, in order, whether one of them has it.
-	in := bitmapOf(slots, len(ix.series))
+	in := ix.bitmapOf(slots)
 	for _, te := range ix.tagOrder {
 		if len(out) >= limit {
 			break
@@ -214,7 +214,7 @@ const scanLimit = 4096
 func (ix *Index) anyCarries(tvs []uint32, in []uint64) bool {
 	for _, tv := range tvs {
 		for _, s := range ix.tvs[tv].postings {
-			if !ix.odd[s] && in[s>>6]&(1<<(s&63)) != 0 {
+			if in[s>>6]&(1<<(s&63)) != 0 {
 				return true
 			}
 		}
@@ -222,11 +222,14 @@ func (ix *Index) anyCarries(tvs []uint32, in []uint64) bool {
 	return false
 }
 
-// bitmapOf returns a bitmap of n bits with the bits of slots set.
-func bitmapOf(slots []uint32, n int) []uint64 {
-	b := make([]uint64, (n+63)/64)
+// bitmapOf returns a bitmap of the index's slots with the bits of slots
+// set, but not those of odd series, whose registered tags do not count.
+func (ix *Index) bitmapOf(slots []uint32) []uint64 {
+	b := make([]uint64, (len(ix.series)+63)/64)
 	for _, s := range slots {
-		b[s>>6] |= 1 << (s & 63)
+		if len(ix.odd) == 0 || !ix.odd[s] {
+			b[s>>6] |= 1 << (s & 63)
+		}
 	}
 	return b
 }
@@ -284,7 +287,7 @@ func (ix *Index) valuesOf(slots []uint32, tag, prefix string, limit int) []strin
 		slices.Sort(out)
 		return out[:min(len(out), limit)]
 	}
-	in := bitmapOf(slots, len(ix.series))
+	in := ix.bitmapOf(slots)
 	for _, tv := range ix.withPrefix(te, prefix) {
 		if len(out) >= limit {
 			break

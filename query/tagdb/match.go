@@ -99,8 +99,16 @@ func (ix *Index) selectedByAll(slot uint32, sels []selection, memo []map[uint32]
 	for i := range sels {
 		s := &sels[i]
 		tv, ok := ix.pairOf(slot, s.tag)
-		if !ok {
+		switch {
+		case !ok:
 			return false
+		case s.expr.Op == OpEqual:
+			if tv != s.tvs[0] {
+				return false
+			}
+			continue
+		case s.expr.Op == OpNotEqual && s.expr.Spec == "":
+			continue // any value will do
 		}
 		if memo[i] == nil {
 			memo[i] = map[uint32]bool{}
@@ -119,7 +127,7 @@ func (ix *Index) selectedByAll(slot uint32, sels []selection, memo []map[uint32]
 
 // pairOf returns the pair of tag te in the series at slot.
 func (ix *Index) pairOf(slot uint32, te *tagEntry) (uint32, bool) {
-	for _, p := range ix.series[slot].pairs {
+	for _, p := range ix.pairsOf(slot) {
 		if ix.tvs[p].tag == te {
 			return p, true
 		}

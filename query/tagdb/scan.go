@@ -54,12 +54,14 @@ func (db *DB) ScanFiles(ctx context.Context, walk func(fn func(dir1, dir2, base 
 	db.mu.RLock()
 	var missing []string
 	for _, n := range found {
-		if _, ok := db.byPath[n]; !ok {
+		if _, ok := db.lookup(n); !ok {
 			missing = append(missing, n)
 		}
 	}
-	for path := range db.byPath {
-		delete(hashed, Hash(path))
+	for i := range db.series {
+		if p := db.series[i].path; p != "" {
+			delete(hashed, Hash(p))
+		}
 	}
 	db.mu.RUnlock()
 	st.Unexplained = len(hashed)

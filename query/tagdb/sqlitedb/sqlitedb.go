@@ -129,6 +129,11 @@ func (s *Store) Load(ctx context.Context, l tagdb.Loader) error {
 		}
 		return nil
 	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM tags_series`).Scan(&n); err != nil {
+		return fmt.Errorf("read %s: %w", s.path, err)
+	}
+	l.Reserve(n)
 	var id int64
 	var text string
 	if err := read(`SELECT id, tag FROM tags_tag`, func(r *sql.Rows) error {
