@@ -47,6 +47,9 @@ func (s *server) tagEndpoint(h tagHandler, allowed ...string) echo.HandlerFunc {
 		v, err := h(c, form)
 		if err != nil {
 			status, msg := s.tagError(err)
+			if status == http.StatusServiceUnavailable {
+				c.Response().Header().Set("Retry-After", "1")
+			}
 			v = pyObject{{key: "error", val: msg}}
 			return c.Blob(status, "application/json", appendPy(nil, v, pretty, 0))
 		}
@@ -71,6 +74,8 @@ func (s *server) tagError(err error) (int, string) {
 		return http.StatusBadRequest, pe.msg
 	case errors.Is(err, tagdb.ErrBadExpr), errors.Is(err, tagdb.ErrBadName):
 		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, tagdb.ErrLoading):
+		return http.StatusServiceUnavailable, "the tag database is still loading; retry shortly"
 	case errors.Is(err, tagdb.ErrReadOnly):
 		return http.StatusForbidden, "the tag database is read-only: this server does not take registrations (-tagdb-readonly)"
 	case errors.Is(err, errBadParam):

@@ -90,3 +90,14 @@ func TestTagErrorsArePretty(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.Status)
 	assert.Equal(t, "{\n  \"error\": \"no tag expressions specified\"\n}", a.Body)
 }
+
+func TestTagDatabaseLoadingIsA503(t *testing.T) {
+	db := tagdb.New(tagdb.Options{Store: failingStore{}}) // never loaded
+	h := New(Options{Tags: db})
+	a := askTagHandler(h, tagCase{path: "/tags/autoComplete/tags"})
+	assert.Equal(t, http.StatusServiceUnavailable, a.Status)
+	assert.Contains(t, a.Body, "still loading")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/tags/findSeries?expr=a=b", nil))
+	assert.Equal(t, "1", rec.Header().Get("Retry-After"))
+}

@@ -38,10 +38,12 @@ func (r *renderer) fetchSeriesByTag(ctx context.Context, call string, from, unti
 		return nil, nil
 	}
 	names, err := r.engine.tags.FindSeries(exprs)
-	if err != nil {
-		if errors.Is(err, tagdb.ErrBadExpr) {
-			return nil, fmt.Errorf("%w: %s: %w", ErrBadTarget, call, err)
-		}
+	switch {
+	case errors.Is(err, tagdb.ErrBadExpr):
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadTarget, call, err)
+	case errors.Is(err, tagdb.ErrLoading):
+		return nil, fmt.Errorf("%w: %s: %w; retry shortly", ErrBusy, call, err)
+	case err != nil:
 		return nil, err
 	}
 	return r.fetchTaggedNames(ctx, call, names, from, until)

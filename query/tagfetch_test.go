@@ -185,3 +185,16 @@ func TestSeriesByTagArguments(t *testing.T) {
 	assert.False(t, isTaggedTarget("_tagged.abc.def.x;c=d"))
 	assert.False(t, isTaggedTarget("a.b"))
 }
+
+// loadingTags is a tag database still reading its rows.
+type loadingTags struct{}
+
+func (loadingTags) FindSeries([]string) ([]string, error) { return nil, tagdb.ErrLoading }
+
+func TestSeriesByTagWhileTheDatabaseLoads(t *testing.T) {
+	e, err := NewEngine(Options{Storage: &fakeStorage{}, Tags: loadingTags{}})
+	require.NoError(t, err)
+	_, err = e.Render(context.Background(), Request{Targets: []string{"sumSeries(seriesByTag('a=b'))"}, From: tagNow - 60, Until: tagNow, Now: tagNow})
+	require.ErrorIs(t, err, ErrBusy, "a 503 with Retry-After, not an empty answer")
+	assert.ErrorContains(t, err, "still loading")
+}

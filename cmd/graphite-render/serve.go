@@ -226,6 +226,9 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	}
 	defer tags.Close()
 	if demo && !cfg.tagDBReadOnly {
+		if err := tags.Load(ctx); err != nil {
+			return err
+		}
 		if _, err := tags.TagSeries(ctx, fixtures.TaggedNames()); err != nil {
 			return fmt.Errorf("register the demo's tagged series: %w", err)
 		}
@@ -268,7 +271,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	bgScan, stopScan := context.WithCancel(ctx)
 	var scanWG sync.WaitGroup
 	defer func() { stopScan(); scanWG.Wait() }()
-	scanWG.Go(func() { scanTagged(bgScan, tags, tree, log) })
+	scanWG.Go(func() { loadTags(bgScan, tags, tree, log) })
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

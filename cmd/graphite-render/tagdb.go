@@ -29,14 +29,15 @@ func defaultTagDB(whisperDir string) string {
 }
 
 // openTagDB opens the tag database of cfg: the SQLite file -tagdb names
-// (or the default beside whisperDir), read-only with -tagdb-readonly. An
-// explicit -tagdb that cannot be opened is an error; when the default
-// cannot, registrations are kept in memory only, with a warning.
+// (or the default beside whisperDir), read-only with -tagdb-readonly. The
+// rows are read by loadTags, in the background. An explicit -tagdb that
+// cannot be opened is an error; when the default cannot, registrations are
+// kept in memory only, with a warning.
 func openTagDB(ctx context.Context, cfg serveConfig, whisperDir string, log *slog.Logger) (*tagdb.DB, error) {
 	path := cfg.tagDB
 	if path == tagDBNone {
 		log.Info("tag database in memory only (-tagdb none): registrations are lost at exit", "readonly", cfg.tagDBReadOnly)
-		return tagdb.Open(ctx, tagdb.Options{ReadOnly: cfg.tagDBReadOnly})
+		return tagdb.New(tagdb.Options{ReadOnly: cfg.tagDBReadOnly}), nil
 	}
 	explicit := path != ""
 	if !explicit {
@@ -49,16 +50,25 @@ func openTagDB(ctx context.Context, cfg serveConfig, whisperDir string, log *slo
 		}
 		log.Warn("cannot open the default tag database; tag registrations are kept in memory only and lost at exit (pass -tagdb FILE)",
 			"path", path, "error", err.Error())
-		return tagdb.Open(ctx, tagdb.Options{ReadOnly: cfg.tagDBReadOnly})
+		return tagdb.New(tagdb.Options{ReadOnly: cfg.tagDBReadOnly}), nil
 	}
+	log.Info("tag database opened", "path", path, "readonly", cfg.tagDBReadOnly)
+	return tagdb.New(tagdb.Options{Store: store, ReadOnly: cfg.tagDBReadOnly}), nil
+}
+
+// loadTags reads the tag database into memory (until then the tag
+// endpoints and seriesByTag answer 503 with Retry-After), then scans
+// _tagged once.
+func loadTags(ctx context.Context, db *tagdb.DB, tree *whisperfs.Tree, log *slog.Logger) {
 	start := time.Now()
-	db, err := tagdb.Open(ctx, tagdb.Options{Store: store, ReadOnly: cfg.tagDBReadOnly})
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("tag database %s: %w", path, err)
+	if err := db.Load(ctx); err != nil {
+		if ctx.Err() == nil {
+			log.Error("the tag database cannot be read; tag requests answer 503 until a restart", "error", err.Error())
+		}
+		return
 	}
-	log.Info("tag database loaded", "path", path, "series", db.Len(), "readonly", cfg.tagDBReadOnly, "duration", time.Since(start))
-	return db, nil
+	log.Info("tag database loaded", "series", db.Len(), "duration", time.Since(start))
+	scanTagged(ctx, db, tree, log)
 }
 
 // scanTagged registers the readable _tagged file names nobody registered

@@ -84,11 +84,13 @@ func TestTagDBPersistsAcrossRestarts(t *testing.T) {
 	db := filepath.Join(root, "tags", "graphite.db")
 	require.NoError(t, os.MkdirAll(filepath.Dir(db), 0o755))
 
-	base, _ := startServe(t, "-whisper-dir", whisper, "-tagdb", db)
+	base, logs := startServe(t, "-whisper-dir", whisper, "-tagdb", db)
+	waitLoaded(t, logs)
 	code, body := postForm(t, base+"/tags/tagMultiSeries", url.Values{"path": fixtures.TaggedNames()})
 	require.Equal(t, http.StatusOK, code, body)
 	t.Run("restart", func(t *testing.T) {
 		base, logs := startServe(t, "-whisper-dir", whisper, "-tagdb", db, "-tagdb-readonly")
+		waitLoaded(t, logs)
 		code, body := get(t, base+"/tags/findSeries?expr=name=disk.used")
 		require.Equal(t, http.StatusOK, code)
 		assert.Equal(t, `["disk.used;datacenter=dc1;rack=a1;server=web01", "disk.used;datacenter=dc1;rack=a2;server=web02", `+
@@ -129,6 +131,12 @@ func TestDemoHasTaggedSeries(t *testing.T) {
 	base, _ := startServe(t)
 	_, body := get(t, base+"/tags/autoComplete/values?tag=name")
 	assert.Equal(t, `["app.requests", "cpu.load", "disk.used", "mem.free", "net.rx", "weather.temp"]`, body)
+}
+
+// waitLoaded waits for the server to have read its tag database.
+func waitLoaded(t *testing.T, logs *lockedLog) {
+	t.Helper()
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "tag database loaded") }, 10*time.Second, 5*time.Millisecond)
 }
 
 // lockedLog is a log the server writes while the test reads it.

@@ -7,10 +7,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrReadOnly is returned by writes to a DB opened read-only.
 var ErrReadOnly = errors.New("the tag database is read-only")
+
+// ErrLoading is returned by every method of a DB whose Load has not
+// finished: the caller may retry shortly.
+var ErrLoading = errors.New("the tag database is still loading")
 
 // Store persists the registered series. Its methods are called by one
 // writer at a time.
@@ -46,6 +51,8 @@ type DB struct {
 	*Index
 	store    Store
 	readOnly bool
+	// loading is set from New until Load returns.
+	loading atomic.Bool
 	// wmu serialises writers: a write goes to the store, then the index.
 	wmu sync.Mutex
 }
@@ -58,18 +65,89 @@ type Options struct {
 	ReadOnly bool
 }
 
-// Open returns a DB over opts.Store, loading the index from it.
+// Open returns a DB over opts.Store, loaded.
 func Open(ctx context.Context, opts Options) (*DB, error) {
-	db := &DB{Index: NewIndex(), store: opts.Store, readOnly: opts.ReadOnly}
-	if db.store == nil {
-		return db, nil
+	db := New(opts)
+	if err := db.Load(ctx); err != nil {
+		return nil, err
 	}
+	return db, nil
+}
+
+// New returns a DB over opts.Store that answers ErrLoading until Load
+// has read the store, so that a server can listen before a large
+// database is read.
+func New(opts Options) *DB {
+	db := &DB{Index: NewIndex(), store: opts.Store, readOnly: opts.ReadOnly}
+	db.loading.Store(db.store != nil)
+	return db
+}
+
+// Load reads the store into the index, once; until it returns, every
+// other method answers ErrLoading. When it fails the DB stays loading.
+func (db *DB) Load(ctx context.Context) error {
+	if db.store == nil || !db.loading.Load() {
+		return nil
+	}
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	db.mu.Lock()
+	defer db.mu.Unlock()
 	b := newBuilder(db.Index)
 	if err := db.store.Load(ctx, b); err != nil {
-		return nil, fmt.Errorf("load the tag database: %w", err)
+		return fmt.Errorf("load the tag database: %w", err)
 	}
 	b.finish()
-	return db, nil
+	db.loading.Store(false)
+	return nil
+}
+
+// Len returns the number of registered series (0 while loading).
+func (db *DB) Len() int {
+	if db.loading.Load() {
+		return 0
+	}
+	return db.Index.Len()
+}
+
+// FindSeries is Index.FindSeries once the DB is loaded.
+func (db *DB) FindSeries(specs []string) ([]string, error) {
+	if db.loading.Load() {
+		return nil, ErrLoading
+	}
+	return db.Index.FindSeries(specs)
+}
+
+// ListTags is Index.ListTags once the DB is loaded.
+func (db *DB) ListTags(filter string, limit int) ([]TagInfo, error) {
+	if db.loading.Load() {
+		return nil, ErrLoading
+	}
+	return db.Index.ListTags(filter, limit)
+}
+
+// GetTag is Index.GetTag once the DB is loaded.
+func (db *DB) GetTag(tag, filter string, limit int) (*TagDetail, error) {
+	if db.loading.Load() {
+		return nil, ErrLoading
+	}
+	return db.Index.GetTag(tag, filter, limit)
+}
+
+// AutoCompleteTags is Index.AutoCompleteTags once the DB is loaded.
+func (db *DB) AutoCompleteTags(specs []string, prefix string, limit int, limitGiven bool) ([]string, error) {
+	if db.loading.Load() {
+		return nil, ErrLoading
+	}
+	return db.Index.AutoCompleteTags(specs, prefix, limit, limitGiven)
+}
+
+// AutoCompleteValues is Index.AutoCompleteValues once the DB is loaded.
+func (db *DB) AutoCompleteValues(specs []string, tag, prefix string, limit int, limitGiven bool) ([]string, error) {
+	if db.loading.Load() {
+		return nil, ErrLoading
+	}
+	return db.Index.AutoCompleteValues(specs, tag, prefix, limit, limitGiven)
 }
 
 // Close closes the store.
@@ -90,6 +168,9 @@ func (db *DB) ReadOnly() bool { return db.readOnly }
 func (db *DB) TagSeries(ctx context.Context, paths []string) ([]string, error) {
 	if db.readOnly {
 		return nil, ErrReadOnly
+	}
+	if db.loading.Load() {
+		return nil, ErrLoading
 	}
 	parsed, perr := parseAll(paths)
 	db.wmu.Lock()
@@ -165,6 +246,9 @@ func parseAll(paths []string) ([]Series, error) {
 func (db *DB) DelSeries(ctx context.Context, paths []string) error {
 	if db.readOnly {
 		return ErrReadOnly
+	}
+	if db.loading.Load() {
+		return ErrLoading
 	}
 	parsed, perr := parseAll(paths)
 	norm := make([]string, 0, len(parsed))

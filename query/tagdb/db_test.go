@@ -96,3 +96,40 @@ func TestOpenMetricsNameIsOdd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"name", "t"}, tags)
 }
+
+// slowStore blocks its Load until release is closed.
+type slowStore struct {
+	release chan struct{}
+}
+
+func (s slowStore) Load(ctx context.Context, l Loader) error {
+	<-s.release
+	l.Reserve(1)
+	l.Tag(1, "name")
+	l.Value(1, "m")
+	l.Series(1, "m")
+	return l.SeriesTag(1, 1, 1)
+}
+func (slowStore) Register(context.Context, []Series) (IDs, error) { return IDs{}, nil }
+func (slowStore) Delete(context.Context, []string) error          { return nil }
+func (slowStore) Close() error                                    { return nil }
+
+func TestLoadingAnswersErrLoading(t *testing.T) {
+	st := slowStore{release: make(chan struct{})}
+	db := New(Options{Store: st})
+	done := make(chan error)
+	go func() { done <- db.Load(context.Background()) }()
+	_, err := db.FindSeries([]string{"name=m"})
+	require.ErrorIs(t, err, ErrLoading)
+	_, err = db.TagSeries(context.Background(), []string{"a;b=c"})
+	require.ErrorIs(t, err, ErrLoading)
+	_, err = db.AutoCompleteTags(nil, "", 100, false)
+	require.ErrorIs(t, err, ErrLoading)
+	assert.Equal(t, 0, db.Len())
+	close(st.release)
+	require.NoError(t, <-done)
+	got, err := db.FindSeries([]string{"name=m"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"m"}, got)
+	assert.Equal(t, 1, db.Len())
+}

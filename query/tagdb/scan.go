@@ -27,6 +27,9 @@ type FileScan struct {
 // is read-only), and counts the hashed files no registered name explains.
 func (db *DB) ScanFiles(ctx context.Context, walk func(fn func(dir1, dir2, base string) error) error) (FileScan, error) {
 	var st FileScan
+	if db.loading.Load() {
+		return st, ErrLoading
+	}
 	var found []string
 	hashed := map[string]bool{}
 	err := walk(func(dir1, dir2, base string) error {
