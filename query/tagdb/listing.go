@@ -148,55 +148,28 @@ func (ix *Index) AutoCompleteTags(specs []string, prefix string, limit int, limi
 
 // tagsOf returns the names of the tags the series at slots carry, but
 // not those in skip, starting with prefix, sorted, the first limit of
-// them. The caller holds the read lock.
+// them. It reads each series' tags, and stops early once every tag that
+// could be wanted is found. The caller holds the read lock.
 func (ix *Index) tagsOf(slots []uint32, skip map[string]bool, prefix string, limit int) []string {
 	out := []string{}
 	if limit <= 0 {
 		return out
 	}
 	want := func(name string) bool { return !skip[name] && strings.HasPrefix(name, prefix) }
-	if len(slots) <= scanLimit {
-		seen := map[string]bool{}
-		for _, s := range slots {
-			for _, t := range ix.parsedTags(s) {
-				if want(t.Key) && !seen[t.Key] {
-					seen[t.Key] = true
-					out = append(out, t.Key)
-				}
-			}
-		}
-		slices.Sort(out)
-		return out[:min(len(out), limit)]
-	}
-	// Many series: ask each tag, in order, whether one of them has it.
-	in := ix.bitmapOf(slots)
+	wanted := 0
 	for _, te := range ix.tagOrder {
-		if len(out) >= limit {
+		if want(te.name) {
+			wanted++
+		}
+	}
+	seen := map[string]bool{}
+	for _, s := range slots {
+		if len(seen) == wanted && len(ix.odd) == 0 {
 			break
 		}
-		if !want(te.name) {
-			continue
-		}
-		if ix.anyCarries(te.sorted, in) {
-			out = append(out, te.name)
-		}
-	}
-	return ix.withOddTags(out, slots, want, limit)
-}
-
-// withOddTags adds to the sorted tags out the tags that odd series among
-// slots carry by their names but not by their registration, keeping the
-// first limit.
-func (ix *Index) withOddTags(out []string, slots []uint32, want func(string) bool, limit int) []string {
-	if len(ix.odd) == 0 {
-		return out
-	}
-	for _, s := range slots {
-		if !ix.odd[s] {
-			continue
-		}
 		for _, t := range ix.parsedTags(s) {
-			if want(t.Key) && !slices.Contains(out, t.Key) {
+			if want(t.Key) && !seen[t.Key] {
+				seen[t.Key] = true
 				out = append(out, t.Key)
 			}
 		}
@@ -204,11 +177,6 @@ func (ix *Index) withOddTags(out []string, slots []uint32, want func(string) boo
 	slices.Sort(out)
 	return out[:min(len(out), limit)]
 }
-
-// scanLimit is the number of selected series up to which autocompletion
-// reads each series' tags; above it, it asks each tag or value whether a
-// selected series carries it.
-const scanLimit = 4096
 
 // anyCarries reports whether a series in the bitmap carries one of tvs.
 func (ix *Index) anyCarries(tvs []uint32, in []uint64) bool {
@@ -267,21 +235,33 @@ func (ix *Index) AutoCompleteValues(specs []string, tag, prefix string, limit in
 }
 
 // valuesOf returns the values of tag in the series at slots, starting
-// with prefix, sorted, the first limit of them. The caller holds the read
-// lock.
+// with prefix, sorted, the first limit of them. It reads the tag of each
+// series at slots, or, when that would cost more than going through the
+// tag's values in order and asking each whether a series at slots
+// carries it, does that. The caller holds the read lock.
 func (ix *Index) valuesOf(slots []uint32, tag, prefix string, limit int) []string {
 	out := []string{}
-	if limit <= 0 {
+	te := ix.tags[tag]
+	if limit <= 0 || te == nil {
 		return out
 	}
-	te := ix.tags[tag]
-	if len(slots) <= scanLimit || te == nil || len(ix.odd) > 0 {
-		seen := map[string]bool{}
+	if len(ix.odd) > 0 {
+		return ix.parsedValuesOf(slots, tag, prefix, limit)
+	}
+	carried := 0
+	for _, tv := range te.sorted {
+		carried += len(ix.tvs[tv].postings)
+	}
+	if len(slots)*max(1, len(ix.pairs)/max(1, len(ix.series))) <= carried {
+		seen := make([]uint64, (len(ix.tvs)+63)/64)
 		for _, s := range slots {
-			v, ok := Series{Tags: ix.parsedTags(s)}.Get(tag)
-			if ok && strings.HasPrefix(v, prefix) && !seen[v] {
-				seen[v] = true
-				out = append(out, v)
+			tv, ok := ix.pairOf(s, te)
+			if !ok || seen[tv>>6]&(1<<(tv&63)) != 0 {
+				continue
+			}
+			seen[tv>>6] |= 1 << (tv & 63)
+			if strings.HasPrefix(ix.tvs[tv].value, prefix) {
+				out = append(out, ix.tvs[tv].value)
 			}
 		}
 		slices.Sort(out)
@@ -297,6 +277,22 @@ func (ix *Index) valuesOf(slots []uint32, tag, prefix string, limit int) []strin
 		}
 	}
 	return out
+}
+
+// parsedValuesOf is valuesOf reading every series' tags as graphite-web
+// reads them from its name, for an index that has odd series.
+func (ix *Index) parsedValuesOf(slots []uint32, tag, prefix string, limit int) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, s := range slots {
+		v, ok := Series{Tags: ix.parsedTags(s)}.Get(tag)
+		if ok && strings.HasPrefix(v, prefix) && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out[:min(len(out), limit)]
 }
 
 // pySlice is Python's list[:limit] when the client gave a limit.

@@ -83,13 +83,14 @@ func TestAutoComplete(t *testing.T) {
 	require.ErrorIs(t, err, ErrBadExpr)
 }
 
-// TestAutoCompleteManySeries takes the path for large selections, where
-// each tag and value is asked whether a selected series carries it.
+// TestAutoCompleteManySeries takes both paths for values: reading the
+// selected series' tags, and asking each value whether a selected series
+// carries it.
 func TestAutoCompleteManySeries(t *testing.T) {
 	db, err := Open(context.Background(), Options{})
 	require.NoError(t, err)
 	var names []string
-	for i := range 3 * scanLimit {
+	for i := range 3 * 4096 {
 		names = append(names, "big.m;i="+string(rune('a'+i%26))+string(rune('a'+i/26%26))+string(rune('a'+i/676))+";k=v")
 	}
 	names = append(names, "big.m;i=zzz;extra=1", "other;i=qqq")
