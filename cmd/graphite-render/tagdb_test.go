@@ -55,7 +55,7 @@ func startServe(t *testing.T, args ...string) (string, *lockedLog) {
 	return "", nil
 }
 
-func get(t *testing.T, u string) (int, string) {
+func getTag(t *testing.T, u string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(u)
 	require.NoError(t, err)
@@ -65,7 +65,7 @@ func get(t *testing.T, u string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-func postForm(t *testing.T, u string, form url.Values) (int, string) {
+func postTagForm(t *testing.T, u string, form url.Values) (int, string) {
 	t.Helper()
 	resp, err := http.PostForm(u, form)
 	require.NoError(t, err)
@@ -86,19 +86,19 @@ func TestTagDBPersistsAcrossRestarts(t *testing.T) {
 
 	base, logs := startServe(t, "-whisper-dir", whisper, "-tagdb", db)
 	waitLoaded(t, logs)
-	code, body := postForm(t, base+"/tags/tagMultiSeries", url.Values{"path": fixtures.TaggedNames()})
+	code, body := postTagForm(t, base+"/tags/tagMultiSeries", url.Values{"path": fixtures.TaggedNames()})
 	require.Equal(t, http.StatusOK, code, body)
 	t.Run("restart", func(t *testing.T) {
 		base, logs := startServe(t, "-whisper-dir", whisper, "-tagdb", db, "-tagdb-readonly")
 		waitLoaded(t, logs)
-		code, body := get(t, base+"/tags/findSeries?expr=name=disk.used")
+		code, body := getTag(t, base+"/tags/findSeries?expr=name=disk.used")
 		require.Equal(t, http.StatusOK, code)
 		assert.Equal(t, `["disk.used;datacenter=dc1;rack=a1;server=web01", "disk.used;datacenter=dc1;rack=a2;server=web02", `+
 			`"disk.used;datacenter=dc2;rack=b1;server=web04", "disk.used;datacenter=dc2;server=web03", "disk.used;datacenter=dc3;server=web09"]`, body)
-		code, body = get(t, base+"/render?format=json&from=-5min&target="+url.QueryEscape("seriesByTag('name=cpu.load','server=web01')"))
+		code, body = getTag(t, base+"/render?format=json&from=-5min&target="+url.QueryEscape("seriesByTag('name=cpu.load','server=web01')"))
 		require.Equal(t, http.StatusOK, code)
 		assert.Contains(t, body, `"target": "cpu.load;datacenter=dc1;server=web01"`)
-		code, body = postForm(t, base+"/tags/tagSeries", url.Values{"path": {"x;y=z"}})
+		code, body = postTagForm(t, base+"/tags/tagSeries", url.Values{"path": {"x;y=z"}})
 		assert.Equal(t, http.StatusForbidden, code, body)
 		require.Eventually(t, func() bool { return strings.Contains(logs.String(), "_tagged scanned") }, 10*time.Second, 10*time.Millisecond)
 		assert.Contains(t, logs.String(), "1 hashed _tagged files have no registered name")
@@ -115,7 +115,7 @@ func TestDefaultTagDBAndReadableNames(t *testing.T) {
 	base, logs := startServe(t, "-whisper-dir", whisper)
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "_tagged scanned") }, 10*time.Second, 10*time.Millisecond)
 	assert.Contains(t, logs.String(), filepath.Join(root, "graphite.db"))
-	_, body := get(t, base+"/tags/findSeries?expr=server=~web0[35]")
+	_, body := getTag(t, base+"/tags/findSeries?expr=server=~web0[35]")
 	assert.Equal(t, `["cpu.load;datacenter=dc2;server=web03", "disk.used;datacenter=dc2;server=web03", "mem.free;server=web05"]`, body,
 		"the names of readable files; the hashed ones need a registration")
 }
@@ -129,7 +129,7 @@ func TestExplicitTagDBThatCannotOpenStopsTheServer(t *testing.T) {
 
 func TestDemoHasTaggedSeries(t *testing.T) {
 	base, _ := startServe(t)
-	_, body := get(t, base+"/tags/autoComplete/values?tag=name")
+	_, body := getTag(t, base+"/tags/autoComplete/values?tag=name")
 	assert.Equal(t, `["app.requests", "cpu.load", "disk.used", "mem.free", "net.rx", "weather.temp"]`, body)
 }
 
