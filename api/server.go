@@ -15,6 +15,7 @@ import (
 	"github.com/graphite-render/graphite-render/api/responsecache"
 	"github.com/graphite-render/graphite-render/api/ui"
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/tagdb"
 )
 
 // GraphiteVersion is the graphite-web version /version reports, the one
@@ -77,6 +78,9 @@ type Options struct {
 	// max-age renders send, without a cacheTimeout parameter; 0 means
 	// DefaultCacheTimeout (graphite-web's DEFAULT_CACHE_DURATION).
 	CacheTimeout time.Duration
+	// Tags answers the /tags endpoints; nil serves an empty, read-only
+	// tag database.
+	Tags *tagdb.DB
 }
 
 // server holds the handlers' dependencies.
@@ -86,11 +90,17 @@ type server struct {
 	clock     func() time.Time
 	loc       *time.Location
 	maxBody   int64
+	tags      *tagdb.DB
+	log       *slog.Logger
 }
 
 // New returns an Echo instance serving graphite-web's API.
 func New(opts Options) *echo.Echo {
-	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes}
+	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes,
+		tags: opts.Tags, log: opts.Logger}
+	if s.tags == nil {
+		s.tags, _ = tagdb.Open(context.Background(), tagdb.Options{ReadOnly: true})
+	}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -100,10 +110,10 @@ func New(opts Options) *echo.Echo {
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
 	}
+	log := s.log
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -188,13 +198,7 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	e.Any("/version", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, "text/html; charset=utf-8", []byte(GraphiteVersion))
 	})
-	// Tags are not supported: the tag endpoints Grafana's editor calls
-	// answer as a graphite-web without tagged series does.
-	tagsEmpty := func(c echo.Context) error { return c.JSONBlob(http.StatusOK, []byte("[]")) }
-	for _, p := range []string{"/tags", "/tags/autoComplete/tags", "/tags/autoComplete/values", "/tags/findSeries"} {
-		get(p, tagsEmpty)
-		e.POST(p, tagsEmpty)
-	}
+	s.tagRoutes(e, form, finds)
 	// The page for people, at "/".
 	ui.Register(e)
 	// /lb_check is behind no limiter and no auth: a busy server is alive.

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"syscall"
@@ -51,6 +52,10 @@ type serveConfig struct {
 	aggregation string
 	cacheMB     int64
 	cacheTTL    time.Duration
+	// tagDB is the SQLite file of the tag database ("": beside the
+	// whisper directory, "none": memory only).
+	tagDB         string
+	tagDBReadOnly bool
 
 	readHeaderTimeout time.Duration
 	readTimeout       time.Duration
@@ -107,6 +112,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.aggregation, "storage-aggregation", "", "carbon's storage-aggregation.conf: its rules drive stitching and consolidation defaults")
 	fs.Int64Var(&cfg.cacheMB, "cache-size-mb", 64, "MiB of render and find answers kept in memory, least recently used evicted first (0: no cache; at most an eighth of -memory-limit-mb, and taken from the render budget)")
 	fs.DurationVar(&cfg.cacheTTL, "cache-timeout", api.DefaultCacheTimeout, "how long an answer is cached and the max-age renders send without a cacheTimeout parameter (graphite-web's DEFAULT_CACHE_DURATION)")
+	fs.StringVar(&cfg.tagDB, "tagdb", "", "the tag database: a SQLite file with graphite-web's tags tables (graphite-web's graphite.db is opened in place; a new file is created); empty: graphite.db beside the whisper directory, as graphite-web keeps it; none: memory only")
+	fs.BoolVar(&cfg.tagDBReadOnly, "tagdb-readonly", false, "refuse tag registrations (/tags/tagSeries, /tags/tagMultiSeries, /tags/delSeries) and open the tag database read-only")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -180,17 +187,24 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 // while a big tree is walked: until then the tree answers from disk.
 func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log *slog.Logger, clock func() time.Time, ready chan<- string) error {
 	dir := cfg.whisperDir
-	if dir == "" {
-		demo, err := os.MkdirTemp("", "graphite-render-demo-")
+	demo := dir == ""
+	if demo {
+		root, err := os.MkdirTemp("", "graphite-render-demo-")
 		if err != nil {
 			return fmt.Errorf("create demo directory: %w", err)
 		}
-		defer os.RemoveAll(demo)
-		if err := fixtures.Write(demo, clock().Unix(), fixtures.Demo()...); err != nil {
+		defer os.RemoveAll(root)
+		dir = filepath.Join(root, "whisper")
+		if err := fixtures.Write(dir, clock().Unix(), fixtures.Demo()...); err != nil {
 			return fmt.Errorf("write demo data: %w", err)
 		}
-		log.Info("demo mode: serving built-in demo data; pass -whisper-dir to serve your own", "dir", demo)
-		dir = demo
+		if err := fixtures.WriteTagged(dir, clock().Unix()); err != nil {
+			return fmt.Errorf("write demo data: %w", err)
+		}
+		if cfg.tagDB == "" {
+			cfg.tagDB = filepath.Join(root, "graphite.db")
+		}
+		log.Info("demo mode: serving built-in demo data; pass -whisper-dir to serve your own", "dir", dir)
 	}
 	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{MaxMatches: cfg.maxMatches, MaxFindVisits: cfg.maxVisits, FollowOutsideSymlinks: cfg.outsideLink})
 	if err != nil {
@@ -206,13 +220,26 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 			return err
 		}
 	}
+	tags, err := openTagDB(ctx, cfg, dir, log)
+	if err != nil {
+		return err
+	}
+	defer tags.Close()
+	if demo && !cfg.tagDBReadOnly {
+		if err := tags.Load(ctx); err != nil {
+			return err
+		}
+		if _, err := tags.TagSeries(ctx, fixtures.TaggedNames()); err != nil {
+			return fmt.Errorf("register the demo's tagged series: %w", err)
+		}
+	}
 	var store query.Storage = tree
 	if cfg.hooks.storage != nil {
 		store = cfg.hooks.storage(tree)
 	}
 	engine, err := query.NewEngine(query.Options{Storage: store, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
 		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB, cacheBytes(cfg.cacheMB, cfg.memLimitMB)),
-		Archives: cfg.archives, Rules: storage.rules})
+		Archives: cfg.archives, Rules: storage.rules, Tags: tags})
 	if err != nil {
 		return err
 	}
@@ -221,7 +248,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
 		MaxInFlight: cfg.maxInFlight, MaxInFlightFind: cfg.maxFind, MaxInFlightInfo: cfg.maxInfo, MaxBodyBytes: cfg.maxBody, Users: users,
 		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF,
-		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL})
+		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL, Tags: tags})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
@@ -241,6 +268,10 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		log.Info("building the metric index in the background; until it is ready, find and globs read directories")
 		wg.Go(func() { indexInBackground(bg, tree, build, cfg.refresh, log) })
 	}
+	bgScan, stopScan := context.WithCancel(ctx)
+	var scanWG sync.WaitGroup
+	defer func() { stopScan(); scanWG.Wait() }()
+	scanWG.Go(func() { loadTags(bgScan, tags, tree, log) })
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
