@@ -13,7 +13,7 @@ import (
 )
 
 // selectEvents reads the columns of events_event; the time is read as
-// text ("|| ''"), as Django reads it, rather than as the driver would
+// text ("|| ”"), as Django reads it, rather than as the driver would
 // convert a datetime column.
 const selectEvents = `SELECT "events_event"."id", "events_event"."when" || '', "events_event"."what", "events_event"."data", "events_event"."tags" FROM "events_event"`
 
