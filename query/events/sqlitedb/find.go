@@ -12,9 +12,9 @@ import (
 	"github.com/graphite-render/graphite-render/query/events"
 )
 
-// selectEvents reads the columns of events_event; the time is read as
-// text ("|| ”"), as Django reads it, rather than as the driver would
-// convert a datetime column.
+// selectEvents reads the columns of events_event. The time is read as
+// text (joined to an empty string), as Django reads it, rather than as
+// the driver converts a datetime column.
 const selectEvents = `SELECT "events_event"."id", "events_event"."when" || '', "events_event"."what", "events_event"."data", "events_event"."tags" FROM "events_event"`
 
 // inRange bounds the events' times, compared as text like Django's
