@@ -1,70 +1,146 @@
 package api
 
 import (
+	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/events"
 )
 
+// The events endpoints are graphite-web 1.1.8's (graphite/events): GET
+// /events/get_data lists events as JSON (Grafana's "Graphite events"
+// annotations ask it), POST /events stores one, GET /events lists them
+// as a page, /events/ID shows one as JSON or as a page. The store is
+// Options.Events.
+
+// eventsQuery reads the events a request selects as graphite-web's
+// events view reads them, from the query string only (a POST body's
+// values are not read): from (default the epoch) and until (default
+// now), at-times against the clock in the server's time zone, an empty
+// one meaning now; tags, split at each single space; set. A time that does
+// not parse is a 400 naming it (graphite-web fails with a 500).
+func (s *server) eventsQuery(r *http.Request) (events.Query, error) {
+	get, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		return events.Query{}, err
+	}
+	now := s.clock().In(s.loc)
+	q := events.Query{From: time.Unix(0, 0), Until: now}
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &q.From}, {"until", &q.Until}} {
+		v, ok := lastValue(get, p.name)
+		if !ok {
+			continue
+		}
+		if v == "" {
+			*p.t = now
+			continue
+		}
+		if *p.t, err = query.ParseTimeParam(p.name, v, now, s.loc); err != nil {
+			return events.Query{}, err
+		}
+	}
+	set, _ := lastValue(get, "set")
+	q.Set = events.Set(set)
+	if tags, ok := lastValue(get, "tags"); ok {
+		q.Tagged, q.Tags = true, strings.Split(tags, " ")
+	}
+	return q, nil
+}
+
 // eventsData serves /events/get_data (and /events/get_dat, which
-// graphite-web's URL pattern also matches) as a graphite-web without
-// events: [] as application/json, or cb([]) as text/javascript with
-// jsonp=cb. As in graphite-web, from and until are read from the query
-// string only; a time that does not parse is a 400 naming it (graphite-web
-// fails with a 500). tags and set are accepted and match nothing.
+// graphite-web's URL pattern also matches): the events of eventsQuery
+// as graphite-web's JSON, [{"when": 1700000000, "what": "...", "data":
+// "...", "tags": ["..."], "id": 1}, ...] in time order, as
+// application/json, or as cb([...]) in text/javascript with jsonp=cb
+// (read from the query string and the form).
 func (s *server) eventsData(c echo.Context) error {
 	form, err := formValues(c.Request(), s.maxBody)
 	if err != nil {
 		return err
 	}
-	get := c.Request().URL.Query()
-	now := s.clock().In(s.loc)
-	for _, name := range []string{"from", "until"} {
-		if v, ok := lastValue(get, name); ok {
-			if _, err := query.ParseTimeParam(name, v, now, s.loc); err != nil {
-				return err
-			}
-		}
+	q, err := s.eventsQuery(c.Request())
+	if err != nil {
+		return err
 	}
+	found, err := events.Fetch(c.Request().Context(), s.events, q)
+	if err != nil {
+		return err
+	}
+	list := make([]any, len(found))
+	for i, e := range found {
+		list[i] = pyObject{{key: "when", val: pyInt64(e.When.Unix())}, {key: "what", val: e.What}, {key: "data", val: e.Data},
+			{key: "tags", val: stringsAny(e.TagList())}, {key: "id", val: pyInt64(e.ID)}}
+	}
+	b := appendPy(nil, list, false, 0)
 	if cb, ok := lastValue(form, "jsonp"); ok && cb == "" {
 		// graphite-web wraps the answer even in an empty callback.
-		return c.Blob(http.StatusOK, "text/javascript", []byte("([])"))
+		return c.Blob(http.StatusOK, "text/javascript", append(append([]byte("("), b...), ')'))
 	}
-	return sendJSON(c, form, []byte("[]"))
+	return sendJSON(c, form, b)
 }
 
-// readOnlyEvents is the text of the answer to an event sent to /events.
-const readOnlyEvents = "graphite-render is read-only and does not store events"
-
-// events serves /events: GET lists the stored events, none, as
-// /events/get_data does (graphite-web answers an HTML page); POST, which
-// stores an event in graphite-web, is a 403 in graphite-web's JSON error
-// shape.
-func (s *server) events(c echo.Context) error {
-	if c.Request().Method == http.MethodPost {
-		b := appendPy(nil, pyObject{{key: "error", val: readOnlyEvents}}, false, 0)
-		return c.Blob(http.StatusForbidden, "application/json", b)
+// eventsRoot serves /events: GET and HEAD list the events of eventsQuery as
+// graphite-web's page does, POST stores one (see postEvent), other
+// methods are graphite-web's 405 without a body.
+func (s *server) eventsRoot(c echo.Context) error {
+	switch c.Request().Method {
+	case http.MethodGet, http.MethodHead:
+		return s.eventsPage(c)
+	case http.MethodPost:
+		return s.postEvent(c)
 	}
-	return s.eventsData(c)
+	return c.Blob(http.StatusMethodNotAllowed, htmlType, nil)
 }
 
-// notFoundPage is the page graphite-web (Django's default 404 view)
-// answers for an event that does not exist.
-const notFoundPage = "\n<!doctype html>\n<html lang=\"en\">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n" +
-	"  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n"
-
-// eventDetail serves /events/ID: no event exists, so a 404, in
-// graphite-web's JSON when the client accepts only JSON and the ID is a
-// number, as graphite-web answers for a missing event, and otherwise in
-// graphite-web's HTML page.
+// eventDetail serves /events/ID for any method, as graphite-web does:
+// with exactly "Accept: application/json" the event as JSON, {"id": 1,
+// "when": "2023-11-14T22:13:20Z", "what": "...", "data": "...", "tags":
+// ["..."]} (indented with sorted keys with pretty), or a 404 {"error":
+// "Event matching query does not exist"}; otherwise the event's page or
+// Django's 404 page. An ID that is not a number is the 404 page, as no
+// graphite-web URL matches it.
 func (s *server) eventDetail(c echo.Context) error {
-	id := c.Param("id")
-	if id != "" && strings.Trim(id, "0123456789") == "" && c.Request().Header.Get("Accept") == "application/json" {
-		b := appendPy(nil, pyObject{{key: "error", val: "Event matching query does not exist"}}, false, 0)
+	raw := c.Param("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if raw == "" || strings.Trim(raw, "0123456789") != "" || err != nil {
+		return c.Blob(http.StatusNotFound, "text/html", []byte(notFoundPage))
+	}
+	e, err := s.events.Get(c.Request().Context(), id)
+	missing := errors.Is(err, events.ErrNotFound)
+	if err != nil && !missing {
+		return err
+	}
+	if c.Request().Header.Get("Accept") != "application/json" {
+		if missing {
+			return c.Blob(http.StatusNotFound, "text/html", []byte(notFoundPage))
+		}
+		return c.Blob(http.StatusOK, htmlType, []byte(s.eventPage(e)))
+	}
+	var params url.Values
+	if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead || m == http.MethodPost {
+		if params, err = formValues(c.Request(), s.maxBody); err != nil {
+			return err
+		}
+	}
+	pretty := false
+	if v, _ := lastValue(params, "pretty"); v != "" {
+		pretty = true
+	}
+	if missing {
+		b := appendPy(nil, pyObject{{key: "error", val: "Event matching query does not exist"}}, pretty, 0)
 		return c.Blob(http.StatusNotFound, "application/json", b)
 	}
-	return c.Blob(http.StatusNotFound, "text/html", []byte(notFoundPage))
+	b := appendPy(nil, pyObject{{key: "id", val: pyInt64(e.ID)}, {key: "when", val: events.ISOTime(e.When)}, {key: "what", val: e.What},
+		{key: "data", val: e.Data}, {key: "tags", val: stringsAny(e.TagList())}}, pretty, 0)
+	return c.Blob(http.StatusOK, "application/json", b)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/graphite-render/graphite-render/api/responsecache"
 	"github.com/graphite-render/graphite-render/api/ui"
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/events"
 	"github.com/graphite-render/graphite-render/query/tagdb"
 )
 
@@ -81,6 +82,9 @@ type Options struct {
 	// Tags answers the /tags endpoints; nil serves an empty, read-only
 	// tag database.
 	Tags *tagdb.DB
+	// Events is the events store of the /events endpoints; nil serves
+	// none and refuses new ones (events.None).
+	Events events.Store
 }
 
 // server holds the handlers' dependencies.
@@ -91,13 +95,17 @@ type server struct {
 	loc       *time.Location
 	maxBody   int64
 	tags      *tagdb.DB
+	events    events.Store
 	log       *slog.Logger
 }
 
 // New returns an Echo instance serving graphite-web's API.
 func New(opts Options) *echo.Echo {
 	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes,
-		tags: opts.Tags, log: opts.Logger}
+		tags: opts.Tags, events: opts.Events, log: opts.Logger}
+	if s.events == nil {
+		s.events = events.None{}
+	}
 	if s.tags == nil {
 		s.tags, _ = tagdb.Open(context.Background(), tagdb.Options{ReadOnly: true})
 	}
@@ -187,10 +195,10 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	}
 	route("/metrics/get-metadata", s.getMetadata, infos)
 	e.Any("/metrics/set-metadata", s.setMetadata)
-	route("/events/get_data", s.eventsData, finds)
-	route("/events/get_dat", s.eventsData, finds)
-	route("/events", s.events, finds)
-	route("/events/:id", s.eventDetail, finds)
+	e.Any("/events/get_data", s.eventsData, form, finds)
+	e.Any("/events/get_dat", s.eventsData, form, finds)
+	e.Any("/events", s.eventsRoot, readRawBody(s.maxBody, bodyWait, bodyFlag), finds)
+	e.Any("/events/:id", s.eventDetail, form, finds)
 	get("/functions", s.functions)
 	get("/functions/*", s.function)
 	// graphite-web answers /version for every method, as Django's default

@@ -1,140 +1,283 @@
 package api
 
-// Derived from graphite-web 1.1.8's webapp/tests/test_events.py, the
-// assertions that hold for a server without stored events: /events/get_data
-// with its parameters (from, until, tags, set, jsonp), /events/ID for a
-// missing event, the methods /events refuses, and the events() render
-// function. The rest of test_events.py reads back events it first stores
-// with a POST to /events (and checks them through Django's ORM); this
-// server is read-only and answers that POST with a 403 (README,
-// "Read-only metadata and events"), checked here in place of
-// graphite-web's 200 and 400.
+// Derived from graphite-web 1.1.8's webapp/tests/test_events.py, every
+// assertion: events are stored with POST /events (JSON bodies, as the
+// Django test client sends them) and read back through /events/get_data,
+// /events/ID, the /events page and the events() render function. Where
+// the Python test reads the row through Django's ORM (Event.objects.get(),
+// Event.objects.count()), the test reads the store the server writes.
+// Each test starts from an empty store, as each Django TestCase does.
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/events"
+	"github.com/graphite-render/graphite-render/query/events/sqlitedb"
+	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
-func TestSpecEventsGetData(t *testing.T) {
-	e := specHostsServer(t)
-	f := func(query string) specAnswer {
-		t.Helper()
-		form := specForm()
-		if query != "" {
-			q, err := url.ParseQuery(query)
-			require.NoError(t, err)
-			form = q
-		}
-		return specSend(t, e, "/events/get_data", form)
-	}
-	// test_event_tags: no event yet.
-	a := f("")
-	assert.Equal(t, http.StatusOK, a.code)
-	assert.Equal(t, "[]", a.body)
-	assert.Equal(t, "application/json", a.ct)
-
-	// test_tag_as_str: until and jsonp; the callback wraps the list.
-	a = f("until=now%2B5min&jsonp=test")
-	assert.Equal(t, http.StatusOK, a.code)
-	assert.Regexp(t, regexp.MustCompile(`^test[(].+[)]$`), a.body)
-	assert.Equal(t, "[]", a.body[5:len(a.body)-1])
-	assert.Equal(t, "text/javascript", a.ct)
-
-	// test_tag_sets and test_get_detail_json_html: tags, with the old set
-	// logic, intersection and union; nothing matches without events.
-	for _, q := range []string{"tags=foo", "tags=foo%20bar&set=intersection", "tags=foo%20bar%20nope&set=intersection",
-		"tags=foo%20bar&set=union", "tags=foo+bar+baz"} {
-		a = f(q)
-		assert.Equal(t, http.StatusOK, a.code, q)
-		assert.Equal(t, "[]", a.body, q)
-	}
-
-	// test_event_tags lists the events at /events: graphite-web renders
-	// an HTML page, this server the list get_data answers (README).
-	for _, path := range []string{"/events", "/events/"} {
-		code, ct, body := get(t, e, path)
-		assert.Equal(t, http.StatusOK, code, path)
-		assert.Equal(t, "application/json", ct, path)
-		assert.Equal(t, "[]", body, path)
-	}
-
-	// test_timezone_handling reads events from a time an hour ago.
-	a = f("from=" + strconv.FormatInt(specNow-3500, 10))
-	assert.Equal(t, http.StatusOK, a.code)
-	assert.Equal(t, "[]", a.body)
+// specEvents is a test's events store and the servers over it, one per
+// time zone asked (graphite-web's TIME_ZONE setting), with the clock at
+// specNow.
+type specEvents struct {
+	t       *testing.T
+	store   *sqlitedb.Store
+	servers map[string]*echo.Echo
 }
 
-func TestSpecEventsDetail(t *testing.T) {
-	e := specHostsServer(t)
-	// test_get_detail_json_object_does_not_exist, JSON.
-	req := httptest.NewRequest(http.MethodGet, "/events/1/", nil)
-	req.Header.Set("Accept", "application/json")
-	code, ct, body := do(t, e, req)
-	assert.Equal(t, http.StatusNotFound, code)
-	assert.Equal(t, "application/json", ct)
-	assert.Equal(t, `{"error": "Event matching query does not exist"}`, body)
-	// And HTML: Django's own 404 page, as graphite-web sends it.
-	for _, path := range []string{"/events/1/", "/events/1", "/events/x"} {
-		code, ct, body = get(t, e, path)
-		assert.Equal(t, http.StatusNotFound, code, path)
-		assert.Equal(t, "text/html", ct, path)
-		assert.Regexp(t, regexp.MustCompile(`<h1>Not Found</h1>`), body, path)
-		assert.Equal(t, notFoundPage, body, path)
-	}
+func newSpecEvents(t *testing.T) *specEvents {
+	t.Helper()
+	store, err := sqlitedb.OpenMemory(context.Background(), sqlitedb.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	return &specEvents{t: t, store: store, servers: map[string]*echo.Echo{}}
 }
 
-func TestSpecEventsMethods(t *testing.T) {
-	e := specHostsServer(t)
-	// test_tag_invalid_method: DELETE is not allowed.
-	for _, path := range []string{"/events", "/events/"} {
-		req := httptest.NewRequest(http.MethodDelete, path, strings.NewReader(`{"what": "Something happened", "tags": {}}`))
-		req.Header.Set("Content-Type", "application/json")
-		code, _, _ := do(t, e, req)
-		assert.Equal(t, http.StatusMethodNotAllowed, code, path)
+// in returns the server whose time zone is zone.
+func (s *specEvents) in(zone string) *echo.Echo {
+	s.t.Helper()
+	if e, ok := s.servers[zone]; ok {
+		return e
 	}
+	loc, err := time.LoadLocation(zone)
+	require.NoError(s.t, err)
+	tree, err := whisperfs.NewTree(s.t.TempDir(), whisperfs.TreeOptions{})
+	require.NoError(s.t, err)
+	engine, err := query.NewEngine(query.Options{Storage: tree, Events: s.store})
+	require.NoError(s.t, err)
+	e := New(Options{Engine: engine, Events: s.store, DefaultLocation: loc,
+		Clock: func() time.Time { return time.Unix(specNow, 0) }, Timeout: 10 * time.Second})
+	s.servers[zone] = e
+	return e
+}
 
-	// The events test_event_tags, test_tag_as_str, test_tag_sets,
-	// test_get_detail_json_html and test_timezone_handling store (200 in
-	// graphite-web), and the one test_tag_invalid refuses (400 '"tags"
-	// must be an array or space-separated string'): read-only here.
-	for _, event := range []string{
-		`{"what": "Something happened", "data": "more info", "tags": ["foo", "bar"]}`,
-		`{"what": "Something happened", "data": "more info", "tags": "other"}`,
-		`{"what": "Something happened", "data": "more info", "tags": {}}`,
-		`{"what": "something happened", "when": 1699996410}`,
-	} {
-		req := httptest.NewRequest(http.MethodPost, "/events/", strings.NewReader(event))
-		req.Header.Set("Content-Type", "application/json")
-		code, ct, body := do(t, e, req)
-		assert.Equal(t, http.StatusForbidden, code, event)
-		assert.Equal(t, "application/json", ct, event)
-		assert.Equal(t, `{"error": "graphite-render is read-only and does not store events"}`, body, event)
+// post sends event as JSON to /events, as the Django test client does
+// with content_type='application/json'.
+func (s *specEvents) post(zone string, event any) (int, string, string) {
+	s.t.Helper()
+	b, err := json.Marshal(event)
+	require.NoError(s.t, err)
+	req := httptest.NewRequest(http.MethodPost, "/events", strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/json")
+	return do(s.t, s.in(zone), req)
+}
+
+// getData asks /events/get_data with query as its query string, as a GET
+// and as a POST with an empty body (graphite-web reads the parameters from
+// the query string either way), fails unless both answer alike and
+// returns the answer.
+func (s *specEvents) getData(zone, query string) (int, string, string) {
+	s.t.Helper()
+	path := "/events/get_data"
+	if query != "" {
+		path += "?" + query
 	}
-	// Nothing was stored.
-	code, _, body := get(t, e, "/events/get_data")
+	code, ct, body := get(s.t, s.in(zone), path)
+	req := httptest.NewRequest(http.MethodPost, path, nil)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	c2, ct2, b2 := do(s.t, s.in(zone), req)
+	assert.Equal(s.t, []any{code, ct, body}, []any{c2, ct2, b2}, "POST %s", path)
+	return code, ct, body
+}
+
+// listed decodes a get_data answer.
+func listed(t *testing.T, body string) []struct {
+	ID   int64    `json:"id"`
+	When int64    `json:"when"`
+	What string   `json:"what"`
+	Data string   `json:"data"`
+	Tags []string `json:"tags"`
+} {
+	t.Helper()
+	var out []struct {
+		ID   int64    `json:"id"`
+		When int64    `json:"when"`
+		What string   `json:"what"`
+		Data string   `json:"data"`
+		Tags []string `json:"tags"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &out), body)
+	return out
+}
+
+// only returns the store's one event, as Event.objects.get() does.
+func (s *specEvents) only() events.Event {
+	s.t.Helper()
+	all, err := s.store.Find(context.Background(), events.Query{From: time.Unix(-1<<40, 0), Until: time.Unix(1<<40, 0)})
+	require.NoError(s.t, err)
+	require.Len(s.t, all, 1)
+	return all[0]
+}
+
+func TestSpecEventsTimezoneHandling(t *testing.T) {
+	s := newSpecEvents(t)
+	now := time.Unix(specNow, 0)
+	code, _, _ := s.post("Europe/Moscow", map[string]any{"what": "something happened", "when": float64(specNow) - 3590})
+	require.Equal(t, http.StatusOK, code)
+	event := s.only()
+	assert.Less(t, now.Sub(event.When), time.Hour)
+	assert.Greater(t, now.Sub(event.When), 3580*time.Second)
+
+	code, _, body1 := s.getData("Europe/Berlin", "")
+	require.Equal(t, http.StatusOK, code)
+	list := listed(t, body1)
+	require.Len(t, list, 1)
+	assert.Equal(t, "something happened", list[0].What)
+	_, _, body2 := s.getData("UTC", "")
+	assert.Equal(t, body1, body2)
+
+	code, _, _ = s.post("Asia/Hong_Kong", map[string]any{"what": "something else happened"})
+	require.Equal(t, http.StatusOK, code)
+	_, _, body := s.getData("Europe/Berlin", "from="+strconv.FormatInt(specNow-3500, 10))
+	list = listed(t, body)
+	require.Len(t, list, 1)
+	assert.Equal(t, "something else happened", list[0].What)
+}
+
+func TestSpecEventsTags(t *testing.T) {
+	s := newSpecEvents(t)
+	code, _, body := s.getData("UTC", "")
 	assert.Equal(t, http.StatusOK, code)
-	assert.Equal(t, "[]", body)
+	assert.Empty(t, listed(t, body))
+
+	code, _, _ = s.post("UTC", map[string]any{"what": "Something happened", "data": "more info", "tags": []string{"foo", "bar"}})
+	require.Equal(t, http.StatusOK, code)
+	event := s.only()
+	assert.Equal(t, "Something happened", event.What)
+	assert.Equal(t, "foo bar", event.Tags)
+
+	code, _, body = s.getData("UTC", "")
+	assert.Equal(t, http.StatusOK, code)
+	list := listed(t, body)
+	require.Len(t, list, 1)
+	assert.Equal(t, "Something happened", list[0].What)
+	assert.Equal(t, []string{"foo", "bar"}, list[0].Tags)
+
+	code, _, body = get(t, s.in("UTC"), "/events")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Regexp(t, regexp.MustCompile(`(?s)^<html>.+<title>Events</title>.+Something happened.+<td>\[&#39;foo&#39;, &#39;bar&#39;\]</td>.+</html>\n?$`), body)
+}
+
+func TestSpecEventsTagAsString(t *testing.T) {
+	s := newSpecEvents(t)
+	code, _, _ := s.post("UTC", map[string]any{"what": "Something happened", "data": "more info", "tags": "other"})
+	require.Equal(t, http.StatusOK, code)
+	event := s.only()
+	assert.Equal(t, "Something happened", event.What)
+	assert.Equal(t, "other", event.Tags)
+
+	code, _, body := s.getData("UTC", "until=now%2B5min&jsonp=test")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Regexp(t, regexp.MustCompile(`^test[(].+[)]$`), body)
+	list := listed(t, body[5:len(body)-1])
+	require.Len(t, list, 1)
+	assert.Equal(t, "Something happened", list[0].What)
+	assert.Equal(t, []string{"other"}, list[0].Tags)
+}
+
+func TestSpecEventsTagInvalid(t *testing.T) {
+	s := newSpecEvents(t)
+	code, _, body := s.post("UTC", map[string]any{"what": "Something happened", "data": "more info", "tags": map[string]any{}})
+	assert.Equal(t, http.StatusBadRequest, code)
+	var answer map[string]string
+	require.NoError(t, json.Unmarshal([]byte(body), &answer))
+	assert.Equal(t, map[string]string{"error": `"tags" must be an array or space-separated string`}, answer)
+	all, err := s.store.Find(context.Background(), events.Query{From: time.Unix(0, 0), Until: time.Unix(specNow, 0)})
+	require.NoError(t, err)
+	assert.Empty(t, all)
+}
+
+func TestSpecEventsTagInvalidMethod(t *testing.T) {
+	s := newSpecEvents(t)
+	req := httptest.NewRequest(http.MethodDelete, "/events", strings.NewReader(`{"what": "Something happened", "data": "more info", "tags": {}}`))
+	req.Header.Set("Content-Type", "application/json")
+	code, _, _ := do(t, s.in("UTC"), req)
+	assert.Equal(t, http.StatusMethodNotAllowed, code)
+}
+
+func TestSpecEventsTagSets(t *testing.T) {
+	s := newSpecEvents(t)
+	for _, event := range []map[string]any{
+		{"what": "Something happened", "data": "more info", "tags": []string{"foo"}},
+		{"what": "Something else happened", "data": "even more info", "tags": []string{"bar"}},
+		{"what": "A final thing happened", "data": "yet even more info", "tags": []string{"foo", "bar"}},
+	} {
+		code, _, _ := s.post("UTC", event)
+		require.Equal(t, http.StatusOK, code)
+	}
+	for query, n := range map[string]int{
+		"tags=foo":                              2, // the old set logic
+		"tags=foo%20bar&set=intersection":       1,
+		"tags=foo%20bar%20nope&set=intersection": 0, // an unknown tag
+		"tags=foo%20bar&set=union":              3,
+	} {
+		code, _, body := s.getData("UTC", query)
+		assert.Equal(t, http.StatusOK, code, query)
+		assert.Len(t, listed(t, body), n, query)
+	}
+}
+
+func TestSpecEventsDetailJSONAndHTML(t *testing.T) {
+	s := newSpecEvents(t)
+	code, _, _ := s.post("UTC", map[string]any{"what": "Something happened", "data": "more info", "tags": []string{"foo", "bar", "baz"}})
+	require.Equal(t, http.StatusOK, code)
+
+	code, _, body := s.getData("UTC", "tags=foo+bar+baz")
+	assert.Equal(t, http.StatusOK, code)
+	list := listed(t, body)
+	require.Len(t, list, 1)
+
+	url := "/events/" + strconv.FormatInt(list[0].ID, 10) // reverse('events_detail')
+	req := httptest.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Accept", "application/json")
+	code, _, body = do(t, s.in("UTC"), req)
+	assert.Equal(t, http.StatusOK, code)
+	var event struct {
+		What string   `json:"what"`
+		Tags []string `json:"tags"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &event))
+	assert.Equal(t, "Something happened", event.What)
+	assert.Equal(t, []string{"foo", "bar", "baz"}, event.Tags)
+
+	code, _, body = get(t, s.in("UTC"), url)
+	assert.Equal(t, http.StatusOK, code)
+	assert.Regexp(t, regexp.MustCompile(`(?s)^<html>.+<title>Something happened</title>.+<h1>Something happened</h1>.+<td>tags</td><td>foo bar baz</td>.+</html>\n?$`), body)
+}
+
+func TestSpecEventsDetailDoesNotExist(t *testing.T) {
+	s := newSpecEvents(t)
+	req := httptest.NewRequest(http.MethodGet, "/events/1", nil)
+	req.Header.Set("Accept", "application/json")
+	code, _, body := do(t, s.in("UTC"), req)
+	assert.Equal(t, http.StatusNotFound, code)
+	var answer map[string]string
+	require.NoError(t, json.Unmarshal([]byte(body), &answer))
+	assert.Equal(t, "Event matching query does not exist", answer["error"])
+
+	code, _, body = get(t, s.in("UTC"), "/events/1")
+	assert.Equal(t, http.StatusNotFound, code)
+	assert.Regexp(t, regexp.MustCompile(`<h1>Not Found</h1>`), body)
 }
 
 func TestSpecRenderEvents(t *testing.T) {
-	e := specHostsServer(t)
+	s := newSpecEvents(t)
 	// test_render_events_issue_1749: events() under timeShift renders.
 	for _, target := range []string{`timeShift(events("tag1"), "1d")`, `timeShift(events("tag1", "tag2"), "1d")`} {
-		a := specSend(t, e, "/render", specForm("target", target, "format", "json"))
-		require.Equal(t, http.StatusOK, a.code, a.body)
-		series := decodeSeries(t, a.body)
-		require.Len(t, series, 1)
-		assert.Equal(t, strings.Replace(target, `"1d"`, `"-1d"`, 1), series[0].Target)
-		for _, p := range series[0].Datapoints {
-			assert.Nil(t, p[0], "no event, no value")
-		}
+		a := specSend(t, s.in("UTC"), "/render", specForm("target", target, "format", "json"))
+		assert.Equal(t, http.StatusOK, a.code, a.body)
 	}
 }

@@ -4,7 +4,7 @@ package api
 // MetricsTester.test_get_metadata_view and test_set_metadata_view.
 // get-metadata answers graphite-web's error object for a key carbon does
 // not know, as graphite-web does. set-metadata is where this server
-// differs on purpose (README, "Read-only metadata and events"): it never
+// differs on purpose (README, "Read-only metadata"): it never
 // changes a file, so where graphite-web answers 200 with CarbonLink's
 // error per metric, it answers 403 with one error naming the whisper
 // commands that do it.

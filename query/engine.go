@@ -14,6 +14,7 @@ import (
 	"github.com/go-graphite/carbonapi/pkg/parser"
 
 	"github.com/graphite-render/graphite-render/query/budget"
+	"github.com/graphite-render/graphite-render/query/events"
 	"github.com/graphite-render/graphite-render/query/override"
 	"github.com/graphite-render/graphite-render/query/template"
 	"github.com/graphite-render/graphite-render/whisperfs"
@@ -84,6 +85,9 @@ type Options struct {
 	// Tags, when set, answers seriesByTag; without it seriesByTag selects
 	// nothing, as graphite-web over an empty tag database.
 	Tags TagFinder
+	// Events, when set, is what the events() function counts; without it
+	// events() counts nothing, as graphite-web without events.
+	Events events.Finder
 }
 
 // Read modes of Options.Archives and Request.Archives.
@@ -106,6 +110,7 @@ type Engine struct {
 	stitch     bool
 	rules      AggregationRules
 	tags       TagFinder
+	events     events.Finder
 	logged     sync.Map // metric → true once its read failure was logged
 }
 
@@ -121,7 +126,8 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, maxTargets: opts.MaxTargets,
-		maxDepth: opts.MaxExprDepth, maxNodes: opts.MaxExprNodes, memory: opts.Memory, stitch: stitch, rules: opts.Rules, tags: opts.Tags}
+		maxDepth: opts.MaxExprDepth, maxNodes: opts.MaxExprNodes, memory: opts.Memory, stitch: stitch, rules: opts.Rules, tags: opts.Tags,
+		events: opts.Events}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}

@@ -192,6 +192,9 @@ func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (
 	ctx = context.WithValue(ctx, rendererKey{}, r)
 	ctx = override.WithState(ctx, &r.shared)
 	ctx = override.WithLocation(ctx, r.req.Location)
+	if r.engine.events != nil {
+		ctx = override.WithEvents(ctx, eventsReader{r.engine.events})
+	}
 	if r.state == nil {
 		r.state = override.NewRequestState(r.req.XFilesFactor)
 	}

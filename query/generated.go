@@ -18,8 +18,7 @@ type stepArg struct {
 
 // generators are the functions that make a series out of nothing, one
 // value per step over the range they are evaluated for; identity and
-// events (one null a second, as graphite-web without an events store) have
-// a fixed step.
+// events (the events of each second) have a fixed step.
 var generators = map[string]stepArg{
 	"randomWalk":         {"step", 1, 60},
 	"randomWalkFunction": {"step", 1, 60},

@@ -95,6 +95,8 @@ type Store interface {
 	Add(ctx context.Context, e New) (int64, error)
 	// Get returns the event with the id, or ErrNotFound.
 	Get(ctx context.Context, id int64) (Event, error)
+	// ReadOnly tells whether Add refuses every event.
+	ReadOnly() bool
 }
 
 // Fetch returns the events of q as graphite-web's /events/get_data lists
@@ -138,3 +140,6 @@ func (None) Add(context.Context, New) (int64, error) { return 0, ErrReadOnly }
 
 // Get answers ErrNotFound.
 func (None) Get(context.Context, int64) (Event, error) { return Event{}, ErrNotFound }
+
+// ReadOnly is true.
+func (None) ReadOnly() bool { return true }
