@@ -219,10 +219,10 @@ func TestSpecEventsTagSets(t *testing.T) {
 		require.Equal(t, http.StatusOK, code)
 	}
 	for query, n := range map[string]int{
-		"tags=foo":                              2, // the old set logic
-		"tags=foo%20bar&set=intersection":       1,
+		"tags=foo":                               2, // the old set logic
+		"tags=foo%20bar&set=intersection":        1,
 		"tags=foo%20bar%20nope&set=intersection": 0, // an unknown tag
-		"tags=foo%20bar&set=union":              3,
+		"tags=foo%20bar&set=union":               3,
 	} {
 		code, _, body := s.getData("UTC", query)
 		assert.Equal(t, http.StatusOK, code, query)
