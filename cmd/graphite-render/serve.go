@@ -112,8 +112,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.aggregation, "storage-aggregation", "", "carbon's storage-aggregation.conf: its rules drive stitching and consolidation defaults")
 	fs.Int64Var(&cfg.cacheMB, "cache-size-mb", 64, "MiB of render and find answers kept in memory, least recently used evicted first (0: no cache; at most an eighth of -memory-limit-mb, and taken from the render budget)")
 	fs.DurationVar(&cfg.cacheTTL, "cache-timeout", api.DefaultCacheTimeout, "how long an answer is cached and the max-age renders send without a cacheTimeout parameter (graphite-web's DEFAULT_CACHE_DURATION)")
-	fs.StringVar(&cfg.tagDB, "tagdb", "", "the tag database: a SQLite file with graphite-web's tags tables (graphite-web's graphite.db is opened in place; a new file is created); empty: graphite.db beside the whisper directory, as graphite-web keeps it; none: memory only")
-	fs.BoolVar(&cfg.tagDBReadOnly, "tagdb-readonly", false, "refuse tag registrations (/tags/tagSeries, /tags/tagMultiSeries, /tags/delSeries) and open the tag database read-only")
+	fs.StringVar(&cfg.tagDB, "tagdb", "", "the tag and events database: a SQLite file with graphite-web's tags and events tables (graphite-web's graphite.db is opened in place; a new file is created); empty: graphite.db beside the whisper directory, as graphite-web keeps it; none: memory only")
+	fs.BoolVar(&cfg.tagDBReadOnly, "tagdb-readonly", false, "refuse tag registrations (/tags/tagSeries, /tags/tagMultiSeries, /tags/delSeries) and new events (POST /events), and open the tag database read-only")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -233,13 +233,18 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 			return fmt.Errorf("register the demo's tagged series: %w", err)
 		}
 	}
+	evs, err := openEvents(ctx, cfg, dir, log, clock)
+	if err != nil {
+		return err
+	}
+	defer evs.Close()
 	var store query.Storage = tree
 	if cfg.hooks.storage != nil {
 		store = cfg.hooks.storage(tree)
 	}
 	engine, err := query.NewEngine(query.Options{Storage: store, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
 		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB, cacheBytes(cfg.cacheMB, cfg.memLimitMB)),
-		Archives: cfg.archives, Rules: storage.rules, Tags: tags})
+		Archives: cfg.archives, Rules: storage.rules, Tags: tags, Events: evs})
 	if err != nil {
 		return err
 	}
@@ -248,7 +253,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
 		MaxInFlight: cfg.maxInFlight, MaxInFlightFind: cfg.maxFind, MaxInFlightInfo: cfg.maxInfo, MaxBodyBytes: cfg.maxBody, Users: users,
 		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF,
-		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL, Tags: tags})
+		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL, Tags: tags, Events: evs})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
