@@ -45,3 +45,11 @@ func TestCompatLiveTagFunctions(t *testing.T) {
 	base := startGraphiteWeb(t, dir)
 	checkFunctions(t, tagFunctionSuite, functionCases(t, tagFunctionSuite), func(c compatCase) compatAnswer { return askURL(t, base, c) }, ourTagServer(t, dir))
 }
+
+// TestCompatLiveEvents posts the events of the events suite to a
+// graphite-web started for the occasion (its database empty) and to
+// graphite-render, and compares every answer.
+func TestCompatLiveEvents(t *testing.T) {
+	base := startGraphiteWeb(t, t.TempDir())
+	checkEventCases(t, eventCases(), func(_ int, c eventCase) compatAnswer { return askEventURL(t, base, c) }, ourEventsServer(t))
+}
