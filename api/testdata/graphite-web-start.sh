@@ -13,6 +13,10 @@
 # names are registered in graphite-web's tag database once it answers, as
 # carbon registers the series it writes; the database starts empty.
 #
+# GRAPHITE_WEB_DB, when set at start, is a graphite.db to start from (a
+# copy of it, migrated with --fake-initial) instead of an empty one: the
+# copy is ${TMPDIR:-/tmp}/graphite-render-compat/PORT/graphite.db.
+#
 # GRAPHITE_WEB_CLUSTER_SERVERS, when set at start, is a comma-separated list
 # of CLUSTER_SERVERS entries (e.g. "127.0.0.1:8080?format=msgpack"): the
 # server is then a cluster front that also asks those members (give it an
@@ -81,7 +85,13 @@ PYEOF
   local env=(env -u PYTHONHOME -u VIRTUAL_ENV PYTHONPATH="$sd" PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1
              DJANGO_SETTINGS_MODULE=graphite.settings GRAPHITE_SETTINGS_MODULE=compat_settings)
   rm -f "$sd/graphite.db"
-  (cd "$sd" && "${env[@]}" "$PY" -m django migrate --run-syncdb -v 0 >"$sd/log/migrate.log" 2>&1)
+  if [ -n "${GRAPHITE_WEB_DB:-}" ]; then
+    # A database another program wrote: its tables are taken as they are.
+    cp "$GRAPHITE_WEB_DB" "$sd/graphite.db"
+    (cd "$sd" && "${env[@]}" "$PY" -m django migrate --fake-initial -v 0 >"$sd/log/migrate.log" 2>&1)
+  else
+    (cd "$sd" && "${env[@]}" "$PY" -m django migrate --run-syncdb -v 0 >"$sd/log/migrate.log" 2>&1)
+  fi
   "${env[@]}" setsid nohup /usr/bin/gunicorn --bind "127.0.0.1:$port" --workers 2 --timeout 120 \
     --chdir "$sd" --pythonpath "$sd" --pid "$sd/gunicorn.pid" \
     --error-logfile "$sd/log/gunicorn.log" graphite.wsgi:application </dev/null >"$sd/log/stdout.log" 2>&1 &
