@@ -207,6 +207,9 @@ func TestEventsGrafana(t *testing.T) {
 		{"from=-6h&until=now&tags=deploy%20web", []string{"deploy web"}},
 		{"from=-6h&until=now&tags=deploy%20incident&set=union", []string{"deploy api", "deploy web", "outage"}},
 		{"from=-1h&until=now", []string{"deploy web", "outage"}},
+		// An empty time is now, as graphite-web's parseATTime reads it.
+		{"from=-1h&until=", []string{"deploy web", "outage"}},
+		{"from=&until=now", nil},
 		{"from=" + itoa(int(testNow-86400*3)) + "&until=" + itoa(int(testNow-3600)) + "&tags=deploy", []string{"old deploy", "deploy api"}},
 	} {
 		code, ct, body := ask(t, h, "/events/get_data?"+c.query)

@@ -45,6 +45,12 @@
 // call as its path expression. A whole target that is an exact tagged
 // name is read the same way. Storage rules match the tagged name.
 //
+// # Events
+//
+// events('tag', ...) counts the events of Options.Events (an
+// events.Finder, see package events) at each second of its range; a
+// failure to read them is a storage failure, not the target's.
+//
 // # Errors
 //
 // Errors caused by the request wrap ErrBadTarget or ErrBadTime; requests
