@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,7 +30,7 @@ import (
 func (s *server) eventsQuery(r *http.Request) (events.Query, error) {
 	get, err := parseQuery(r.URL.RawQuery)
 	if err != nil {
-		return events.Query{}, err
+		return events.Query{}, fmt.Errorf("%w: invalid query string: %w", errBadParam, err)
 	}
 	now := s.clock().In(s.loc)
 	q := events.Query{From: time.Unix(0, 0), Until: now}

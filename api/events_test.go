@@ -295,6 +295,9 @@ func TestEventsPage(t *testing.T) {
 	code, _, body = ask(t, h, "/events?from=bogus")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Equal(t, "invalid from=\"bogus\": unknown day reference \"bogus\"\n", body)
+	code, _, body = ask(t, h, "/events?tags=%zz")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, body, "invalid query string")
 }
 
 // TestEventsRender counts the stored events with events(): per second,
@@ -353,4 +356,39 @@ func TestEventsRender(t *testing.T) {
 	name, got, _ = counts(`timeShift(events("deploy"), "-40s")`, "&from=-20s")
 	assert.Equal(t, `timeShift(events("deploy"), "-40s")`, name)
 	assert.Equal(t, map[int64]float64{testNow - 10: 2}, got)
+}
+
+// TestEventsHostile answers odd and hostile events and queries with a 4xx
+// or a 200, never a 5xx.
+func TestEventsHostile(t *testing.T) {
+	h, _ := eventsServer(t, time.UTC, Options{})
+	for _, body := range []string{
+		strings.Repeat("[", 20000) + strings.Repeat("]", 20000),
+		`{"what": "x", "tags": "` + strings.Repeat("t ", 20000) + `"}`,
+		`{"what": "` + strings.Repeat("é", 50000) + `", "when": -62135596800}`,
+		`{"what": "x", "when": 9007199254740993}`,
+		`{"what": "x", "when": -1e20}`,
+		`{"what": "\u0000", "data": "\ud800", "tags": ["\u0000"]}`,
+		"\xef\xbb\xbf" + `{"what": "bom"}`,
+		`{"what": "x"}` + strings.Repeat(" ", 1000),
+	} {
+		code, _, answer := postEvent(t, h, "application/json", body)
+		assert.Less(t, code, 500, "%.80s: %.200s", body, answer)
+	}
+	for _, path := range []string{
+		"/events/get_data?tags=" + strings.Repeat("t%20", 20000),
+		"/events/get_data?tags=" + strings.Repeat("t%20", 2000) + "&set=intersection",
+		"/events/get_data?tags=" + strings.Repeat("x%20", 2000) + "&set=union",
+		"/events/get_data?tags=%ff%fe",
+		"/events/get_data?from=-9999y&until=%2B9999y",
+		"/events/get_data?from=99999999999999999999",
+		"/events/?tags=" + strings.Repeat("t%20", 2000),
+		"/events/" + strings.Repeat("9", 30),
+		"/render?format=json&target=" + url.QueryEscape(`events("`+strings.Repeat("t", 10000)+`")`),
+	} {
+		code, _, answer := ask(t, h, path, "Accept", "application/json")
+		assert.Less(t, code, 500, "%.80s: %.200s", path, answer)
+	}
+	_, _, body := ask(t, h, "/events/get_data?tags=t")
+	assert.Len(t, listed(t, body), 1, "the event with 20,000 tags")
 }
