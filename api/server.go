@@ -76,6 +76,10 @@ type Options struct {
 	// max-age renders send, without a cacheTimeout parameter; 0 means
 	// DefaultCacheTimeout (graphite-web's DEFAULT_CACHE_DURATION).
 	CacheTimeout time.Duration
+	// HostName is the name the server gives itself in carbonapi's
+	// capability probe (/_internal/capabilities/), as go-carbon gives its
+	// host name.
+	HostName string
 }
 
 // server holds the handlers' dependencies.
@@ -85,11 +89,13 @@ type server struct {
 	clock     func() time.Time
 	loc       *time.Location
 	maxBody   int64
+	hostName  string
 }
 
 // New returns an Echo instance serving graphite-web's API.
 func New(opts Options) *echo.Echo {
-	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes}
+	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes,
+		hostName: opts.HostName}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -166,9 +172,13 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 		e.GET(path, h)
 		e.HEAD(path, h)
 	}
-	route("/render", s.render, s.responseCache(cache, cacheRender, cacheTimeout), renders)
-	route("/metrics/find", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	// carbonapi_v3_pb calls (a storage node's answers to carbonapi, see
+	// node_v3.go) share the paths of graphite-web's render and find.
+	route("/render", s.render, s.protobufRoute(s.renderV3, renders), s.responseCache(cache, cacheRender, cacheTimeout), renders)
+	route("/metrics/find", s.find, s.protobufRoute(s.findV3, finds), s.responseCache(cache, cacheFind, cacheTimeout), finds)
 	route("/metrics", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	route("/info", s.infoV3, infos)
+	route("/_internal/capabilities", s.capabilitiesV3)
 	route("/metrics/expand", s.expand, finds)
 	route("/metrics/index.json", s.index, finds)
 	if s.inspector != nil {

@@ -105,7 +105,7 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 	case err != nil:
 		return fetched{err: storageError(metric, err)}
 	}
-	return fetched{series: &Series{
+	s := &Series{
 		Name:              metric,
 		Tags:              map[string]string{"name": metric},
 		PathExpression:    pattern,
@@ -116,7 +116,11 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 		XFilesFactor:      xff,
 		ConsolidationFunc: cf,
 		ValuesPerPoint:    1,
-	}}
+	}
+	if r.raw {
+		fileAggregation(s, ws)
+	}
+	return fetched{series: s}
 }
 
 // reservePattern reserves, before any file of a pattern is read, the

@@ -221,7 +221,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
 		MaxInFlight: cfg.maxInFlight, MaxInFlightFind: cfg.maxFind, MaxInFlightInfo: cfg.maxInfo, MaxBodyBytes: cfg.maxBody, Users: users,
 		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF,
-		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL})
+		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL, HostName: hostName()})
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
@@ -262,4 +262,14 @@ func indexInBackground(ctx context.Context, tree *whisperfs.Tree, build func(con
 		log.Info("metric tree indexed", "files", st.Files, "dirs", st.Dirs, "duration", time.Since(start), "refresh", refresh)
 	}
 	refreshIndex(ctx, tree, refresh, log)
+}
+
+// hostName is the name the server gives carbonapi's capability probe, as
+// go-carbon gives its host name.
+func hostName() string {
+	name, err := os.Hostname()
+	if err != nil {
+		return "graphite-render"
+	}
+	return name
 }
