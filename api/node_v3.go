@@ -96,7 +96,7 @@ func (s *server) renderV3(c echo.Context) error {
 	}
 	reqs := make([]query.RawRequest, len(req.Metrics))
 	for i, m := range req.Metrics {
-		reqs[i] = query.RawRequest{Pattern: m.Name, From: m.StartTime, Until: m.StopTime}
+		reqs[i] = query.RawRequest{Pattern: singleStars(m.Name), From: m.StartTime, Until: m.StopTime}
 	}
 	ctx := c.Request().Context()
 	res, err := s.engine.FetchRaw(ctx, reqs, now.Unix())
@@ -134,6 +134,24 @@ func (s *server) renderV3(c echo.Context) error {
 	return sendV3(c, &out)
 }
 
+// singleStars rewrites a pattern for go-carbon's glob, where a run of
+// stars is one star: "a.**" matches the children of a, not every
+// descendant as graphite-web's globstar does (carbonapi's completer sends
+// "a.*" as "a.**"). A seriesByTag call is left as it is.
+func singleStars(pattern string) string {
+	if !strings.Contains(pattern, "**") || strings.HasPrefix(pattern, "seriesByTag(") {
+		return pattern
+	}
+	b := make([]byte, 0, len(pattern))
+	for i := 0; i < len(pattern); i++ {
+		if pattern[i] == '*' && i > 0 && pattern[i-1] == '*' {
+			continue
+		}
+		b = append(b, pattern[i])
+	}
+	return string(b)
+}
+
 // titleCase writes a whisper aggregation method as go-carbon does
 // ("average" → "Average").
 func titleCase(s string) string {
@@ -162,7 +180,7 @@ func (s *server) findV3(c echo.Context) error {
 	matched, bad := 0, 0
 	var firstBad error
 	for _, q := range req.Metrics {
-		nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: q})
+		nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: singleStars(q)})
 		switch {
 		case errors.Is(err, query.ErrBadTarget):
 			bad++

@@ -77,6 +77,23 @@ func TestV3FindAnswersEachQueryByName(t *testing.T) {
 	assert.Empty(t, got.Metrics[2].Matches)
 }
 
+func TestV3StarsAreOneStarAsInGoCarbon(t *testing.T) {
+	// carbonapi's completer sends "mix.s*" as "mix.s**": go-carbon
+	// matches one level, graphite-web's globstar would match every level.
+	e, _ := mixedNode(t, query.Options{})
+	res := v3Call(t, e, http.MethodGet, "/metrics/find/?format=carbonapi_v3_pb", &pb.MultiGlobRequest{Metrics: []string{"mix.s**", "mix.step60.**"}})
+	var got pb.MultiGlobResponse
+	decodeV3(t, res, &got)
+	require.Len(t, got.Metrics, 2)
+	assert.Equal(t, "mix.s**", got.Metrics[0].Name)
+	assert.Equal(t, []pb.GlobMatch{{Path: "mix.signed"}, {Path: "mix.step10"}, {Path: "mix.step30"}, {Path: "mix.step60"}}, got.Metrics[0].Matches)
+	assert.Equal(t, []pb.GlobMatch{{Path: "mix.step60.a", IsLeaf: true}, {Path: "mix.step60.b", IsLeaf: true}}, got.Metrics[1].Matches)
+	res = v3Call(t, e, http.MethodGet, "/render/?format=carbonapi_v3_pb", &pb.MultiFetchRequest{Metrics: []pb.FetchRequest{
+		{Name: "mix.**", PathExpression: "mix.**", StartTime: testNow - 60, StopTime: testNow}}})
+	assert.Equal(t, http.StatusNotFound, res.StatusCode, "mix.** names branches only")
+	assert.Equal(t, "seriesByTag('name=~a**')", singleStars("seriesByTag('name=~a**')"))
+}
+
 func TestV3FindStatusCodes(t *testing.T) {
 	e, _ := mixedNode(t, query.Options{})
 	// Nothing matched anything: go-carbon's 404, which carbonapi reads as
