@@ -43,6 +43,11 @@ func clusterCases() []compatCase {
 	} {
 		cs = append(cs, compatCase{path: "/render?format=json&from=-1h&target=" + q(f), strict: true})
 	}
+	// Stored NaNs must reach the front as float NaNs, not as None.
+	for _, p := range []string{"format=raw&from=-30min&target=nonfinite.mixed", "format=csv&from=1699999950&target=nonfinite.test",
+		"format=raw&from=-30min&target=" + q("sumSeries(nonfinite.mixed,nonfinite.mixed)")} {
+		cs = append(cs, compatCase{path: "/render?" + p, names: true})
+	}
 	for _, f := range []string{
 		"query=*", "query=servers.*", "query=servers.*&wildcards=1", "query=servers.*.cpu.*", "query=servers.web0?",
 		"query=servers.{web01,db01}.disk.*", "query=servers.web01.cpu.user", "query=no.such.*",

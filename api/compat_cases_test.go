@@ -10,7 +10,7 @@ import (
 )
 
 // compatNow is the fixed now of the compatibility cases; the fixture tree
-// is fixtures.Demo() written at compatNow.
+// is fixtures.Demo() and fixtures.NonFinite(compatNow) written at compatNow.
 const compatNow int64 = 1_700_000_000
 
 // compatCase is one request sent to graphite-web and to graphite-render.
@@ -158,9 +158,26 @@ func compatCases() []compatCase {
 	add(compatCase{path: "/render?from=-1h&target=servers.web02.cpu.user&format=json&drawNullAsZero=true", names: true,
 		known: "drawNullAsZero applies to every format here; graphite-web applies it to images only"})
 	add(compatCase{path: "/render?from=-1h&target=" + plain + "&tz=Nope/Zone&format=json", known: "an unknown tz is a 400 here; graphite-web ignores it"})
-	add(compatCase{path: "/render?from=-1h&target=" + plain, known: "without format graphite-web draws a PNG; we answer JSON"})
+	// Requests without a format draw a PNG in both: TestGraphReferences
+	// and TestCompatLiveGraphs compare images.
 	for _, bad := range []string{"from=-1m", "from=garbage", "from=now&until=now"} {
 		add(compatCase{path: "/render?format=json&target=" + plain + "&" + bad})
+	}
+	// A NaN stored in a file is a value: nan in csv and raw, null in JSON,
+	// and Python's arithmetic in consolidation and functions.
+	for _, p := range []string{"format=csv", "format=raw", "format=json", "format=json&noNullPoints=1", "format=json&pretty=1",
+		"format=json&maxDataPoints=10"} {
+		add(compatCase{path: "/render?target=nonfinite.test&from=1699999950&" + p, names: true})
+	}
+	for _, f := range []string{"nonfinite.mixed", "alias(nonfinite.mixed,'x')", "scale(nonfinite.mixed,-2)", "offset(nonfinite.mixed,1)",
+		"absolute(nonfinite.mixed)", "sumSeries(nonfinite.mixed,scale(nonfinite.mixed,2))", "maxSeries(nonfinite.mixed,offset(nonfinite.mixed,1))",
+		"keepLastValue(nonfinite.mixed)", "transformNull(nonfinite.mixed,0)", "derivative(nonfinite.mixed)", "integral(nonfinite.mixed)",
+		"isNonNull(nonfinite.mixed)", "movingAverage(nonfinite.mixed,3)", "summarize(nonfinite.mixed,'1min','max')",
+		"removeBelowValue(nonfinite.mixed,20)", "divideSeries(nonfinite.mixed,nonfinite.mixed)"} {
+		add(compatCase{path: "/render?format=raw&from=-30min&target=" + q(f), names: true})
+	}
+	for _, cf := range []string{"average", "sum", "max", "min", "last", "first", "avg_zero"} {
+		add(compatCase{path: "/render?format=json&from=-30min&maxDataPoints=20&target=" + q("consolidateBy(nonfinite.mixed,'"+cf+"')"), names: true})
 	}
 	add(compatCase{path: "/render?format=json&target=" + plain + "&target=sumSeries(" + plain,
 		known: "an unbalanced target is a 400 here; graphite-web evaluates what it can parse"})
@@ -247,12 +264,13 @@ func stripJSONP(s string) string {
 	return s
 }
 
-// closeEnough compares values within 1e-9 relative; nulls must match.
+// closeEnough compares values within 1e-9 relative; nulls and NaNs must
+// match.
 func closeEnough(a, b *float64) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	if *a == *b {
+	if *a == *b || *a != *a && *b != *b {
 		return true
 	}
 	return math.Abs(*a-*b) <= 1e-9*math.Max(math.Abs(*a), math.Abs(*b))
@@ -265,6 +283,10 @@ func compareRenderJSON(theirs, ours string, names, tags, values bool) string {
 		Datapoints [][2]*float64     `json:"datapoints"`
 	}
 	var t, o []series
+	// Infinities are written 1e9999, which Go does not decode; both sides
+	// read them as the largest float instead.
+	inf := strings.NewReplacer("1e9999", "1.7976931348623157e308")
+	theirs, ours = inf.Replace(theirs), inf.Replace(ours)
 	if err := json.Unmarshal([]byte(theirs), &t); err != nil {
 		return "theirs is not JSON: " + err.Error()
 	}

@@ -15,7 +15,7 @@ import (
 //
 // The rows are the timestamps of the first series (range(start, end,
 // step)) in milliseconds, each followed by one value per series, null for
-// a null (NaN) value, Infinity and -Infinity for the infinities and
+// a null or a stored NaN, Infinity and -Infinity for the infinities and
 // Python's repr otherwise. With no series it writes {}. graphite-web fails
 // with a 500 when a series has more or fewer points than the first has
 // timestamps; here the missing cells are null and the extra points dropped.
@@ -83,10 +83,10 @@ func rangeLen(start, end, step int64) int64 {
 //	[{"target": "a.b", "datapoints": [{"x": 1700000000, "y": 1.0}, {"x": 1700000060, "y": null}]}]
 //
 // Points pair the timestamps range(start, end, step) with the values, as
-// far as the shorter goes; null (NaN) values are null and infinities
-// Infinity and -Infinity, which json.dumps writes and graphite-web leaves
-// unpatched here. There are no tags. With pretty the layout is that of
-// json.dumps(..., indent=2). Nil series are skipped.
+// far as the shorter goes; null values are null, and stored NaNs and
+// infinities NaN, Infinity and -Infinity, which json.dumps writes and
+// graphite-web leaves unpatched here. There are no tags. With pretty the
+// layout is that of json.dumps(..., indent=2). Nil series are skipped.
 func AppendRickshaw(dst []byte, series []*query.Series, pretty bool) []byte {
 	series = nonNil(series)
 	w := jsonWriter{b: dst, pretty: pretty}
@@ -105,7 +105,11 @@ func AppendRickshaw(dst []byte, series []*query.Series, pretty bool) []byte {
 			w.key(0, "x")
 			w.b = strconv.AppendInt(w.b, s.Start+j*s.Step, 10)
 			w.key(1, "y")
-			w.b = appendDygraphValue(w.b, s.Values[j])
+			if v := s.Values[j]; v != v && query.IsStoredNaN(v) {
+				w.b = append(w.b, "NaN"...)
+			} else {
+				w.b = appendDygraphValue(w.b, v)
+			}
 			w.close('}', false)
 		}
 		w.close(']', n == 0)

@@ -24,10 +24,11 @@ func (w *msgpackWriter) bool(v bool) {
 	}
 }
 
-// float writes v as a float 64; NaN and infinities stay floats.
+// float writes v as a float 64; NaN and infinities stay floats, a stored
+// NaN with the bits of Python's float('nan') (see pyFloatBits).
 func (w *msgpackWriter) float(v float64) {
 	w.b = append(w.b, 0xcb)
-	w.b = binary.BigEndian.AppendUint64(w.b, math.Float64bits(v))
+	w.b = binary.BigEndian.AppendUint64(w.b, pyFloatBits(v))
 }
 
 // int writes v in the shortest MessagePack integer that holds it.
@@ -91,8 +92,8 @@ func (w *msgpackWriter) mapHeader(n int) {
 
 // AppendMsgpackRender appends graphite-web 1.1.8's format=msgpack render
 // response (renderViewMsgPack): the same list of TimeSeries.getInfo maps
-// as AppendPickleRender, in the same key order, with null (NaN) values as
-// nil and infinities as float 64. Nil series are skipped.
+// as AppendPickleRender, in the same key order, with null values as nil
+// and stored NaNs and infinities as float 64. Nil series are skipped.
 func AppendMsgpackRender(dst []byte, series []*query.Series) []byte {
 	series = nonNil(series)
 	w := msgpackWriter{b: dst}
@@ -111,7 +112,7 @@ func AppendMsgpackRender(dst []byte, series []*query.Series) []byte {
 		w.str("values")
 		w.array(len(s.Values))
 		for _, v := range s.Values {
-			if v != v {
+			if query.IsNull(v) {
 				w.nil()
 			} else {
 				w.float(v)

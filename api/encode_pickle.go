@@ -57,10 +57,25 @@ func (w *pickleWriter) bool(v bool) {
 	}
 }
 
-// float writes v as a Python float; NaN and infinities stay floats.
+// float writes v as a Python float; NaN and infinities stay floats, a
+// stored NaN with the bits of Python's float('nan') (see pyFloatBits).
 func (w *pickleWriter) float(v float64) {
 	w.b = append(w.b, pkBinFloat)
-	w.b = binary.BigEndian.AppendUint64(w.b, math.Float64bits(v))
+	w.b = binary.BigEndian.AppendUint64(w.b, pyFloatBits(v))
+}
+
+// pythonNaNBits are the bits of Python's float('nan'), the NaN that whisper
+// files hold and that graphite-web packs.
+const pythonNaNBits = 0x7FF8000000000000
+
+// pyFloatBits returns the bits graphite-web packs for v: those of v, but a
+// stored NaN has Python's NaN payload (keeping its sign).
+func pyFloatBits(v float64) uint64 {
+	b := math.Float64bits(v)
+	if v != v && query.IsStoredNaN(v) {
+		b = b&(1<<63) | pythonNaNBits
+	}
+	return b
 }
 
 // int writes v as a Python int in the shortest opcode that holds it.
@@ -173,10 +188,10 @@ func xFilesFactorOf(x float64) float64 {
 //	  "values": [1.0, None], "pathExpression": "a.b", "valuesPerPoint": 1,
 //	  "consolidationFunc": "average", "xFilesFactor": 0.0}]
 //
-// in that key order. Null (NaN) values are None, infinities floats; tags
-// are not part of getInfo. It is written in protocol 2 (graphite-web uses
-// its Python's highest protocol), which every unpickler it runs on reads.
-// Nil series are skipped.
+// in that key order. Null values are None, stored NaNs and infinities
+// floats; tags are not part of getInfo. It is written in protocol 2
+// (graphite-web uses its Python's highest protocol), which every unpickler
+// it runs on reads. Nil series are skipped.
 func AppendPickleRender(dst []byte, series []*query.Series) []byte {
 	series = nonNil(series)
 	w := pickleWriter{b: dst}
@@ -195,7 +210,7 @@ func AppendPickleRender(dst []byte, series []*query.Series) []byte {
 			w.int(s.Step)
 			w.str("values")
 			w.list(len(s.Values), func(j int) {
-				if v := s.Values[j]; v != v {
+				if v := s.Values[j]; query.IsNull(v) {
 					w.none()
 				} else {
 					w.float(v)

@@ -26,10 +26,11 @@ type RenderOptions struct {
 //
 // Keys come in graphite-web's order and tags sorted by key. Datapoints are
 // [value, timestamp] with timestamp = Start + i*Step; values are written as
-// Python's repr, NaN as null and infinities as 1e9999 and -1e9999, the way
-// graphite-web patches Python's NaN and Infinity. Like graphite-web, which
-// skips its loop when no series has a value (any(data) is false), it writes
-// [] when every series is empty. Nil series are skipped. With opt.Pretty the
+// Python's repr, NaN (null or stored) as null and infinities as 1e9999 and
+// -1e9999, the way graphite-web patches Python's NaN and Infinity; with
+// opt.NoNullPoints stored NaNs are dropped like nulls, as graphite-web
+// does. Like graphite-web, which skips its loop when no series has a value
+// (any(data) is false), it writes [] when every series is empty. Nil series are skipped. With opt.Pretty the
 // layout is that of json.dumps(..., indent=2).
 func AppendJSON(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 	if !anyValues(series) {
@@ -373,8 +374,8 @@ func (c *tsCounter) next() {
 // AppendCSV appends graphite-web's csv response (renderViewCsv, Python's
 // csv module with the excel dialect): one line per datapoint,
 // name,YYYY-MM-DD HH:MM:SS,value with CRLF line ends, timestamps in
-// opt.Location (UTC when nil), values as Python's repr and an empty field
-// for null. The name is quoted only when it holds a comma, a quote, CR or
+// opt.Location (UTC when nil), values as Python's repr (nan for a stored
+// NaN) and an empty field for null. The name is quoted only when it holds a comma, a quote, CR or
 // LF, with quotes doubled.
 func AppendCSV(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 	loc := opt.Location
@@ -400,7 +401,7 @@ func AppendCSV(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 			dst = append(dst, ',')
 			dst = time.Unix(s.Start+int64(i)*s.Step, 0).In(loc).AppendFormat(dst, "2006-01-02 15:04:05")
 			dst = append(dst, ',')
-			if v == v {
+			if v == v || query.IsStoredNaN(v) {
 				dst = pyFloat(dst, v)
 			}
 			dst = append(dst, '\r', '\n')
@@ -435,7 +436,7 @@ func appendCSVField(dst []byte, s string) []byte {
 
 // AppendRaw appends graphite-web's raw response (renderViewRaw): per series
 // the line name,start,end,step|v1,v2,... ending in "\n", with values as
-// Python's repr and None for null.
+// Python's repr (nan for a stored NaN) and None for null.
 func AppendRaw(dst []byte, series []*query.Series) []byte {
 	for _, s := range series {
 		if s == nil {
@@ -453,7 +454,7 @@ func AppendRaw(dst []byte, series []*query.Series) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if v != v {
+			if query.IsNull(v) {
 				dst = append(dst, "None"...)
 			} else {
 				dst = pyFloat(dst, v)

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
 // The expected outputs in this file marked "graphite-web" were produced by
@@ -42,6 +43,8 @@ var (
 	posInf = math.Inf(1)
 	negInf = math.Inf(-1)
 	negZ   = math.Copysign(0, -1)
+	// storedNaN is a NaN read from a whisper file, a value to graphite-web.
+	storedNaN = whisperfs.StoredNaN()
 )
 
 func TestPyFloat(t *testing.T) {

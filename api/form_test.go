@@ -90,6 +90,7 @@ func TestMultipartForm(t *testing.T) {
 	mw := multipart.NewWriter(&buf)
 	require.NoError(t, mw.WriteField("target", "servers.web01.cpu.user"))
 	require.NoError(t, mw.WriteField("from", "-5min"))
+	require.NoError(t, mw.WriteField("format", "json"))
 	fw, err := mw.CreateFormFile("target", "evil.txt")
 	require.NoError(t, err)
 	_, err = fw.Write([]byte("servers.web02.cpu.user"))

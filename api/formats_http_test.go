@@ -15,7 +15,7 @@ func TestRenderPickleAndMsgpack(t *testing.T) {
 	e := newTestServer(t)
 	const q = "/render?target=servers.web01.cpu.user&target=alias(servers.web01.cpu.user,'x')&from=-3min"
 	var fromJSON []jsonSeries
-	code, _, body := get(t, e, q)
+	code, _, body := get(t, e, q+"&format=json")
 	require.Equal(t, http.StatusOK, code)
 	require.NoError(t, json.Unmarshal([]byte(body), &fromJSON))
 	require.Len(t, fromJSON, 2)

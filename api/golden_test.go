@@ -26,11 +26,12 @@ var update = flag.Bool("update", false, "re-record testdata/golden from a live g
 
 const goldenFile = "testdata/golden/graphite-web.json"
 
-// compatTree writes the Demo tree at compatNow and returns its directory.
+// compatTree writes the Demo and NonFinite trees at compatNow and returns
+// its directory.
 func compatTree(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	require.NoError(t, fixtures.Write(dir, compatNow, fixtures.Demo()...))
+	require.NoError(t, fixtures.Write(dir, compatNow, append(fixtures.Demo(), fixtures.NonFinite(compatNow)...)...))
 	return dir
 }
 

@@ -177,7 +177,7 @@ func TestHostileParams(t *testing.T) {
 	for _, tc := range hostileParams {
 		t.Run(tc.query, func(t *testing.T) {
 			within(t, 5*time.Second, func() {
-				code, _, body := get(t, e, "/render?target=servers.web01.cpu.user&"+tc.query)
+				code, _, body := get(t, e, "/render?format=json&target=servers.web01.cpu.user&"+tc.query)
 				assert.Equal(t, http.StatusBadRequest, code, body)
 				assert.Contains(t, body, tc.param)
 			})

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/graphite-render/graphite-render/api/graph"
 	"github.com/graphite-render/graphite-render/query"
 	"github.com/graphite-render/graphite-render/query/template"
 )
@@ -28,13 +29,21 @@ type renderParams struct {
 	jsonp  string
 	pretty bool
 	loc    *time.Location
+	// graph is set for the image formats (png, svg, pdf); slices are a pie
+	// chart's literal name:value targets.
+	graph  *graph.Options
+	slices []graph.Slice
 }
 
 // renderFormats are the formats /render writes.
 var renderFormats = map[string]bool{
 	"json": true, "csv": true, "raw": true,
 	"pickle": true, "msgpack": true, "dygraph": true, "rickshaw": true,
+	"png": true, "svg": true, "pdf": true,
 }
+
+// imageFormats are the formats drawn as graphs.
+var imageFormats = map[string]bool{"png": true, "svg": true, "pdf": true}
 
 // parseRenderParams turns render parameters into an engine request. now is
 // the time the request arrived.
@@ -65,7 +74,8 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 	}
 	p.req.From, p.req.Until, p.req.Now = from, until, now.Unix()
 
-	p.format = "json"
+	// Without a format graphite-web draws a PNG.
+	p.format = "png"
 	// graphite-web reads pickle, then rawData, then format: the last wins.
 	if _, ok := form["pickle"]; ok {
 		p.format = "pickle"
@@ -75,7 +85,7 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 	}
 	if f, ok := lastValue(form, "format"); ok && f != "" {
 		if !renderFormats[f] {
-			return p, paramError("format", f, "supported formats are json, csv, raw, pickle, msgpack, dygraph and rickshaw")
+			return p, paramError("format", f, "supported formats are png, svg, pdf, json, csv, raw, pickle, msgpack, dygraph and rickshaw")
 		}
 		p.format = f
 		if cb, ok := lastValue(form, "jsonp"); ok && cb != "" {
@@ -108,15 +118,25 @@ func parseRenderParams(form url.Values, now time.Time, defLoc *time.Location) (r
 		}
 		p.req.Archives = s
 	}
-	if _, ok := form["noNullPoints"]; ok {
-		p.req.NoNullPoints = true
-	}
 	if s, ok := lastValue(form, "drawNullAsZero"); ok && s != "" && s != "default" {
 		b, err := strconv.ParseBool(s)
 		if err != nil {
 			return p, paramError("drawNullAsZero", s, "want true or false")
 		}
 		p.req.DrawNullAsZero = b
+	}
+	if gt, _ := lastValue(form, "graphType"); gt == "pie" && !imageFormats[p.format] {
+		// graphite-web draws pie charts whatever the format.
+		p.format = "png"
+	}
+	if imageFormats[p.format] {
+		// Images draw nulls as zero themselves (graphite-web applies
+		// drawNullAsZero to images only) and ignore noNullPoints.
+		p.req.DrawNullAsZero = false
+		return p, parseGraphParams(&p, form, defLoc)
+	}
+	if _, ok := form["noNullPoints"]; ok {
+		p.req.NoNullPoints = true
 	}
 	return p, nil
 }

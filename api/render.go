@@ -27,10 +27,18 @@ func (s *server) render(c echo.Context) error {
 	defer res.Release()
 	c.Set(statSeries, len(res.Series))
 	c.Set(statPoints, res.Points)
-	if err := res.Budget.Bytes(ctx, encodedSize(res.Series, p.format), "the encoded answer"); err != nil {
+	size := encodedSize(res.Series, p.format)
+	if p.graph != nil {
+		// The image being drawn and its encoding.
+		size += int64(p.graph.Width) * int64(p.graph.Height) * 8
+	}
+	if err := res.Budget.Bytes(ctx, size, "the encoded answer"); err != nil {
 		return err
 	}
 
+	if p.graph != nil {
+		return s.renderImage(c, p, res.Series)
+	}
 	bp := getBuffer()
 	defer putBuffer(bp)
 	b := (*bp)[:0]
@@ -78,6 +86,10 @@ func encodedSize(series []*query.Series, format string) int64 {
 		}
 		per := int64(32)
 		switch format {
+		case "png", "svg", "pdf":
+			// A drawn point is a few path bytes at most; the image itself
+			// is bounded by its size (see graph.ParseOptions).
+			per = 16
 		case "csv":
 			per += int64(len(s.Name))
 		case "rickshaw":

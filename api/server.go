@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/graphite-render/graphite-render/api/responsecache"
+	"github.com/graphite-render/graphite-render/api/ui"
 	"github.com/graphite-render/graphite-render/query"
 )
 
@@ -204,6 +205,8 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 		get(p, tagsEmpty)
 		e.POST(p, tagsEmpty)
 	}
+	// The page for people, at "/".
+	ui.Register(e)
 	// /lb_check is behind no limiter and no auth: a busy server is alive.
 	get("/lb_check", func(c echo.Context) error { return c.String(http.StatusOK, "Ok.\n") })
 }

@@ -220,9 +220,11 @@ func TestEmptyResultIs200(t *testing.T) {
 	code, _, body := get(t, e, "/render?target=no.such.metric&format=json")
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "[]", strings.TrimSpace(body))
-	code, _, body = get(t, e, "/render?target=no.such.metric")
+	// Without a format the answer is graphite-web's "No Data" image.
+	code, ct, body := get(t, e, "/render?target=no.such.metric")
 	assert.Equal(t, http.StatusOK, code)
-	assert.Equal(t, "[]", strings.TrimSpace(body))
+	assert.Equal(t, "image/png", ct)
+	assert.True(t, strings.HasPrefix(body, "\x89PNG"), "%.20q", body)
 }
 
 func TestFormatsAndJSONP(t *testing.T) {
@@ -254,7 +256,7 @@ func TestBadInput(t *testing.T) {
 		{"/render?target=servers.web01.cpu.user&tz=Nope/Zone", `tz="Nope/Zone"`},
 		{"/render?target=servers.web01.cpu.user&format=png2", `format="png2"`},
 		{"/render?target=servers.web01.cpu.user&format=json&jsonp=alert(1)", `jsonp="alert(1)"`},
-		{"/render?target=servers.web01.cpu.user&maxDataPoints=ten", `maxDataPoints="ten"`},
+		{"/render?format=json&target=servers.web01.cpu.user&maxDataPoints=ten", `maxDataPoints="ten"`},
 		{"/render?target=servers.web01.cpu.user&xFilesFactor=2", `xFilesFactor="2"`},
 		{"/render?target=sumSeries(servers.web01.cpu.user", "sumSeries(servers.web01.cpu.user"},
 		{"/render?target=summarize(servers.web01.cpu.user,'0min')", "summarize"},

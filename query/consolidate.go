@@ -161,6 +161,8 @@ func floorMod(a, b int64) int64 {
 // A bucket, the trailing partial one included, is null unless it has at
 // least one non-null value and nonNull/vpp >= XFilesFactor; the share is
 // taken of the full vpp even for the trailing bucket, as graphite-web does.
+// A NaN stored in a file is not null (graphite-web's test is "is not
+// None"): it counts for xFilesFactor and takes part in the reduction.
 func consolidateValues(s *Series, vpp int) {
 	vals := s.Values
 	reduce := reducer(s.ConsolidationFunc)
@@ -171,7 +173,7 @@ func consolidateValues(s *Series, vpp int) {
 		bucket := vals[i:min(i+vpp, len(vals))]
 		nonNull := 0
 		for _, v := range bucket {
-			if !math.IsNaN(v) {
+			if !IsNull(v) {
 				nonNull++
 			}
 		}
@@ -200,7 +202,10 @@ func timestampCount(start, end, step int64) int64 {
 // definitions are graphite-web's: nulls are skipped by every function,
 // except that avg_zero counts them as zeros (it divides by the bucket's
 // length, which is less than vpp for the trailing bucket); an unknown
-// name, for which graphite-web fails the request, averages.
+// name, for which graphite-web fails the request, averages. A stored NaN
+// is a value, with Python's arithmetic: it makes a sum or an average NaN,
+// and max and min return it only when it comes first (nothing compares
+// greater or smaller than a NaN, and a NaN compares neither).
 func reducer(name string) func(bucket []float64, nonNull int) float64 {
 	switch name {
 	case "sum":
@@ -226,7 +231,7 @@ func reducer(name string) func(bucket []float64, nonNull int) float64 {
 func sumNonNull(b []float64) float64 {
 	sum := 0.0
 	for _, v := range b {
-		if !math.IsNaN(v) {
+		if !IsNull(v) {
 			sum += v
 		}
 	}
@@ -234,24 +239,25 @@ func sumNonNull(b []float64) float64 {
 }
 
 // maxNonNull is Python's max() of the non-null values: it keeps the first
-// of equal values, so max(0.0, -0.0) is 0.0 and max(-0.0, 0.0) is -0.0.
+// value unless a later one compares greater, so max(0.0, -0.0) is 0.0,
+// max(-0.0, 0.0) is -0.0, max(nan, 1) is nan and max(1, nan) is 1.
 func maxNonNull(b []float64, _ int) float64 {
-	m := math.NaN()
+	m, seen := math.NaN(), false
 	for _, v := range b {
-		if !math.IsNaN(v) && (math.IsNaN(m) || v > m) {
-			m = v
+		if !IsNull(v) && (!seen || v > m) {
+			m, seen = v, true
 		}
 	}
 	return m
 }
 
 // minNonNull is Python's min() of the non-null values, keeping the first
-// of equal values.
+// value unless a later one compares smaller.
 func minNonNull(b []float64, _ int) float64 {
-	m := math.NaN()
+	m, seen := math.NaN(), false
 	for _, v := range b {
-		if !math.IsNaN(v) && (math.IsNaN(m) || v < m) {
-			m = v
+		if !IsNull(v) && (!seen || v < m) {
+			m, seen = v, true
 		}
 	}
 	return m
@@ -260,7 +266,7 @@ func minNonNull(b []float64, _ int) float64 {
 // firstNonNull returns the first non-null value.
 func firstNonNull(b []float64, _ int) float64 {
 	for _, v := range b {
-		if !math.IsNaN(v) {
+		if !IsNull(v) {
 			return v
 		}
 	}
@@ -270,7 +276,7 @@ func firstNonNull(b []float64, _ int) float64 {
 // lastNonNull returns the last non-null value.
 func lastNonNull(b []float64, _ int) float64 {
 	for i := len(b) - 1; i >= 0; i-- {
-		if !math.IsNaN(b[i]) {
+		if !IsNull(b[i]) {
 			return b[i]
 		}
 	}

@@ -2,7 +2,6 @@ package query
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 
@@ -56,7 +55,7 @@ func readTail(f *whisperfs.File, now int64) (tail, error) {
 	var gaps []int64
 	prev := int64(-1)
 	for i, v := range s.Values {
-		if math.IsNaN(v) {
+		if IsNull(v) { // a stored NaN is a point carbon wrote
 			continue
 		}
 		ts := s.Start + int64(i)*s.Step
@@ -128,7 +127,7 @@ func fillRatios(f *whisperfs.File, now int64) ([]ArchiveFill, error) {
 		}
 		known := 0
 		for _, v := range s.Values {
-			if !math.IsNaN(v) {
+			if !IsNull(v) {
 				known++
 			}
 		}

@@ -15,6 +15,14 @@
 // Times are int64 unix seconds. Archive selection follows whisper: the
 // archive is chosen from now - from, so Now matters even for old ranges.
 //
+// # Null and NaN
+//
+// A value is null (graphite-web's None) when it is math.NaN(); a NaN stored
+// in a whisper file is a value, whisperfs.StoredNaN(), a NaN with another
+// payload that arithmetic carries along (see IsNull and IsStoredNaN). The
+// functions graphite-web computes differently for a NaN than for None test
+// IsNull; the others see a NaN either way.
+//
 // # Graphite functions
 //
 // Functions are evaluated by github.com/go-graphite/carbonapi/expr, which

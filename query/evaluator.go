@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -118,6 +119,7 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		if err == nil && e.ArgsLen() > 0 {
 			override.FixTags(e.Target(), args.of(e.Arg(0)), res)
 			override.FixExtent(e.Target(), res)
+			override.FixStoredNaN(e, args.of(e.Arg(0)), res)
 			override.FixValues(e.Target(), res)
 		}
 		r.calls.record(e, res)
@@ -282,6 +284,7 @@ func fromMetricData(md *types.MetricData) *Series {
 	for k, v := range md.Tags {
 		tags[k] = v
 	}
+	draw := drawOptions(override.TakeDrawOptions(tags))
 	cf := md.ConsolidationFunc
 	if cf == "" {
 		cf = "average"
@@ -302,5 +305,32 @@ func fromMetricData(md *types.MetricData) *Series {
 		XFilesFactor:      float64(md.XFilesFactor),
 		ConsolidationFunc: cf,
 		ValuesPerPoint:    1,
+		Draw:              draw,
 	}
+}
+
+// drawOptions reads the drawing options the graph functions recorded.
+func drawOptions(m map[string]string) DrawOptions {
+	var d DrawOptions
+	if len(m) == 0 {
+		return d
+	}
+	num := func(k string) *float64 {
+		v, err := strconv.ParseFloat(m[k], 64)
+		if err != nil {
+			return nil
+		}
+		return &v
+	}
+	d.Alpha = num(override.DrawAlpha)
+	d.LineWidth = num(override.DrawLineWidth)
+	if v := num(override.DrawDashed); v != nil {
+		d.Dashed = *v
+	}
+	_, d.SecondYAxis = m[override.DrawSecondYAxis]
+	_, d.DrawAsInfinite = m[override.DrawDrawAsInfinite]
+	_, d.Stacked = m[override.DrawStacked]
+	_, d.Invisible = m[override.DrawInvisible]
+	d.Color = m[override.DrawColor]
+	return d
 }

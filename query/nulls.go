@@ -2,7 +2,9 @@ package query
 
 import "math"
 
-// DrawNullAsZero replaces every null (NaN) value with 0, in place.
+// DrawNullAsZero replaces every null value with 0, in place, and every NaN
+// stored in a file too: graphite-web's graph, the only place it applies
+// drawNullAsZero, turns NaN into None first (glyph.py, drawLines).
 func DrawNullAsZero(series []*Series) {
 	for _, s := range series {
 		if s == nil {
@@ -24,7 +26,8 @@ func DrawNullAsZero(series []*Series) {
 // none. Dropping single points breaks the Start+i*Step rule of Series, so
 // the encoder skips null points itself and this function only decides
 // which series to write. Call it after Consolidate, whose result is what
-// graphite-web filters.
+// graphite-web filters. graphite-web drops NaN points as well, so a NaN
+// stored in a file counts as null here.
 func NonEmpty(series []*Series) []*Series {
 	kept := make([]*Series, 0, len(series))
 	for _, s := range series {

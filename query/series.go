@@ -3,8 +3,10 @@ package query
 import "github.com/graphite-render/graphite-render/whisperfs"
 
 // Series is one series of a render result. Values[i] is the value at
-// Start + i*Step; NaN is null, the only representation of a missing value
-// inside the engine (encoders write it as null or None).
+// Start + i*Step; math.NaN() is null, a missing value (encoders write it as
+// null or None), and whisperfs.StoredNaN() is a NaN stored in a file, a
+// value, which graphite-web writes as nan, NaN or a float NaN, and as null
+// only in JSON and dygraph (see IsNull and IsStoredNaN).
 type Series struct {
 	// Name is the series' target as graphite-web shows it, such as
 	// "sumSeries(servers.*.cpu)".
@@ -31,7 +33,31 @@ type Series struct {
 	// ValuesPerPoint is how many original values each value stands for
 	// after maxDataPoints consolidation (1 when none happened).
 	ValuesPerPoint int
+	// Draw is how graph functions (color, alpha, dashed, stacked, …) asked
+	// for the series to be drawn; only images read it.
+	Draw DrawOptions
+}
+
+// DrawOptions are the drawing options graphite-web's graph functions set
+// on a series (its series.color and series.options). Alpha and LineWidth
+// are nil when unset, Dashed is 0.
+type DrawOptions struct {
+	Color          string
+	Alpha          *float64
+	LineWidth      *float64
+	Dashed         float64
+	SecondYAxis    bool
+	DrawAsInfinite bool
+	Stacked        bool
+	Invisible      bool
 }
 
 // Node is a match of a find request: a metric (Leaf) or a branch.
 type Node = whisperfs.Node
+
+// IsNull reports whether v is null: a NaN other than a stored NaN.
+func IsNull(v float64) bool { return whisperfs.IsNull(v) }
+
+// IsStoredNaN reports whether v is a NaN stored in a file (or computed
+// from one), which graphite-web treats as a value.
+func IsStoredNaN(v float64) bool { return whisperfs.IsStoredNaN(v) }

@@ -2,10 +2,14 @@ package whisperfs
 
 import "math"
 
-// Aggregate combines the known (non-NaN) values of slots slots the way
-// whisper's propagation does: NaN when there are no known values or when
+// Aggregate combines the known (non-null) values of slots slots the way
+// whisper's propagation does: null when there are no known values or when
 // known/slots is below xff, otherwise the method applied to the known
 // values (avg_zero divides their sum by slots, counting unknown slots as 0).
+// A known value may be StoredNaN; the methods then behave as Python's sum,
+// max and min do: a sum or average is NaN, and max and min keep the first
+// value unless a later one compares greater (smaller), so a NaN wins only
+// when it comes first.
 func Aggregate(method Aggregation, xff float64, known []float64, slots int) float64 {
 	n := len(known)
 	if n == 0 || slots <= 0 || float64(n)/float64(slots) < xff {
@@ -19,13 +23,17 @@ func Aggregate(method Aggregation, xff float64, known []float64, slots int) floa
 	case Max:
 		m := known[0]
 		for _, v := range known[1:] {
-			m = math.Max(m, v)
+			if v > m {
+				m = v
+			}
 		}
 		return m
 	case Min:
 		m := known[0]
 		for _, v := range known[1:] {
-			m = math.Min(m, v)
+			if v < m {
+				m = v
+			}
 		}
 		return m
 	case AvgZero:

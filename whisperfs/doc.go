@@ -22,8 +22,9 @@
 // slot t - t%s. A fetch of [from, until] reads the slots from
 // from - from%s + s up to, but not including, until - until%s + s, exactly
 // as Python's whisper.fetch does; a slot whose stored interval is not the
-// expected one is stale and reads as NaN, the only representation of null in
-// this package.
+// expected one is stale and reads as null, math.NaN(). A NaN stored in the
+// file is a value, as in graphite-web, and reads as StoredNaN, a NaN with
+// another payload (see IsNull).
 //
 // # Errors
 //

@@ -41,8 +41,76 @@ type pyFile struct {
 }
 
 type pyWriteCall struct {
-	Now    int64        `json:"now"`
-	Points [][2]float64 `json:"points"`
+	Now    int64     `json:"now"`
+	Points []pyPoint `json:"points"`
+}
+
+// pyPoint is a point written by Python's whisper: timestamp and value.
+type pyPoint [2]float64
+
+// MarshalJSON writes the point as [ts, value], a value that JSON cannot
+// hold (NaN, ±Inf) as the string Python's float() reads.
+func (p pyPoint) MarshalJSON() ([]byte, error) {
+	v := p[1]
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Appendf(nil, `[%d, %q]`, int64(p[0]), pyRepr(v)), nil
+	}
+	return json.Marshal([2]float64(p))
+}
+
+// pyRepr is Python's repr of a NaN or an infinity.
+func pyRepr(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "nan"
+	case v > 0:
+		return "inf"
+	}
+	return "-inf"
+}
+
+// pyValue is a value of Python's answer: null (None), a number, or the
+// string "nan", "inf" or "-inf".
+type pyValue struct {
+	null bool
+	v    float64
+}
+
+func (p *pyValue) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "null":
+		*p = pyValue{null: true}
+		return nil
+	case `"nan"`:
+		*p = pyValue{v: math.NaN()}
+		return nil
+	case `"inf"`:
+		*p = pyValue{v: math.Inf(1)}
+		return nil
+	case `"-inf"`:
+		*p = pyValue{v: math.Inf(-1)}
+		return nil
+	}
+	return json.Unmarshal(b, &p.v)
+}
+
+// matches reports whether whisperfs read got where Python read p: null
+// for None, StoredNaN for a NaN, the same number otherwise.
+func (p pyValue) matches(got float64) bool {
+	switch {
+	case p.null:
+		return IsNull(got)
+	case math.IsNaN(p.v):
+		return IsStoredNaN(got)
+	}
+	return p.v == got
+}
+
+func (p pyValue) String() string {
+	if p.null {
+		return "None"
+	}
+	return fmt.Sprint(p.v)
 }
 
 type pyQuery struct {
@@ -53,11 +121,11 @@ type pyQuery struct {
 }
 
 type pyAnswer struct {
-	Error  string     `json:"error"`
-	Start  int64      `json:"start"`
-	End    int64      `json:"end"`
-	Step   int64      `json:"step"`
-	Values []*float64 `json:"values"`
+	Error  string    `json:"error"`
+	Start  int64     `json:"start"`
+	End    int64     `json:"end"`
+	Step   int64     `json:"step"`
+	Values []pyValue `json:"values"`
 }
 
 // runPython builds files and answers queries with Python's whisper.
@@ -80,7 +148,7 @@ func runPython(t *testing.T, files []pyFile, queries []pyQuery) []*pyAnswer {
 // carbonWrites turns points into carbon-style calls: the points of each
 // 60-second window are written with now = the end of that window, so they
 // enter the finest archive and propagate under xFilesFactor.
-func carbonWrites(points [][2]float64, end int64) []pyWriteCall {
+func carbonWrites(points []pyPoint, end int64) []pyWriteCall {
 	var calls []pyWriteCall
 	for _, p := range points {
 		flush := min(int64(p[0])-int64(p[0])%60+60, end)
@@ -98,9 +166,38 @@ func carbonWrites(points [][2]float64, end int64) []pyWriteCall {
 // aggregation) and compares Fetch with whisper.fetch over random ranges,
 // including ranges in the future, beyond retention and inverted.
 func TestFetchMatchesPythonWhisper(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	checkFetchAgainstPython(t, rng, func() float64 { return math.Round(rng.NormFloat64()*1e4) / 100 })
+}
+
+// TestFetchNaNMatchesPythonWhisper is TestFetchMatchesPythonWhisper with
+// NaN and infinities among the points: Python's whisper stores them and
+// propagates them (an average over a NaN is NaN, max and min depend on
+// the order), and every NaN it reads back must read as StoredNaN here,
+// every None as null.
+func TestFetchNaNMatchesPythonWhisper(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	nans := checkFetchAgainstPython(t, rng, func() float64 {
+		switch rng.IntN(40) {
+		case 0, 1, 2, 3:
+			return math.NaN()
+		case 4:
+			return math.Inf(1)
+		case 5:
+			return math.Inf(-1)
+		}
+		return math.Round(rng.NormFloat64()*1e4) / 100
+	})
+	require.Greater(t, nans, 1000, "stored NaNs compared")
+}
+
+// checkFetchAgainstPython writes files whose points take their values from
+// value, compares Fetch with whisper.fetch as TestFetchMatchesPythonWhisper
+// describes, and returns how many stored NaNs it compared.
+func checkFetchAgainstPython(t *testing.T, rng *rand.Rand, value func() float64) (nans int) {
+	t.Helper()
 	requirePythonWhisper(t)
 	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(7, 11))
 	const end int64 = 1_700_003_600
 	layouts := []struct {
 		archives [][2]int64
@@ -118,12 +215,12 @@ func TestFetchMatchesPythonWhisper(t *testing.T) {
 		for j, agg := range aggs {
 			maxRet := l.archives[len(l.archives)-1][0] * l.archives[len(l.archives)-1][1]
 			start := end - min(2*maxRet, 3*3600)
-			var pts [][2]float64
+			var pts []pyPoint
 			for ts := start - start%l.every; ts <= end; ts += l.every {
 				if rng.IntN(10) < 2 || (ts/600)%5 == 3 { // random holes and gaps
 					continue
 				}
-				pts = append(pts, [2]float64{float64(ts), math.Round(rng.NormFloat64()*1e4) / 100})
+				pts = append(pts, pyPoint{float64(ts), value()})
 			}
 			files = append(files, pyFile{
 				Path:     filepath.Join(dir, fmt.Sprintf("f%d_%d.wsp", i, j)),
@@ -169,19 +266,16 @@ func TestFetchMatchesPythonWhisper(t *testing.T) {
 		require.Len(t, s.Values, len(want.Values), where)
 		for k, w := range want.Values {
 			got := s.Values[k]
-			if (w == nil) != math.IsNaN(got) || (w != nil && *w != got) {
-				t.Fatalf("%s: value %d (t=%d): python %v, whisperfs %v", where, k, s.Start+int64(k)*s.Step, deref(w), got)
+			if !w.matches(got) {
+				t.Fatalf("%s: value %d (t=%d): python %v, whisperfs %v", where, k, s.Start+int64(k)*s.Step, w, got)
+			}
+			if IsStoredNaN(got) {
+				nans++
 			}
 		}
 		compared++
 	}
 	t.Logf("%d files, %d queries, %d with data compared value by value", len(files), len(queries), compared)
 	require.Greater(t, compared, len(queries)/2)
-}
-
-func deref(p *float64) any {
-	if p == nil {
-		return nil
-	}
-	return *p
+	return nans
 }

@@ -1,9 +1,6 @@
 package whisperfs
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // StitchOptions are the aggregation rules FetchStitched recomputes buckets
 // with. A zero Aggregation means the header's method.
@@ -72,7 +69,7 @@ func (f *File) FetchStitched(from, until, now int64, opts StitchOptions) (Series
 			}
 			known = known[:0]
 			for _, v := range fine.Values[lo:min(lo+per, len(fine.Values))] {
-				if !math.IsNaN(v) {
+				if !IsNull(v) {
 					known = append(known, v)
 				}
 			}

@@ -175,19 +175,32 @@ func fetchAndPrint(path string, from, until, now int64, asJSON bool, stdout, std
 	for i, v := range s.Values {
 		b = strconv.AppendInt(b, s.Start+int64(i)*s.Step, 10)
 		b = append(b, '\t')
-		if math.IsNaN(v) {
-			b = append(b, "None"...)
-		} else {
-			b = strconv.AppendFloat(b, v, 'f', 6, 64)
-		}
+		b = appendPercentF(b, v)
 		b = append(b, '\n')
 	}
 	stdout.Write(b)
 	return 0
 }
 
+// appendPercentF appends v as whisper-fetch prints a value: None for null,
+// Python's "%f" otherwise, which writes nan, inf and -inf.
+func appendPercentF(b []byte, v float64) []byte {
+	switch {
+	case whisperfs.IsNull(v):
+		return append(b, "None"...)
+	case v != v:
+		return append(b, "nan"...)
+	case math.IsInf(v, 1):
+		return append(b, "inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-inf"...)
+	}
+	return strconv.AppendFloat(b, v, 'f', 6, 64)
+}
+
 // appendFetchJSON appends {"start","end","step","values"} with null for
-// missing values and floats that round-trip.
+// missing values and stored NaNs (JSON has no NaN) and floats that
+// round-trip.
 func appendFetchJSON(b []byte, s whisperfs.Series) []byte {
 	b = fmt.Appendf(b, `{"start":%d,"end":%d,"step":%d,"values":[`, s.Start, s.End, s.Step)
 	for i, v := range s.Values {

@@ -157,3 +157,23 @@ func TestCommandErrors(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, `"frobnicate"`)
 }
+
+// TestFetchTextNonFinite compares fetch with whisper-fetch's formatting
+// ("None" or "%f" of each value of whisper.fetch; whisper-fetch itself
+// takes no now) on a file holding NaN, infinities and nulls.
+func TestFetchTextNonFinite(t *testing.T) {
+	requirePython(t)
+	path := filepath.Join(t.TempDir(), "nonfinite.wsp")
+	want := python(t, fmt.Sprintf(`
+whisper.create(%q, [(1, 60)])
+for off, v in [(5, 0.125), (4, float("nan")), (3, float("inf")), (2, float("-inf"))]:
+    whisper.update(%q, v, %d - off, now=%d)
+(start, end, step), values = whisper.fetch(%q, %d, %d, now=%d)
+for i, v in enumerate(values):
+    print("%%d\t%%s" %% (start + i*step, "None" if v is None else "%%f" %% v))
+`, path, path, fileNow, fileNow, path, fileNow-7, fileNow-1, fileNow))
+	require.Contains(t, string(want), "\tnan\n")
+	code, out, errOut := cli(fileNow, "fetch", path, "-from", fmt.Sprint(fileNow-7), "-until", fmt.Sprint(fileNow-1))
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, string(want), out)
+}

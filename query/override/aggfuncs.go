@@ -3,13 +3,14 @@ package override
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
 // aggFunc aggregates a series' values as graphite-web's aggregation
-// functions (graphite/functions/aggfuncs.py) do: nulls (NaN) are skipped,
-// and NaN stands for None. isInt reports a result that Python holds as an
+// functions (graphite/functions/aggfuncs.py) do: nulls are skipped, and
+// math.NaN() stands for None; a stored NaN is a value and goes through
+// Python's arithmetic (a sum over it is NaN, max and min return it only
+// when it comes first), and so is a NaN made from infinities (see pyArith). isInt reports a result that Python holds as an
 // integer (count), which str() prints without ".0".
 type aggFunc func(values []float64) (v float64, isInt bool)
 
@@ -34,11 +35,11 @@ var aggFuncs = map[string]aggFunc{
 	"current":  aggLast,
 }
 
-// nonNull returns the non-NaN values.
+// nonNull returns the non-null values.
 func nonNull(values []float64) []float64 {
 	out := make([]float64, 0, len(values))
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			out = append(out, v)
 		}
 	}
@@ -51,7 +52,7 @@ func nonNull(values []float64) []float64 {
 func aggSum(values []float64) (float64, bool) {
 	sum, n := 0.0, 0
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			sum += v
 			n++
 		}
@@ -59,13 +60,13 @@ func aggSum(values []float64) (float64, bool) {
 	if n == 0 {
 		return math.NaN(), false
 	}
-	return sum, false
+	return pyArith(sum), false
 }
 
 func aggAverage(values []float64) (float64, bool) {
 	sum, n := 0.0, 0
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			sum += v
 			n++
 		}
@@ -73,7 +74,7 @@ func aggAverage(values []float64) (float64, bool) {
 	if n == 0 {
 		return math.NaN(), false
 	}
-	return sum / float64(n), false
+	return pyArith(sum / float64(n)), false
 }
 
 func aggAvgZero(values []float64) (float64, bool) {
@@ -82,11 +83,11 @@ func aggAvgZero(values []float64) (float64, bool) {
 	}
 	sum := 0.0
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			sum += v
 		}
 	}
-	return sum / float64(len(values)), false
+	return pyArith(sum / float64(len(values))), false
 }
 
 func aggMedian(values []float64) (float64, bool) {
@@ -94,10 +95,10 @@ func aggMedian(values []float64) (float64, bool) {
 	if len(vs) == 0 {
 		return math.NaN(), false
 	}
-	sort.Float64s(vs)
+	pySortFloats(vs)
 	mid := len(vs) / 2
 	if len(vs)%2 == 0 {
-		return (vs[mid-1] + vs[mid]) / 2, false
+		return pyArith((vs[mid-1] + vs[mid]) / 2), false
 	}
 	return vs[mid], false
 }
@@ -105,7 +106,7 @@ func aggMedian(values []float64) (float64, bool) {
 func aggMin(values []float64) (float64, bool) {
 	m, seen := math.NaN(), false
 	for _, v := range values {
-		if !math.IsNaN(v) && (!seen || v < m) {
+		if !isNull(v) && (!seen || v < m) {
 			m, seen = v, true
 		}
 	}
@@ -115,7 +116,7 @@ func aggMin(values []float64) (float64, bool) {
 func aggMax(values []float64) (float64, bool) {
 	m, seen := math.NaN(), false
 	for _, v := range values {
-		if !math.IsNaN(v) && (!seen || v > m) {
+		if !isNull(v) && (!seen || v > m) {
 			m, seen = v, true
 		}
 	}
@@ -133,7 +134,7 @@ func aggDiff(values []float64) (float64, bool) {
 	for _, v := range vs[1:] {
 		sum += -v
 	}
-	return sum, false
+	return pyArith(sum), false
 }
 
 // aggStddev is the population standard deviation.
@@ -147,13 +148,13 @@ func aggStddev(values []float64) (float64, bool) {
 	for _, v := range vs {
 		sum += (v - avg) * (v - avg)
 	}
-	return math.Sqrt(sum / float64(len(vs))), false
+	return pyArith(math.Sqrt(sum / float64(len(vs)))), false
 }
 
 func aggCount(values []float64) (float64, bool) {
 	n := 0
 	for _, v := range values {
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			n++
 		}
 	}
@@ -163,27 +164,31 @@ func aggCount(values []float64) (float64, bool) {
 func aggRange(values []float64) (float64, bool) {
 	hi, _ := aggMax(values)
 	lo, _ := aggMin(values)
-	return hi - lo, false
+	if isNull(hi) {
+		return hi, false // no value: safeSubtract(None, None)
+	}
+	return pyArith(hi - lo), false
 }
 
-// aggMultiply is the product of every value, None if any is None.
+// aggMultiply is the product of every value, None if any is None (a
+// stored NaN is not None: Python's "None in factors" is false for it).
 func aggMultiply(values []float64) (float64, bool) {
 	if len(values) == 0 {
 		return math.NaN(), false // Python's reduce of nothing raises; no line.
 	}
 	p := 1.0
 	for _, v := range values {
-		if math.IsNaN(v) {
+		if isNull(v) {
 			return math.NaN(), false
 		}
 		p *= v
 	}
-	return p, false
+	return pyArith(p), false
 }
 
 func aggLast(values []float64) (float64, bool) {
 	for i := len(values) - 1; i >= 0; i-- {
-		if !math.IsNaN(values[i]) {
+		if !isNull(values[i]) {
 			return values[i], false
 		}
 	}
@@ -248,7 +253,7 @@ func maxOf(xs []float64) float64 {
 func xffPasses(row []float64, xff float64) bool {
 	n := 0
 	for _, x := range row {
-		if !math.IsNaN(x) {
+		if !isNull(x) {
 			n++
 		}
 	}

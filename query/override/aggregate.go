@@ -133,11 +133,14 @@ func pathExpressions(list []*types.MetricData) string {
 	return strings.Join(out, ",")
 }
 
-// sharedTags returns the tags whose value is the same in every series.
+// sharedTags returns the tags whose value is the same in every series,
+// without drawing options: an aggregate is a new series.
 func sharedTags(list []*types.MetricData) map[string]string {
 	tags := map[string]string{}
 	for k, v := range list[0].Tags {
-		tags[k] = v
+		if !strings.HasPrefix(k, drawTagPrefix) {
+			tags[k] = v
+		}
 	}
 	for _, md := range list[1:] {
 		for k, v := range tags {

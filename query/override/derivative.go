@@ -40,7 +40,13 @@ func doDerivative(ctx context.Context, eval interfaces.Evaluator, e parser.Expr,
 	return deriveEach(ctx, eval, e, "derivative", from, until, values, func(vs []float64) {
 		prev := math.NaN()
 		for i, v := range vs {
-			vs[i] = v - prev // NaN when either is.
+			// A stored NaN minus a number is NaN, but with a null it is
+			// null, which v - prev would not give when v is the NaN.
+			if isNull(v) || isNull(prev) {
+				vs[i] = math.NaN()
+			} else {
+				vs[i] = v - prev
+			}
 			prev = v
 		}
 	})

@@ -15,12 +15,13 @@ func init() {
 	add(doDivideSeriesLists, "divideSeriesLists")
 }
 
-// safeDiv is graphite-web's safeDiv: null when a is null or b is null or 0.
+// safeDiv is graphite-web's safeDiv: null when a is null or b is null or 0
+// (a stored NaN is neither: it makes the quotient NaN).
 func safeDiv(a, b float64) float64 {
-	if math.IsNaN(a) || math.IsNaN(b) || b == 0 {
+	if isNull(a) || isNull(b) || b == 0 {
 		return math.NaN()
 	}
-	return a / b
+	return pyArith(a / b)
 }
 
 // doDivideSeries is divideSeries(dividendSeriesList, divisorSeries). With

@@ -3,7 +3,6 @@ package override
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -42,12 +41,12 @@ var valueFilters = map[string]valueFilter{
 // filterOperators are graphite-web's operatorFuncs: v is the aggregated
 // value, NaN for None, and t the threshold.
 var filterOperators = map[string]func(v, t float64) bool{
-	"=":  func(v, t float64) bool { return !math.IsNaN(v) && v == t },
-	"!=": func(v, t float64) bool { return math.IsNaN(v) || v != t },
-	">":  func(v, t float64) bool { return !math.IsNaN(v) && v > t },
-	">=": func(v, t float64) bool { return !math.IsNaN(v) && v >= t },
-	"<":  func(v, t float64) bool { return math.IsNaN(v) || v < t },
-	"<=": func(v, t float64) bool { return math.IsNaN(v) || v <= t },
+	"=":  func(v, t float64) bool { return !isNull(v) && v == t },
+	"!=": func(v, t float64) bool { return isNull(v) || v != t },
+	">":  func(v, t float64) bool { return !isNull(v) && v > t },
+	">=": func(v, t float64) bool { return !isNull(v) && v >= t },
+	"<":  func(v, t float64) bool { return isNull(v) || v < t },
+	"<=": func(v, t float64) bool { return isNull(v) || v <= t },
 }
 
 // doFilterSeries is filterSeries(seriesList, func, operator, threshold).

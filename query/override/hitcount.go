@@ -74,7 +74,7 @@ func hitcountValues(s *types.MetricData, end, interval int64) (int64, []float64)
 		seen[b] = true
 	}
 	for i, v := range s.Values {
-		if math.IsNaN(v) {
+		if isNull(v) {
 			continue
 		}
 		t := s.StartTime + int64(i)*step

@@ -1,10 +1,6 @@
 package override
 
-import (
-	"math"
-
-	"github.com/go-graphite/carbonapi/pkg/parser"
-)
+import "github.com/go-graphite/carbonapi/pkg/parser"
 
 // interpolate(seriesList, limit=inf) fills every run of at most limit
 // nulls between two values along the straight line between them; runs at
@@ -19,14 +15,14 @@ func interpolateRuns(vs []float64, limit parser.IntOrInf) {
 	nulls := 0
 	for i := 1; i < len(vs); i++ {
 		switch {
-		case math.IsNaN(vs[i]):
+		case isNull(vs[i]):
 			nulls++
 			continue
 		case nulls == 0:
 			continue
 		}
 		before := i - nulls - 1
-		if !math.IsNaN(vs[before]) && (limit.IsInf || nulls <= limit.IntVal) {
+		if !isNull(vs[before]) && (limit.IsInf || nulls <= limit.IntVal) {
 			// Multiplied before divided, as graphite-web computes it.
 			for j := before + 1; j < i; j++ {
 				vs[j] = vs[before] + float64(j-before)*(vs[i]-vs[before])/float64(nulls+1)

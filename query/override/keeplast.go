@@ -3,7 +3,6 @@ package override
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -47,7 +46,7 @@ func keepLast(vs []float64, limit parser.IntOrInf) {
 	fits := func(n int) bool { return n > 0 && (limit.IsInf || n <= limit.IntVal) }
 	last, seen, nulls := 0.0, false, 0
 	for i, v := range vs {
-		if math.IsNaN(v) {
+		if isNull(v) {
 			nulls++
 			continue
 		}

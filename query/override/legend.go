@@ -179,7 +179,7 @@ func doLegendValue(ctx context.Context, eval interfaces.Evaluator, e parser.Expr
 			if known {
 				v, isInt := f(s.Values)
 				switch {
-				case system != "" && math.IsNaN(v):
+				case system != "" && isNull(v):
 					value = "None"
 				case system != "":
 					x, prefix, err := formatUnits(v, system, "")
@@ -187,7 +187,7 @@ func doLegendValue(ctx context.Context, eval interfaces.Evaluator, e parser.Expr
 						return nil, err
 					}
 					value = fixed2(x) + prefix
-				case math.IsNaN(v):
+				case isNull(v):
 					value = "None"
 				case isInt:
 					value = strconv.FormatFloat(v, 'f', -1, 64)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -110,7 +109,7 @@ func doAggregateLine(ctx context.Context, eval interfaces.Evaluator, e parser.Ex
 		}
 		v, isInt := agg(a.Values)
 		shown, str := "None", "None"
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			shown, str = pyG(v), pyStr(v)
 			if isInt {
 				str = fmt.Sprintf("%d", int64(v))

@@ -80,12 +80,12 @@ func doMovingWindow(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 		for i := points; i < int64(len(s.Values)); i++ {
 			nonNull = nonNull[:0]
 			for _, v := range s.Values[i-points : i] {
-				if !math.IsNaN(v) {
+				if !isNull(v) {
 					nonNull = append(nonNull, v)
 				}
 			}
 			if len(nonNull) > 0 && float64(len(nonNull))/float64(points) >= effectiveXFF {
-				vals = append(vals, agg(nonNull, buf))
+				vals = append(vals, pyArith(agg(nonNull, buf)))
 			} else {
 				vals = append(vals, math.NaN())
 			}
@@ -100,7 +100,7 @@ func doMovingWindow(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 // (0 without one), then each point mixes in the next value with weight
 // 2/(windowSize+1), windowSize counted in seconds for an interval. Values
 // are rounded to six decimals; a null value gives a null and leaves the
-// average as it was.
+// average as it was, a stored NaN makes it NaN from there on.
 func doExponentialMovingAverage(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	window, err := parseWindowSize(e)
 	if err != nil {
@@ -127,7 +127,7 @@ func doExponentialMovingAverage(ctx context.Context, eval interfaces.Evaluator, 
 		points := min(windowPoints(window, preview, s.StepTime), int64(len(s.Values)))
 		ema, n := 0.0, 0
 		for _, v := range s.Values[:points] {
-			if !math.IsNaN(v) {
+			if !isNull(v) {
 				ema += v
 				n++
 			}
@@ -138,7 +138,7 @@ func doExponentialMovingAverage(ctx context.Context, eval interfaces.Evaluator, 
 		vals := make([]float64, 0, int64(len(s.Values))-points+1)
 		vals = append(vals, pyRound6(ema))
 		for _, v := range s.Values[points:] {
-			if math.IsNaN(v) {
+			if isNull(v) {
 				vals = append(vals, math.NaN())
 				continue
 			}

@@ -2,14 +2,14 @@ package override
 
 import (
 	"math"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 // windowAggregate reduces the non-null values of one window (never empty)
-// to one value; buf is scratch space of at least len(vals) values.
+// to one value; buf is scratch space of at least len(vals) values. A
+// stored NaN among them goes through Python's arithmetic and comparisons.
 type windowAggregate func(vals, buf []float64) float64
 
 // windowAggregates holds graphite-web's aggregation functions
@@ -52,7 +52,7 @@ func windowAverage(vals, buf []float64) float64 {
 func windowMedian(vals, buf []float64) float64 {
 	sorted := buf[:len(vals)]
 	copy(sorted, vals)
-	sort.Float64s(sorted)
+	pySortFloats(sorted)
 	mid := len(sorted) / 2
 	if len(sorted)%2 == 0 {
 		return (sorted[mid-1] + sorted[mid]) / 2

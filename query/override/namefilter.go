@@ -3,7 +3,6 @@ package override
 import (
 	"context"
 	"fmt"
-	"math"
 	"regexp"
 	"strings"
 
@@ -76,7 +75,8 @@ func doUnique(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fro
 // with Python's re.sub(search, replace, name) applied; the answer is the
 // target group(those names) evaluated anew, without its series that have
 // no points. (graphite-web fails on a series with nulls, as Python's max
-// cannot compare None; here nulls are skipped.)
+// cannot compare None; here nulls are skipped.) A stored NaN compares as
+// in Python's max.
 func doUseSeriesAbove(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	value, err := requiredFloat(e, "value", 1)
 	if err != nil {
@@ -104,13 +104,9 @@ func doUseSeriesAbove(ctx context.Context, eval interfaces.Evaluator, e parser.E
 		if s == nil {
 			continue
 		}
-		top := math.Inf(-1)
-		for _, v := range s.Values {
-			if !math.IsNaN(v) && v > top {
-				top = v
-			}
-		}
-		if top > value {
+		// Python's max: a stored NaN wins when it comes first, and then
+		// nothing exceeds value.
+		if top, _ := aggMax(s.Values); !isNull(top) && top > value {
 			names = append(names, re.ReplaceAllString(s.Name, template))
 		}
 	}

@@ -40,7 +40,7 @@ func (v *view) values() []float64 {
 		bucket := v.Values[i:min(i+v.vpp, len(v.Values))]
 		nonNull := 0
 		for _, x := range bucket {
-			if !math.IsNaN(x) {
+			if !isNull(x) {
 				nonNull++
 			}
 		}
@@ -48,7 +48,7 @@ func (v *view) values() []float64 {
 			out = append(out, math.NaN())
 			continue
 		}
-		out = append(out, consolidateBucket(cf, bucket))
+		out = append(out, pyArith(consolidateBucket(cf, bucket)))
 	}
 	return out
 }
@@ -56,12 +56,12 @@ func (v *view) values() []float64 {
 // consolidateBucket applies a TimeSeries consolidation function (sum,
 // average, avg_zero, max, min, first, last) to a bucket with at least one
 // non-null value. Nulls are skipped, except by avg_zero, which counts them
-// as 0.
+// as 0; a stored NaN is a value (see aggFunc).
 func consolidateBucket(cf string, bucket []float64) float64 {
 	var usable []float64
 	for _, x := range bucket {
 		switch {
-		case !math.IsNaN(x):
+		case !isNull(x):
 			usable = append(usable, x)
 		case cf == "avg_zero":
 			usable = append(usable, 0)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -33,7 +32,7 @@ func percentile(values []float64, n float64, interpolate bool) (p float64, ok bo
 	if len(sorted) == 0 {
 		return 0, false, nil
 	}
-	sort.Float64s(sorted)
+	pySortFloats(sorted)
 	at := func(i int) (float64, error) {
 		if i < 0 {
 			i += len(sorted)
@@ -150,7 +149,7 @@ func removeByPercentile(ctx context.Context, eval interfaces.Evaluator, e parser
 		}
 		r.Tags["nPercentile"] = n.str
 		for i, v := range vals {
-			if math.IsNaN(v) || drop(v, p) {
+			if isNull(v) || drop(v, p) {
 				vals[i] = math.NaN()
 			}
 		}
@@ -264,7 +263,7 @@ func consolidateValues(s *types.MetricData, step int64) []float64 {
 		known := 0
 		for _, v := range run {
 			switch {
-			case !math.IsNaN(v):
+			case !isNull(v):
 				buf = append(buf, v)
 				known++
 			case s.ConsolidationFunc == "avg_zero":

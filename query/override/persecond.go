@@ -47,7 +47,8 @@ func perSecond(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 	return out, nil
 }
 
-// nonNegativeDelta is graphite-web's _nonNegativeDelta with NaN for None:
+// nonNegativeDelta is graphite-web's _nonNegativeDelta with null for None
+// (a stored NaN compares as Python's NaN):
 // it returns the delta of val from prev and the next prev. A value above
 // maxValue or below minValue has no delta and forgets prev; a value lower
 // than prev wraps around maxValue (minus minValue) when maxValue is given,
@@ -61,7 +62,7 @@ func nonNegativeDelta(val, prev, maxValue, minValue float64) (float64, float64) 
 	if !math.IsNaN(minValue) && val < minValue {
 		return math.NaN(), math.NaN()
 	}
-	if math.IsNaN(prev) || math.IsNaN(val) {
+	if isNull(prev) || isNull(val) {
 		return math.NaN(), val
 	}
 	if val >= prev {

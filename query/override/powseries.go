@@ -45,12 +45,24 @@ func doPowSeries(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 }
 
 // safePow is graphite-web's safe.safePow: math.pow, or null when either
-// side is null or the result is not a finite real number.
+// side is null or the result is not a finite real number (Python's
+// ValueError and OverflowError). With a stored NaN on either side
+// math.pow raises nothing: the result is NaN, or 1 for nan**0 and 1**nan.
 func safePow(a, b float64) float64 {
-	if math.IsNaN(a) || math.IsNaN(b) {
+	if isNull(a) || isNull(b) {
 		return math.NaN()
 	}
 	r := math.Pow(a, b)
+	if a != a || b != b {
+		if r != r {
+			// Go's Pow returns the null NaN: give back the stored one.
+			if a != a {
+				return a
+			}
+			return b
+		}
+		return r
+	}
 	if math.IsNaN(r) || math.IsInf(r, 0) {
 		return math.NaN()
 	}

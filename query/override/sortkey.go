@@ -2,30 +2,22 @@ package override
 
 import (
 	"math"
-	"sort"
 
 	"github.com/go-graphite/carbonapi/expr/types"
 )
 
-// sortByKey sorts list in place, stably, by key(series) as graphite-web's
-// keyFunc does: a key that is None (NaN) sorts as minus infinity. With
-// reverse the largest key comes first and, as in Python's
-// list.sort(reverse=True), equal keys keep their order.
+// sortByKey sorts list in place by key(series) as graphite-web's keyFunc
+// and sorted(..., reverse=reverse) do: a key that is None (null) sorts as
+// minus infinity, a stored NaN stays NaN and sorts as Python's sort leaves
+// it (see pySort), and equal keys keep their order.
 func sortByKey(list []*types.MetricData, key func(*types.MetricData) float64, reverse bool) {
-	keys := make(map[*types.MetricData]float64, len(list))
-	for _, s := range list {
+	pySort(list, func(s *types.MetricData) float64 {
 		k := key(s)
-		if math.IsNaN(k) {
+		if isNull(k) {
 			k = math.Inf(-1)
 		}
-		keys[s] = k
-	}
-	sort.SliceStable(list, func(i, j int) bool {
-		if reverse {
-			return keys[list[i]] > keys[list[j]]
-		}
-		return keys[list[i]] < keys[list[j]]
-	})
+		return k
+	}, reverse)
 }
 
 // pyHead is Python's list[:n]: the first n elements, or with a negative n

@@ -53,7 +53,7 @@ func doStacked(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 		s := a.Copy(false)
 		s.Values = make([]float64, len(a.Values))
 		for i, v := range a.Values {
-			if math.IsNaN(v) {
+			if isNull(v) {
 				s.Values[i] = math.NaN()
 				continue
 			}

@@ -64,12 +64,12 @@ func movingStdev(vals []float64, points int, tolerance float64) []float64 {
 		if i >= points {
 			dropped = vals[i-points]
 		}
-		if !math.IsNaN(dropped) {
+		if !isNull(dropped) {
 			valid--
 			sum -= dropped
 			sumOfSquares -= dropped * dropped
 		}
-		if !math.IsNaN(v) {
+		if !isNull(v) {
 			valid++
 			sum += v
 			sumOfSquares += v * v
@@ -77,8 +77,9 @@ func movingStdev(vals []float64, points int, tolerance float64) []float64 {
 		out[i] = math.NaN()
 		if valid > 0 && float64(valid)/float64(points) >= tolerance {
 			// A negative variance, from rounding, is Python's ValueError:
-			// None.
-			if d := float64(valid)*sumOfSquares - sum*sum; d >= 0 {
+			// None. A stored NaN makes the sums NaN for good, and
+			// math.sqrt(nan) is nan.
+			if d := float64(valid)*sumOfSquares - sum*sum; d >= 0 || d != d {
 				out[i] = math.Sqrt(d) / float64(valid)
 			}
 		}

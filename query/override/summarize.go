@@ -146,7 +146,7 @@ func summarizeValues(s *types.MetricData, agg valueFunc, interval, newStart, new
 			if t <= ts {
 				first = i
 			}
-			if t >= ts && !math.IsNaN(s.Values[i]) {
+			if t >= ts && !isNull(s.Values[i]) {
 				known++
 			}
 			i++

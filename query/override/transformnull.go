@@ -59,7 +59,7 @@ func doTransformNull(ctx context.Context, eval interfaces.Evaluator, e parser.Ex
 		s.PathExpression = s.Name
 		if defaults == nil {
 			for j, v := range s.Values {
-				if math.IsNaN(v) {
+				if isNull(v) {
 					s.Values[j] = def
 				}
 			}
@@ -85,7 +85,7 @@ func referenceDefaults(refs []*types.MetricData) []bool {
 	out := make([]bool, n)
 	for _, r := range refs {
 		for j, v := range r.Values {
-			if !math.IsNaN(v) {
+			if !isNull(v) {
 				out[j] = true
 			}
 		}
@@ -106,7 +106,7 @@ func withDefaults(vs []float64, defaults []bool, def float64) []float64 {
 		if j < len(vs) {
 			v = vs[j]
 		}
-		if math.IsNaN(v) && j < len(defaults) && defaults[j] {
+		if isNull(v) && j < len(defaults) && defaults[j] {
 			v = def
 		}
 		all[j] = v
