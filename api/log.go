@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/graphite-render/graphite-render/query"
 )
 
 // Context keys under which handlers report what a request produced.
@@ -33,6 +35,9 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			}
 			if n, ok := c.Get(statSeries).(int); ok {
 				attrs = append(attrs, "series", n, "points", c.Get(statPoints))
+			}
+			if failed, _ := query.PartialOf(c.Request().Context()).Failed(); len(failed) > 0 {
+				attrs = append(attrs, "failed_backends", failed)
 			}
 			if err != nil {
 				attrs = append(attrs, "error", err.Error())

@@ -77,6 +77,13 @@ type Options struct {
 	// max-age renders send, without a cacheTimeout parameter; 0 means
 	// DefaultCacheTimeout (graphite-web's DEFAULT_CACHE_DURATION).
 	CacheTimeout time.Duration
+	// Locator, on a query front, tells which backends hold a metric:
+	// /metrics/info then lists them ("nodes"), also for metrics only
+	// backends hold.
+	Locator query.Locator
+	// RemoteTags, on a query front, answers /tags/autoComplete/tags and
+	// /values from the backends.
+	RemoteTags query.TagLister
 	// HostName is the name the server gives itself in carbonapi's
 	// capability probe (/_internal/capabilities/), as go-carbon gives its
 	// host name.
@@ -91,12 +98,15 @@ type server struct {
 	loc       *time.Location
 	maxBody   int64
 	hostName  string
+	// locator and remoteTagLister are a front's (see front.go).
+	locator         query.Locator
+	remoteTagLister query.TagLister
 }
 
 // New returns an Echo instance serving graphite-web's API.
 func New(opts Options) *echo.Echo {
 	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes,
-		hostName: opts.HostName}
+		hostName: opts.HostName, locator: opts.Locator, remoteTagLister: opts.RemoteTags}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -115,7 +125,7 @@ func New(opts Options) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
+	e.Use(partialAnswers, requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
 	e.Use(compression()...)
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -182,7 +192,7 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	route("/_internal/capabilities", s.capabilitiesV3)
 	route("/metrics/expand", s.expand, finds)
 	route("/metrics/index.json", s.index, finds)
-	if s.inspector != nil {
+	if s.inspector != nil || s.locator != nil {
 		route("/metrics/info", s.info, infos)
 	}
 	route("/metrics/get-metadata", s.getMetadata, infos)
@@ -201,9 +211,19 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	// Tags are not supported: the tag endpoints Grafana's editor calls
 	// answer as a graphite-web without tagged series does.
 	tagsEmpty := func(c echo.Context) error { return c.JSONBlob(http.StatusOK, []byte("[]")) }
-	for _, p := range []string{"/tags", "/tags/autoComplete/tags", "/tags/autoComplete/values", "/tags/findSeries"} {
+	for _, p := range []string{"/tags", "/tags/findSeries"} {
 		get(p, tagsEmpty)
 		e.POST(p, tagsEmpty)
+	}
+	// A front asks its backends for tag names and values.
+	if s.remoteTagLister != nil {
+		route("/tags/autoComplete/tags", s.remoteTags(true), finds)
+		route("/tags/autoComplete/values", s.remoteTags(false), finds)
+	} else {
+		for _, p := range []string{"/tags/autoComplete/tags", "/tags/autoComplete/values"} {
+			get(p, tagsEmpty)
+			e.POST(p, tagsEmpty)
+		}
 	}
 	// The page for people, at "/".
 	ui.Register(e)

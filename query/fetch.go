@@ -27,6 +27,9 @@ type fetched struct {
 // once. A tag query (seriesByTag) matches nothing: the tree's whisper files
 // carry no tags, and graphite-web's tag database over the same tree is empty.
 func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until int64) ([]*Series, error) {
+	if pf, ok := r.engine.storage.(PatternFetcher); ok {
+		return r.fetchPattern(ctx, pf, pattern, from, until)
+	}
 	if strings.HasPrefix(pattern, "seriesByTag(") {
 		return nil, nil
 	}
