@@ -93,8 +93,14 @@ func writeClusterTrees(t *testing.T) clusterTrees {
 var nowPlaceholder = regexp.MustCompile(`\{now(-\d+)?\}`)
 
 // clusterQueries reads testdata/cluster-queries.txt with its {now-N}
-// placeholders resolved against now.
+// placeholders resolved against now, without the notes after " # ".
 func clusterQueries(t *testing.T, now int64) []string {
+	return readClusterQueries(t, now, false)
+}
+
+// readClusterQueries reads testdata/cluster-queries.txt, keeping the
+// notes after " # " when keepNotes is set.
+func readClusterQueries(t *testing.T, now int64, keepNotes bool) []string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/cluster-queries.txt")
 	require.NoError(t, err)
@@ -103,6 +109,9 @@ func clusterQueries(t *testing.T, now int64) []string {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
+		}
+		if !keepNotes {
+			line, _, _ = strings.Cut(line, " # ")
 		}
 		out = append(out, nowPlaceholder.ReplaceAllStringFunc(line, func(m string) string {
 			off, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(m, "{now"), "}"), 10, 64)
