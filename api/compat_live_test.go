@@ -28,3 +28,20 @@ func TestCompatLiveFunctions(t *testing.T) {
 		})
 	}
 }
+
+// TestCompatLiveTags sends the tag suite to a graphite-web started for the
+// occasion over the Demo and Tagged trees, with the names of
+// .tagged-series registered, and to graphite-render.
+func TestCompatLiveTags(t *testing.T) {
+	dir := tagTree(t)
+	base := startGraphiteWeb(t, dir)
+	checkTagCases(t, tagCases(), func(_ int, c tagCase) compatAnswer { return askTagURL(t, base, c) }, ourTagServer(t, dir))
+}
+
+// TestCompatLiveTagFunctions sends the calls over tagged series to a
+// graphite-web started for the occasion and to graphite-render.
+func TestCompatLiveTagFunctions(t *testing.T) {
+	dir := tagTree(t)
+	base := startGraphiteWeb(t, dir)
+	checkFunctions(t, tagFunctionSuite, functionCases(t, tagFunctionSuite), func(c compatCase) compatAnswer { return askURL(t, base, c) }, ourTagServer(t, dir))
+}

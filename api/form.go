@@ -114,7 +114,7 @@ var errBodyTimeout = errors.New("request body timed out")
 // body, as in Django's request.POST. w, when not nil, lets the body read
 // stop at the request deadline.
 func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (formData, error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
+	q, err := parseQuery(r.URL.RawQuery)
 	if err != nil {
 		return formData{}, fmt.Errorf("%w: invalid query string: %w", errBadParam, err)
 	}
@@ -145,7 +145,7 @@ func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (formData,
 	var order []string
 	if kind == "multipart/form-data" {
 		b, order, err = parseMultipart(body, ct)
-	} else if b, err = url.ParseQuery(string(body)); err != nil {
+	} else if b, err = parseQuery(string(body)); err != nil {
 		err = fmt.Errorf("%w: invalid form body: %w", errBadParam, err)
 	} else {
 		order = keyOrder(nil, map[string]bool{}, string(body))
@@ -163,6 +163,13 @@ func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (formData,
 		}
 	}
 	return form, nil
+}
+
+// parseQuery parses a query string or url-encoded body as Django does:
+// only "&" separates fields, so a ";" is part of a value, as in a tagged
+// name (Go's url.ParseQuery refuses it).
+func parseQuery(raw string) (url.Values, error) {
+	return url.ParseQuery(strings.ReplaceAll(raw, ";", "%3B"))
 }
 
 // readBody reads at most maxBody bytes of the body before the request's

@@ -3,10 +3,8 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -102,37 +100,28 @@ func orEmpty(s []string) []string {
 	return s
 }
 
-// remoteTags serves /tags/autoComplete/tags (names) or /values from the
-// backends: the request's query string is passed on as carbonapi passes
-// it, and the union of their lists is the answer.
-func (s *server) remoteTags(names bool) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		form, err := formValues(c.Request(), s.maxBody)
-		if err != nil {
-			return err
-		}
-		limit := 0
-		if v, ok := lastValue(form, "limit"); ok && v != "" {
-			if limit, err = strconv.Atoi(v); err != nil {
-				return paramError("limit", v, "a number of results is an integer")
-			}
-		}
-		q := url2query(form)
-		var list []string
-		if names {
-			list, err = s.remoteTagLister.TagNames(c.Request().Context(), q, limit)
-		} else {
-			list, err = s.remoteTagLister.TagValues(c.Request().Context(), q, limit)
-		}
-		if err != nil {
-			return err
-		}
-		b, err := json.Marshal(list)
-		if err != nil {
-			return fmt.Errorf("encode tags: %w", err)
-		}
-		return c.Blob(http.StatusOK, "application/json", b)
+// withRemoteTags adds to a front's own tag names (or values, without
+// names) those its backends answer to the same query, as graphite-web's
+// front merges its members': sorted, without duplicates, at most limit.
+func (s *server) withRemoteTags(c echo.Context, form url.Values, local []string, limit int, names bool) ([]string, error) {
+	q := url2query(form)
+	var remote []string
+	var err error
+	if names {
+		remote, err = s.remoteTagLister.TagNames(c.Request().Context(), q, limit)
+	} else {
+		remote, err = s.remoteTagLister.TagValues(c.Request().Context(), q, limit)
 	}
+	if err != nil {
+		return nil, err
+	}
+	out := append(slices.Clone(local), remote...)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // url2query encodes the request's parameters (query string and form body)

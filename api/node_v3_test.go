@@ -16,6 +16,7 @@ import (
 
 	"github.com/graphite-render/graphite-render/fixtures"
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/tagdb"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -292,4 +293,48 @@ func TestV3BodyLimit(t *testing.T) {
 	b, _ := io.ReadAll(res.Body)
 	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
 	assert.Contains(t, string(b), "raise -max-body")
+}
+
+func TestV3TaggedSeries(t *testing.T) {
+	// carbonapi sends seriesByTag calls and tagged names to its nodes as
+	// they are; the node answers them from its tag database and its
+	// _tagged files.
+	dir := tagTree(t)
+	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{})
+	require.NoError(t, err)
+	tags, err := tagdb.Open(t.Context(), tagdb.Options{})
+	require.NoError(t, err)
+	_, err = tags.TagSeries(t.Context(), fixtures.TaggedNames())
+	require.NoError(t, err)
+	engine, err := query.NewEngine(query.Options{Storage: tree, Tags: tags})
+	require.NoError(t, err)
+	e := New(Options{Engine: engine, Tags: tags, Inspector: &query.Inspector{Storage: tree, Files: tree},
+		Clock: func() time.Time { return time.Unix(compatNow, 0) }})
+	call := "seriesByTag('name=disk.used','datacenter=dc1')"
+	res := v3Call(t, e, http.MethodGet, "/render/?format=carbonapi_v3_pb", &pb.MultiFetchRequest{Metrics: []pb.FetchRequest{
+		{Name: call, PathExpression: call, StartTime: compatNow - 600, StopTime: compatNow},
+		{Name: "mem.free;server=web05", PathExpression: "mem.free;server=web05", StartTime: compatNow - 600, StopTime: compatNow},
+	}})
+	var got pb.MultiFetchResponse
+	decodeV3(t, res, &got)
+	require.Len(t, got.Metrics, 3)
+	assert.Equal(t, "disk.used;datacenter=dc1;rack=a1;server=web01", got.Metrics[0].Name)
+	assert.Equal(t, "disk.used;datacenter=dc1;rack=a2;server=web02", got.Metrics[1].Name)
+	assert.Equal(t, call, got.Metrics[0].PathExpression)
+	assert.Equal(t, "mem.free;server=web05", got.Metrics[2].Name)
+	for _, m := range got.Metrics {
+		assert.NotEmpty(t, m.Values, m.Name)
+		assert.NotEmpty(t, m.ConsolidationFunc, m.Name)
+	}
+	res = v3Call(t, e, http.MethodGet, "/metrics/find/?format=carbonapi_v3_pb", &pb.MultiGlobRequest{Metrics: []string{"cpu.load;datacenter=dc1;server=web01"}})
+	var found pb.MultiGlobResponse
+	decodeV3(t, res, &found)
+	assert.Equal(t, []pb.GlobMatch{{Path: "cpu.load;datacenter=dc1;server=web01", IsLeaf: true}}, found.Metrics[0].Matches)
+	for _, name := range []string{"cpu.load;datacenter=dc1;server=web01", "cpu.load;datacenter=dc2;server=web03"} {
+		res = v3Call(t, e, http.MethodGet, "/info/?format=carbonapi_v3_pb", &pb.MultiMetricsInfoRequest{Names: []string{name}})
+		var info pb.MultiMetricsInfoResponse
+		decodeV3(t, res, &info)
+		assert.Equal(t, name, info.Metrics[0].Name)
+		assert.NotEmpty(t, info.Metrics[0].Retentions)
+	}
 }

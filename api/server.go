@@ -15,6 +15,7 @@ import (
 	"github.com/graphite-render/graphite-render/api/responsecache"
 	"github.com/graphite-render/graphite-render/api/ui"
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/tagdb"
 )
 
 // GraphiteVersion is the graphite-web version /version reports, the one
@@ -88,6 +89,9 @@ type Options struct {
 	// capability probe (/_internal/capabilities/), as go-carbon gives its
 	// host name.
 	HostName string
+	// Tags answers the /tags endpoints; nil serves an empty, read-only
+	// tag database.
+	Tags *tagdb.DB
 }
 
 // server holds the handlers' dependencies.
@@ -101,12 +105,18 @@ type server struct {
 	// locator and remoteTagLister are a front's (see front.go).
 	locator         query.Locator
 	remoteTagLister query.TagLister
+	tags            *tagdb.DB
+	log             *slog.Logger
 }
 
 // New returns an Echo instance serving graphite-web's API.
 func New(opts Options) *echo.Echo {
 	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes,
-		hostName: opts.HostName, locator: opts.Locator, remoteTagLister: opts.RemoteTags}
+		hostName: opts.HostName, locator: opts.Locator, remoteTagLister: opts.RemoteTags,
+		tags: opts.Tags, log: opts.Logger}
+	if s.tags == nil {
+		s.tags, _ = tagdb.Open(context.Background(), tagdb.Options{ReadOnly: true})
+	}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -116,10 +126,10 @@ func New(opts Options) *echo.Echo {
 	if s.maxBody <= 0 {
 		s.maxBody = 1 << 20
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
 	}
+	log := s.log
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -208,23 +218,7 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	e.Any("/version", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, "text/html; charset=utf-8", []byte(GraphiteVersion))
 	})
-	// Tags are not supported: the tag endpoints Grafana's editor calls
-	// answer as a graphite-web without tagged series does.
-	tagsEmpty := func(c echo.Context) error { return c.JSONBlob(http.StatusOK, []byte("[]")) }
-	for _, p := range []string{"/tags", "/tags/findSeries"} {
-		get(p, tagsEmpty)
-		e.POST(p, tagsEmpty)
-	}
-	// A front asks its backends for tag names and values.
-	if s.remoteTagLister != nil {
-		route("/tags/autoComplete/tags", s.remoteTags(true), finds)
-		route("/tags/autoComplete/values", s.remoteTags(false), finds)
-	} else {
-		for _, p := range []string{"/tags/autoComplete/tags", "/tags/autoComplete/values"} {
-			get(p, tagsEmpty)
-			e.POST(p, tagsEmpty)
-		}
-	}
+	s.tagRoutes(e, form, finds)
 	// The page for people, at "/".
 	ui.Register(e)
 	// /lb_check is behind no limiter and no auth: a busy server is alive.

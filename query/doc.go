@@ -35,6 +35,16 @@
 // evaluation, and any other panic inside a function becomes an error that
 // wraps ErrBadTarget.
 //
+// # Tagged series
+//
+// A seriesByTag call reaches the fetch layer whole (carbonapi's parser
+// hands it over as a metric name): its string arguments go to
+// Options.Tags (a *tagdb.DB), and each name it returns is read from the
+// file carbon writes for it under _tagged, hashed or readable (see
+// tagfetch.go), named by the tagged name, tagged with its tags, with the
+// call as its path expression. A whole target that is an exact tagged
+// name is read the same way. Storage rules match the tagged name.
+//
 // # Errors
 //
 // Errors caused by the request wrap ErrBadTarget or ErrBadTime; requests

@@ -81,6 +81,9 @@ type Options struct {
 	// maxDataPoints consolidation of each series, instead of the file
 	// headers and graphite-web's defaults (average, xFilesFactor 0).
 	Rules AggregationRules
+	// Tags, when set, answers seriesByTag; without it seriesByTag selects
+	// nothing, as graphite-web over an empty tag database.
+	Tags TagFinder
 }
 
 // Read modes of Options.Archives and Request.Archives.
@@ -102,6 +105,7 @@ type Engine struct {
 	memory     *budget.Pool
 	stitch     bool
 	rules      AggregationRules
+	tags       TagFinder
 	logged     sync.Map // metric → true once its read failure was logged
 }
 
@@ -117,7 +121,7 @@ func NewEngine(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, maxTargets: opts.MaxTargets,
-		maxDepth: opts.MaxExprDepth, maxNodes: opts.MaxExprNodes, memory: opts.Memory, stitch: stitch, rules: opts.Rules}
+		maxDepth: opts.MaxExprDepth, maxNodes: opts.MaxExprNodes, memory: opts.Memory, stitch: stitch, rules: opts.Rules, tags: opts.Tags}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -207,6 +211,9 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 			return Result{}, err
 		}
 		req.Targets[i] = t
+		if isTaggedTarget(t) {
+			continue // an exact tagged name: fetched as it is (see run)
+		}
 		ex, err := parseTarget(t)
 		if err != nil {
 			return Result{}, err
@@ -283,9 +290,12 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 	for i, ex := range exprs {
 		var ss []*Series
 		var err error
-		if ex.IsName() {
+		switch {
+		case ex == nil:
+			ss, err = r.fetchPath(ctx, req.Targets[i], req.From, req.Until)
+		case ex.IsName():
 			ss, err = r.fetchPath(ctx, ex.Target(), req.From, req.Until)
-		} else {
+		default:
 			ss, err = r.evaluate(ctx, req.Targets[i], ex)
 		}
 		if err != nil {

@@ -76,7 +76,7 @@ func (evaluator) Fetch(ctx context.Context, exprs []parser.Expr, from, until int
 				out[m] = v
 				continue
 			}
-			if r.prefetched != nil && !r.prefetched[m.Metric] && !strings.HasPrefix(m.Metric, "seriesByTag(") {
+			if r.prefetched != nil && !r.prefetched[m.Metric] && !strings.HasPrefix(m.Metric, seriesByTagCall) {
 				values[m], out[m] = nil, nil
 				continue
 			}
@@ -269,6 +269,10 @@ func keywordOnly(target string) bool {
 // request so that carbonapi finds it again.
 func toMetricData(s *Series, m parser.MetricRequest) *types.MetricData {
 	md := types.MakeMetricData(s.Name, s.Values, s.Step, s.Start)
+	md.Tags = make(map[string]string, len(s.Tags))
+	for k, v := range s.Tags {
+		md.Tags[k] = v
+	}
 	md.StopTime = s.End
 	md.PathExpression = m.Metric
 	md.RequestStartTime, md.RequestStopTime = m.From, m.Until

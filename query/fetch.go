@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/graphite-render/graphite-render/query/tagdb"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -24,14 +25,17 @@ type fetched struct {
 // fetchPath reads every metric that pattern matches over [from, until],
 // the files in parallel with a bounded pool, and returns the series in
 // path order. Files that vanished or are damaged are skipped and logged
-// once. A tag query (seriesByTag) matches nothing: the tree's whisper files
-// carry no tags, and graphite-web's tag database over the same tree is empty.
+// once. A seriesByTag call reads the series the tag database selects, and
+// an exact tagged name the files carbon writes for it (see tagfetch.go).
 func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until int64) ([]*Series, error) {
 	if pf, ok := r.engine.storage.(PatternFetcher); ok {
 		return r.fetchPattern(ctx, pf, pattern, from, until)
 	}
-	if strings.HasPrefix(pattern, "seriesByTag(") {
-		return nil, nil
+	if strings.HasPrefix(pattern, seriesByTagCall) {
+		return r.fetchSeriesByTag(ctx, pattern, from, until)
+	}
+	if tagdb.IsTagged(pattern) {
+		return r.fetchTaggedNames(ctx, pattern, []string{pattern}, from, until)
 	}
 	nodes, err := r.engine.storage.Find(ctx, pattern)
 	if err != nil {
@@ -110,7 +114,7 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 	}
 	s := &Series{
 		Name:              metric,
-		Tags:              map[string]string{"name": metric},
+		Tags:              tagdb.TagsOf(metric),
 		PathExpression:    pattern,
 		Start:             ws.Start,
 		End:               ws.End,

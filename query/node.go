@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/graphite-render/graphite-render/query/budget"
+	"github.com/graphite-render/graphite-render/query/tagdb"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -118,7 +119,7 @@ var ErrNoMetric = errors.New("no such metric")
 // Summary reads the header of one metric's file. Its error wraps
 // ErrNoMetric when there is no readable file for the name.
 func (in *Inspector) Summary(metric string) (FileSummary, error) {
-	f, err := in.Files.Open(metric)
+	f, err := in.openMetric(metric)
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, whisperfs.ErrBadName), errors.Is(err, whisperfs.ErrCorrupt):
 		return FileSummary{}, fmt.Errorf("%w: %q: %w", ErrNoMetric, metric, err)
@@ -132,4 +133,20 @@ func (in *Inspector) Summary(metric string) (FileSummary, error) {
 		s.Retentions = append(s.Retentions, RetentionInfo{SecondsPerPoint: a.SecondsPerPoint, NumberOfPoints: a.Points})
 	}
 	return s, nil
+}
+
+// openMetric opens a metric's file; a tagged name's is the hashed or the
+// readable file carbon writes for it under _tagged, the first that exists.
+func (in *Inspector) openMetric(metric string) (*whisperfs.File, error) {
+	if !tagdb.IsTagged(metric) {
+		return in.Files.Open(metric)
+	}
+	var err error
+	for _, file := range []string{tagdb.HashedPath(metric), tagdb.ReadablePath(metric)} {
+		var f *whisperfs.File
+		if f, err = in.Files.Open(file); err == nil {
+			return f, nil
+		}
+	}
+	return nil, err
 }

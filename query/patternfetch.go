@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"fmt"
+
+	"github.com/graphite-render/graphite-render/query/tagdb"
 )
 
 // fetchPattern reads the series of pattern from a PatternFetcher (a
@@ -29,7 +31,7 @@ func (r *renderer) fetchPattern(ctx context.Context, pf PatternFetcher, pattern 
 		_, cf, xff := r.aggregation(g.Name)
 		s := &Series{
 			Name:              g.Name,
-			Tags:              map[string]string{"name": g.Name},
+			Tags:              tagdb.TagsOf(g.Name),
 			PathExpression:    pattern,
 			Start:             g.Start,
 			End:               g.End,

@@ -24,7 +24,18 @@ type indexNode struct {
 	// indexed elsewhere (a link, a bind mount, or a directory a link
 	// reached first): its children are same's.
 	same *indexNode
+	// lazy is set for the root's _tagged directory, which the index lists
+	// but does not walk (see taggedDir): finds below it read the disk.
+	lazy bool
 }
+
+// taggedDir is where carbon stores tagged series, under two levels of
+// 4,096 directories named by the hash of each name: about one directory
+// a series, which would cost the index a node a series (12 s and 240 MB
+// a refresh for a million). The index lists it as a branch, as
+// graphite-web does, and leaves its contents on disk; tagged series are
+// found by name, not by walking.
+const taggedDir = "_tagged"
 
 // kids returns the node's children, following same.
 func (n *indexNode) kids() []*indexNode {
@@ -149,6 +160,10 @@ func (b *indexBuild) dir(rel string, n *indexNode) error {
 			}
 			c := get(name)
 			c.dir, c.link = true, !e.Type().IsDir()
+			if rel == "" && name == taggedDir {
+				c.lazy = true
+				continue
+			}
 			id, known := dirIDOf(info)
 			if other, ok := b.seen[id]; ok && known {
 				c.same = other
@@ -187,6 +202,13 @@ func (w *walker) findIndexed(n *indexNode, prefix []string, ms []segmentMatcher)
 			return err
 		}
 		for _, c := range kids {
+			if c.lazy && !c.link {
+				err := w.inDir(taggedDir, nil, func() error { return w.globstar(taggedDir, append(prefix, c.name), ms[1:]) })
+				if err != nil {
+					return err
+				}
+				continue
+			}
 			// Like the disk walk, ** does not follow links.
 			if c.dir && !c.link && w.enterNode(c) {
 				err := w.findIndexed(c, append(prefix, c.name), ms)
@@ -202,6 +224,9 @@ func (w *walker) findIndexed(n *indexNode, prefix []string, ms []segmentMatcher)
 		path := append(prefix, c.name)
 		if len(rest) == 0 {
 			return w.add(path, c.leaf)
+		}
+		if c.lazy {
+			return w.inDir(taggedDir, nil, func() error { return w.walk(taggedDir, path, rest) })
 		}
 		if !c.dir || !w.enterNode(c) {
 			return nil

@@ -90,6 +90,12 @@ func (w *walker) leavesIndexed(n *indexNode, prefix []byte, fn func(string) erro
 			}
 			continue
 		}
+		if e.node.lazy {
+			if err := w.inDir(taggedDir, nil, func() error { return w.leavesDisk(taggedDir, append(path, '.'), fn) }); err != nil {
+				return err
+			}
+			continue
+		}
 		if !w.enterNode(e.node) {
 			continue
 		}

@@ -113,13 +113,16 @@ func (t *Tree) Open(name string) (*File, error) {
 }
 
 // RelPath returns the path of the metric's file relative to the root, such
-// as "servers/host1/cpu.wsp", after checking the name.
+// as "servers/host1/cpu.wsp", after checking the name. A name with
+// wildcards is refused, unless it names a file under _tagged, where
+// carbon writes tagged series under names computed from their tags, and
+// a tag value may hold any of * ? [ {.
 func (t *Tree) RelPath(name string) (string, error) {
 	segs, err := splitName(name)
 	if err != nil {
 		return "", err
 	}
-	if hasWildcard(name) {
+	if hasWildcard(name) && !(len(segs) == 4 && segs[0] == taggedDir) {
 		return "", fmt.Errorf("%w: %q is a pattern, not a metric", ErrBadName, name)
 	}
 	return filepath.Join(segs...) + leafSuffix, nil

@@ -9,6 +9,10 @@
 # missing (needs root). Nothing under /etc/graphite is read or written: an
 # isolated settings module lives in a state directory.
 #
+# When WHISPER_DIR/.tagged-series exists (one tagged name a line), those
+# names are registered in graphite-web's tag database once it answers, as
+# carbon registers the series it writes; the database starts empty.
+#
 # GRAPHITE_WEB_CLUSTER_SERVERS, when set at start, is a comma-separated list
 # of CLUSTER_SERVERS entries (e.g. "127.0.0.1:8080?format=msgpack"): the
 # server is then a cluster front that also asks those members (give it an
@@ -76,12 +80,16 @@ if not hasattr(_inspect, 'formatargspec'):
 PYEOF
   local env=(env -u PYTHONHOME -u VIRTUAL_ENV PYTHONPATH="$sd" PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1
              DJANGO_SETTINGS_MODULE=graphite.settings GRAPHITE_SETTINGS_MODULE=compat_settings)
+  rm -f "$sd/graphite.db"
   (cd "$sd" && "${env[@]}" "$PY" -m django migrate --run-syncdb -v 0 >"$sd/log/migrate.log" 2>&1)
   "${env[@]}" setsid nohup /usr/bin/gunicorn --bind "127.0.0.1:$port" --workers 2 --timeout 120 \
     --chdir "$sd" --pythonpath "$sd" --pid "$sd/gunicorn.pid" \
     --error-logfile "$sd/log/gunicorn.log" graphite.wsgi:application </dev/null >"$sd/log/stdout.log" 2>&1 &
   for _ in $(seq 1 300); do
     if "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$port/version', timeout=2)" 2>/dev/null; then
+      if [ -s "$wd/.tagged-series" ]; then
+        register_tagged "$port" "$wd/.tagged-series" || { echo "registering $wd/.tagged-series failed" >&2; return 1; }
+      fi
       cat "$sd/gunicorn.pid"; echo; return 0
     fi
     sleep 0.2
@@ -89,6 +97,19 @@ PYEOF
   tail -20 "$sd/log/gunicorn.log" >&2 || true
   echo "graphite-web did not start on 127.0.0.1:$port" >&2
   return 1
+}
+
+# register_tagged PORT FILE posts the names in FILE to /tags/tagMultiSeries,
+# in order, 500 a request.
+register_tagged() {
+  "$PY" - "$1" "$2" <<'PYEOF'
+import sys, urllib.parse, urllib.request
+names = [l.strip() for l in open(sys.argv[2], encoding="utf-8") if l.strip()]
+for i in range(0, len(names), 500):
+    body = urllib.parse.urlencode([("path", n) for n in names[i:i + 500]]).encode()
+    with urllib.request.urlopen("http://127.0.0.1:%s/tags/tagMultiSeries" % sys.argv[1], body, timeout=60) as r:
+        r.read()
+PYEOF
 }
 
 stop() {

@@ -18,16 +18,16 @@ import (
 func runGen(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	set := fs.String("set", "perf", "which tree: perf (2,000 metrics, 24 h), demo or seed")
+	set := fs.String("set", "perf", "which tree: perf (2,000 metrics, 24 h), demo, seed or tagged (carbon's _tagged layouts and a .tagged-series list)")
 	dir := fs.String("dir", "", "directory to write into (required; existing files are refused)")
 	nowS := fs.String("now", "", "the time the data ends: unix seconds or an at-time (default: the clock)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	sets := map[string]func() []fixtures.Spec{"perf": fixtures.Perf, "demo": fixtures.Demo, "seed": fixtures.Seed}
+	sets := map[string]func() []fixtures.Spec{"perf": fixtures.Perf, "demo": fixtures.Demo, "seed": fixtures.Seed, "tagged": fixtures.TaggedSpecs}
 	specs, ok := sets[*set]
 	if !ok || *dir == "" {
-		fmt.Fprintf(stderr, "graphite-render gen: -dir is required and -set is perf, demo or seed (got %q)\n", *set)
+		fmt.Fprintf(stderr, "graphite-render gen: -dir is required and -set is perf, demo, seed or tagged (got %q)\n", *set)
 		return 2
 	}
 	clockNow := clock().Unix()
@@ -38,7 +38,11 @@ func runGen(args []string, stdout, stderr io.Writer, clock func() time.Time) int
 	}
 	start := time.Now()
 	list := specs()
-	if err := fixtures.Write(*dir, now, list...); err != nil {
+	write := func() error { return fixtures.Write(*dir, now, list...) }
+	if *set == "tagged" {
+		write = func() error { return fixtures.WriteTagged(*dir, now) }
+	}
+	if err := write(); err != nil {
 		fmt.Fprintf(stderr, "graphite-render gen: %v\n", err)
 		return 1
 	}

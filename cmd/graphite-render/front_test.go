@@ -1,43 +1,15 @@
 package main
 
 import (
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// startServe runs serve with args until the test ends and returns its
-// address.
-func startServe(t *testing.T, logs io.Writer, args ...string) string {
-	t.Helper()
-	cfg, err := parseServeFlags(append([]string{"-listen", "127.0.0.1:0", "-shutdown-timeout", "2s"}, args...), io.Discard)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, cfg, slog.New(slog.NewTextHandler(logs, nil)), func() time.Time { return time.Unix(fileNow, 0) }, ready)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case addr := <-ready:
-		return addr
-	case err := <-done:
-		t.Fatalf("serve stopped early: %v", err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return ""
-}
 
 func body(t *testing.T, url string) (int, string) {
 	t.Helper()
@@ -50,17 +22,26 @@ func body(t *testing.T, url string) (int, string) {
 }
 
 func TestServeAsFrontOfANode(t *testing.T) {
-	node := startServe(t, io.Discard) // demo data
-	var logs strings.Builder
-	front := startServe(t, &logs, "-backend", "http://"+node)
+	node, _ := startServe(t) // demo data
+	front, logs := startServe(t, "-backend", node)
 	assert.Contains(t, logs.String(), "query front")
 	const p = "/render?target=sumSeries(servers.*.cpu.user)&from=-30min&format=json"
-	code, want := body(t, "http://"+node+p)
+	code, want := body(t, node+p)
 	require.Equal(t, http.StatusOK, code)
-	code, got := body(t, "http://"+front+p)
+	code, got := body(t, front+p)
 	require.Equal(t, http.StatusOK, code)
 	assert.Equal(t, want, got)
 	assert.Contains(t, got, `"sumSeries(servers.*.cpu.user)"`)
+	// Tagged series and their tags come from the node.
+	const tagged = "/render?target=seriesByTag('name=disk.used')&from=-30min&format=json"
+	_, want = body(t, node+tagged)
+	_, got = body(t, front+tagged)
+	assert.Equal(t, want, got)
+	assert.Contains(t, got, "disk.used;")
+	_, want = body(t, node+"/tags/autoComplete/tags")
+	_, got = body(t, front+"/tags/autoComplete/tags")
+	assert.Equal(t, want, got)
+	assert.NotEqual(t, "[]", got)
 }
 
 func TestServeFrontConfigErrors(t *testing.T) {

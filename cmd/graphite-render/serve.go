@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"syscall"
@@ -56,6 +57,10 @@ type serveConfig struct {
 	// front.go).
 	backends    []string
 	clusterFile string
+	// tagDB is the SQLite file of the tag database ("": beside the
+	// whisper directory, "none": memory only).
+	tagDB         string
+	tagDBReadOnly bool
 
 	readHeaderTimeout time.Duration
 	readTimeout       time.Duration
@@ -117,6 +122,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 		return nil
 	})
 	fs.StringVar(&cfg.clusterFile, "cluster-config", "", "YAML file of backend groups (protocol, lbMethod, servers, timeouts, hashing); see the README's Cluster section")
+	fs.StringVar(&cfg.tagDB, "tagdb", "", "the tag database: a SQLite file with graphite-web's tags tables (graphite-web's graphite.db is opened in place; a new file is created); empty: graphite.db beside the whisper directory, as graphite-web keeps it; none: memory only")
+	fs.BoolVar(&cfg.tagDBReadOnly, "tagdb-readonly", false, "refuse tag registrations (/tags/tagSeries, /tags/tagMultiSeries, /tags/delSeries) and open the tag database read-only")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -191,17 +198,24 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log *slog.Logger, clock func() time.Time, ready chan<- string) error {
 	dir := cfg.whisperDir
 	front := cfg.isFront()
-	if dir == "" && !front {
-		demo, err := os.MkdirTemp("", "graphite-render-demo-")
+	demo := dir == "" && !front
+	if demo {
+		root, err := os.MkdirTemp("", "graphite-render-demo-")
 		if err != nil {
 			return fmt.Errorf("create demo directory: %w", err)
 		}
-		defer os.RemoveAll(demo)
-		if err := fixtures.Write(demo, clock().Unix(), fixtures.Demo()...); err != nil {
+		defer os.RemoveAll(root)
+		dir = filepath.Join(root, "whisper")
+		if err := fixtures.Write(dir, clock().Unix(), fixtures.Demo()...); err != nil {
 			return fmt.Errorf("write demo data: %w", err)
 		}
-		log.Info("demo mode: serving built-in demo data; pass -whisper-dir to serve your own", "dir", demo)
-		dir = demo
+		if err := fixtures.WriteTagged(dir, clock().Unix()); err != nil {
+			return fmt.Errorf("write demo data: %w", err)
+		}
+		if cfg.tagDB == "" {
+			cfg.tagDB = filepath.Join(root, "graphite.db")
+		}
+		log.Info("demo mode: serving built-in demo data; pass -whisper-dir to serve your own", "dir", dir)
 	}
 	var tree *whisperfs.Tree
 	if dir != "" {
@@ -221,6 +235,23 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 			return err
 		}
 	}
+	if dir == "" && cfg.tagDB == "" {
+		// A front without a tree of its own keeps no tag database.
+		cfg.tagDB = tagDBNone
+	}
+	tags, err := openTagDB(ctx, cfg, dir, log)
+	if err != nil {
+		return err
+	}
+	defer tags.Close()
+	if demo && !cfg.tagDBReadOnly {
+		if err := tags.Load(ctx); err != nil {
+			return err
+		}
+		if _, err := tags.TagSeries(ctx, fixtures.TaggedNames()); err != nil {
+			return fmt.Errorf("register the demo's tagged series: %w", err)
+		}
+	}
 	var store query.Storage
 	if tree != nil {
 		store = tree
@@ -237,14 +268,14 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	}
 	engine, err := query.NewEngine(query.Options{Storage: store, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
 		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB, cacheBytes(cfg.cacheMB, cfg.memLimitMB)),
-		Archives: cfg.archives, Rules: storage.rules})
+		Archives: cfg.archives, Rules: storage.rules, Tags: tags})
 	if err != nil {
 		return err
 	}
 	opts := api.Options{Engine: engine, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
 		MaxInFlight: cfg.maxInFlight, MaxInFlightFind: cfg.maxFind, MaxInFlightInfo: cfg.maxInfo, MaxBodyBytes: cfg.maxBody, Users: users,
 		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF,
-		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL, HostName: hostName()}
+		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL, HostName: hostName(), Tags: tags}
 	if tree != nil {
 		inspector := &query.Inspector{Storage: tree, Files: tree, Logger: log}
 		storage.apply(inspector)
@@ -276,6 +307,10 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		log.Info("building the metric index in the background; until it is ready, find and globs read directories")
 		wg.Go(func() { indexInBackground(bg, tree, build, cfg.refresh, log) })
 	}
+	bgScan, stopScan := context.WithCancel(ctx)
+	var scanWG sync.WaitGroup
+	defer func() { stopScan(); scanWG.Wait() }()
+	scanWG.Go(func() { loadTags(bgScan, tags, tree, log) })
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}

@@ -1,0 +1,310 @@
+package tagdb
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// TagInfo is a tag as /tags lists it.
+type TagInfo struct {
+	ID  int64
+	Tag string
+}
+
+// ValueInfo is a value of a tag as /tags/<tag> lists it: Count series
+// carry it.
+type ValueInfo struct {
+	ID    int64
+	Value string
+	Count int
+}
+
+// TagDetail is a tag with its values, the answer of /tags/<tag>.
+type TagDetail struct {
+	TagInfo
+	Values []ValueInfo
+}
+
+// compileFilter compiles a /tags filter as graphite-web applies it: a
+// regular expression searched in the name, anchored at its start unless
+// it begins with "^". An empty filter is nil.
+func compileFilter(what, filter string) (*regexp.Regexp, error) {
+	if filter == "" {
+		return nil, nil
+	}
+	spec := filter
+	if !strings.HasPrefix(spec, "^") {
+		spec = "^(" + spec + ")"
+	}
+	re, err := regexp.Compile(spec)
+	if err != nil {
+		return nil, badExpr("invalid regular expression %s=%s: %v", what, filter, err)
+	}
+	return re, nil
+}
+
+// ListTags returns every tag ever registered, series or not (graphite-web
+// never deletes a tag), sorted, whose name the regular expression filter
+// finds (see compileFilter), at most limit of them unless limit is
+// negative. Errors wrap ErrBadExpr.
+func (ix *Index) ListTags(filter string, limit int) ([]TagInfo, error) {
+	re, err := compileFilter("filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := []TagInfo{}
+	for _, te := range ix.tagOrder {
+		if limit >= 0 && len(out) >= limit {
+			break
+		}
+		if re == nil || re.MatchString(te.name) {
+			out = append(out, TagInfo{ID: te.id, Tag: te.name})
+		}
+	}
+	return out, nil
+}
+
+// GetTag returns a tag and its values as ListValues gives them, or nil
+// for a tag never registered.
+func (ix *Index) GetTag(tag, filter string, limit int) (*TagDetail, error) {
+	re, err := compileFilter("filter", filter)
+	if err != nil {
+		return nil, err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	te := ix.tags[tag]
+	if te == nil {
+		return nil, nil
+	}
+	return &TagDetail{TagInfo: TagInfo{ID: te.id, Tag: te.name}, Values: ix.listValues(te, re, limit)}, nil
+}
+
+// listValues returns the values of te that some series carries, sorted,
+// that re (when set) finds, at most limit unless limit is negative. The
+// caller holds the read lock.
+func (ix *Index) listValues(te *tagEntry, re *regexp.Regexp, limit int) []ValueInfo {
+	out := []ValueInfo{}
+	for _, tv := range te.sorted {
+		if limit >= 0 && len(out) >= limit {
+			break
+		}
+		e := &ix.tvs[tv]
+		if len(e.postings) == 0 || re != nil && !re.MatchString(e.value) {
+			continue
+		}
+		out = append(out, ValueInfo{ID: e.valueID, Value: e.value, Count: len(e.postings)})
+	}
+	return out
+}
+
+// AutoCompleteTags answers /tags/autoComplete/tags as graphite-web 1.1.8
+// does. Without expressions: the registered tags starting with prefix,
+// sorted, the first limit of them (all when limit is 0 or negative, as
+// graphite-web's database query). With expressions: the tags of the series
+// they select, other than the tags the expressions name, starting with
+// prefix, sorted, the first limit of them (none when limit is 0 or
+// negative).
+//
+// limitGiven tells whether the client sent limit (absent, it is 100):
+// graphite-web then also cuts the result as Python's list[:limit] does, so
+// that limit=0 gives nothing and a negative limit drops the last ones.
+// Errors wrap ErrBadExpr.
+func (ix *Index) AutoCompleteTags(specs []string, prefix string, limit int, limitGiven bool) ([]string, error) {
+	var out []string
+	if len(specs) == 0 {
+		ix.mu.RLock()
+		for _, te := range ix.tagOrder {
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+			if strings.HasPrefix(te.name, prefix) {
+				out = append(out, te.name)
+			}
+		}
+		ix.mu.RUnlock()
+	} else {
+		searched := map[string]bool{}
+		for _, s := range specs {
+			tag, _, _, err := ParseTagspec(s)
+			if err != nil {
+				return nil, err
+			}
+			searched[tag] = true
+		}
+		exprs, err := parseExprs(specs)
+		if err != nil {
+			return nil, err
+		}
+		ix.mu.RLock()
+		out = ix.tagsOf(ix.match(exprs), searched, prefix, limit)
+		ix.mu.RUnlock()
+	}
+	return pySlice(out, limit, limitGiven), nil
+}
+
+// tagsOf returns the names of the tags the series at slots carry, but
+// not those in skip, starting with prefix, sorted, the first limit of
+// them. It reads each series' tags, and stops early once every tag that
+// could be wanted is found. The caller holds the read lock.
+func (ix *Index) tagsOf(slots []uint32, skip map[string]bool, prefix string, limit int) []string {
+	out := []string{}
+	if limit <= 0 {
+		return out
+	}
+	want := func(name string) bool { return !skip[name] && strings.HasPrefix(name, prefix) }
+	wanted := 0
+	for _, te := range ix.tagOrder {
+		if want(te.name) {
+			wanted++
+		}
+	}
+	seen := map[string]bool{}
+	for _, s := range slots {
+		if len(seen) == wanted && len(ix.odd) == 0 {
+			break
+		}
+		for _, t := range ix.parsedTags(s) {
+			if want(t.Key) && !seen[t.Key] {
+				seen[t.Key] = true
+				out = append(out, t.Key)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out[:min(len(out), limit)]
+}
+
+// anyCarries reports whether a series in the bitmap carries one of tvs.
+func (ix *Index) anyCarries(tvs []uint32, in []uint64) bool {
+	for _, tv := range tvs {
+		for _, s := range ix.tvs[tv].postings {
+			if in[s>>6]&(1<<(s&63)) != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bitmapOf returns a bitmap of the index's slots with the bits of slots
+// set, but not those of odd series, whose registered tags do not count.
+func (ix *Index) bitmapOf(slots []uint32) []uint64 {
+	b := make([]uint64, (len(ix.series)+63)/64)
+	for _, s := range slots {
+		if len(ix.odd) == 0 || !ix.odd[s] {
+			b[s>>6] |= 1 << (s & 63)
+		}
+	}
+	return b
+}
+
+// AutoCompleteValues answers /tags/autoComplete/values as graphite-web
+// 1.1.8 does. Without expressions: the values of tag that series carry,
+// starting with prefix, sorted. With expressions: the values of tag in the
+// series they select together with tag+"!=", starting with prefix, sorted.
+// limit and limitGiven work as in AutoCompleteTags.
+func (ix *Index) AutoCompleteValues(specs []string, tag, prefix string, limit int, limitGiven bool) ([]string, error) {
+	var out []string
+	if len(specs) == 0 {
+		ix.mu.RLock()
+		if te := ix.tags[tag]; te != nil {
+			for _, tv := range ix.withPrefix(te, prefix) {
+				if limit > 0 && len(out) >= limit {
+					break
+				}
+				if len(ix.tvs[tv].postings) > 0 {
+					out = append(out, ix.tvs[tv].value)
+				}
+			}
+		}
+		ix.mu.RUnlock()
+	} else {
+		exprs, err := parseExprs(append(slices.Clip(specs), tag+"!="))
+		if err != nil {
+			return nil, err
+		}
+		ix.mu.RLock()
+		out = ix.valuesOf(ix.match(exprs), tag, prefix, limit)
+		ix.mu.RUnlock()
+	}
+	return pySlice(out, limit, limitGiven), nil
+}
+
+// valuesOf returns the values of tag in the series at slots, starting
+// with prefix, sorted, the first limit of them. It reads the tag of each
+// series at slots, or, when that would cost more than going through the
+// tag's values in order and asking each whether a series at slots
+// carries it, does that. The caller holds the read lock.
+func (ix *Index) valuesOf(slots []uint32, tag, prefix string, limit int) []string {
+	out := []string{}
+	te := ix.tags[tag]
+	if limit <= 0 || te == nil {
+		return out
+	}
+	if len(ix.odd) > 0 {
+		return ix.parsedValuesOf(slots, tag, prefix, limit)
+	}
+	carried := 0
+	for _, tv := range te.sorted {
+		carried += len(ix.tvs[tv].postings)
+	}
+	if len(slots)*max(1, len(ix.pairs)/max(1, len(ix.series))) <= carried {
+		seen := make([]uint64, (len(ix.tvs)+63)/64)
+		for _, s := range slots {
+			tv, ok := ix.pairOf(s, te)
+			if !ok || seen[tv>>6]&(1<<(tv&63)) != 0 {
+				continue
+			}
+			seen[tv>>6] |= 1 << (tv & 63)
+			if strings.HasPrefix(ix.tvs[tv].value, prefix) {
+				out = append(out, ix.tvs[tv].value)
+			}
+		}
+		slices.Sort(out)
+		return out[:min(len(out), limit)]
+	}
+	in := ix.bitmapOf(slots)
+	for _, tv := range ix.withPrefix(te, prefix) {
+		if len(out) >= limit {
+			break
+		}
+		if ix.anyCarries([]uint32{tv}, in) {
+			out = append(out, ix.tvs[tv].value)
+		}
+	}
+	return out
+}
+
+// parsedValuesOf is valuesOf reading every series' tags as graphite-web
+// reads them from its name, for an index that has odd series.
+func (ix *Index) parsedValuesOf(slots []uint32, tag, prefix string, limit int) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, s := range slots {
+		v, ok := Series{Tags: ix.parsedTags(s)}.Get(tag)
+		if ok && strings.HasPrefix(v, prefix) && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out[:min(len(out), limit)]
+}
+
+// pySlice is Python's list[:limit] when the client gave a limit.
+func pySlice(out []string, limit int, given bool) []string {
+	if out == nil {
+		out = []string{}
+	}
+	if !given {
+		return out
+	}
+	if limit < 0 {
+		limit += len(out)
+	}
+	return out[:max(0, min(limit, len(out)))]
+}
