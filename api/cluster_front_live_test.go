@@ -89,7 +89,13 @@ func TestCompatLiveFront(t *testing.T) {
 		} else {
 			same++
 		}
-		switch d := frontDiff(q, ask(t, carbonapi, q), a); {
+		theirs := ask(t, carbonapi, q)
+		ours := a
+		if strings.Contains(q, "format=completer") {
+			// carbonapi lists them in the order its backends answer.
+			theirs, ours = sortedCompleter(t, theirs), sortedCompleter(t, ours)
+		}
+		switch d := frontDiff(q, theirs, ours); {
 		case d != "" && knownCarbonapi[q] == "":
 			t.Errorf("%s: carbonapi and our front differ: %s", q, d)
 		case d == "" && knownCarbonapi[q] != "":
