@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/graphite-render/graphite-render/fixtures"
 	"github.com/graphite-render/graphite-render/query"
@@ -142,4 +143,40 @@ func TestFrontTags(t *testing.T) {
 	code, _, body = get(t, fs.front, "/tags/autoComplete/values?tag=name&limit=x")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Contains(t, body, "'x'")
+}
+
+func TestFrontLogsIntoNodesWithAuth(t *testing.T) {
+	// A node behind -auth-file: the front logs in with the user and
+	// password of the backend's URL.
+	hash, err := bcrypt.GenerateFromPassword([]byte("s3cret"), bcrypt.MinCost)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, fixtures.Write(dir, testNow, fixtures.Mixed()...))
+	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{})
+	require.NoError(t, err)
+	engine, err := query.NewEngine(query.Options{Storage: tree})
+	require.NoError(t, err)
+	node := httptest.NewServer(New(Options{Engine: engine, Users: map[string][]byte{"front": hash},
+		Clock: func() time.Time { return time.Unix(testNow, 0) }}))
+	t.Cleanup(node.Close)
+	u, err := url.Parse(node.URL)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		user    *url.Userinfo
+		matches int
+		failed  bool
+	}{{url.UserPassword("front", "s3cret"), 2, false}, {url.UserPassword("front", "wrong"), 0, true}} {
+		u.User = tc.user
+		remote, err := cluster.New(cluster.FromBackends([]string{u.String()}), cluster.Options{})
+		require.NoError(t, err)
+		fe, err := query.NewEngine(query.Options{Storage: remote})
+		require.NoError(t, err)
+		front := New(Options{Engine: fe, Clock: func() time.Time { return time.Unix(testNow, 0) }})
+		rec := httptest.NewRecorder()
+		front.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics/find?query=mix.step10.*", nil))
+		assert.Equal(t, http.StatusOK, rec.Code)
+		assert.Equal(t, tc.matches, strings.Count(rec.Body.String(), `"leaf": 1`), rec.Body.String())
+		assert.Equal(t, tc.failed, rec.Header().Get(FailedBackendsHeader) != "")
+		assert.NotContains(t, rec.Header().Get(FailedBackendsHeader), "wrong", "the password is not shown")
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 
@@ -85,7 +86,7 @@ func build(c Config, logger *zap.Logger) (*tree, error) {
 			if err != nil {
 				return nil, fmt.Errorf("group %q: server %q: %w", g.Name, s, err)
 			}
-			b := &backend{BackendServer: be, name: s, timeouts: to}
+			b := &backend{BackendServer: be, name: redacted(s), timeouts: to}
 			if len(g.Instances) > 0 {
 				b.instance = g.Instances[i]
 			}
@@ -279,4 +280,14 @@ func reason(err merry.Error) string {
 		msg = msg[:200] + "..."
 	}
 	return msg
+}
+
+// redacted is a server URL as answers and logs name it: with its password
+// replaced by "xxxxx".
+func redacted(server string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		return server
+	}
+	return u.Redacted()
 }
