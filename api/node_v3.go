@@ -40,6 +40,15 @@ func wantsProtobuf(r *http.Request, query url.Values) bool {
 	return false
 }
 
+// protobufCall is wantsProtobuf before the form is parsed: the format in
+// the query string or the Accept header.
+func protobufCall(r *http.Request) bool {
+	if strings.Contains(r.URL.RawQuery, "format="+formatV3) {
+		return wantsProtobuf(r, r.URL.Query())
+	}
+	return wantsProtobuf(r, nil)
+}
+
 // protobufRoute sends carbonapi_v3_pb calls to h behind limit, and every
 // other request on to the route's own chain (its cache and limiter); so a
 // protobuf answer, which depends on the body, is never cached.

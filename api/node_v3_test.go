@@ -228,6 +228,27 @@ func TestV3RenderIsChosenByFormatOrAccept(t *testing.T) {
 	assert.Equal(t, "application/json", ct)
 }
 
+func TestV3AnswersAreNotCompressed(t *testing.T) {
+	e, _ := mixedNode(t, query.Options{})
+	msg := &pb.MultiFetchRequest{Metrics: []pb.FetchRequest{{Name: "mix.*.*", StartTime: testNow - 86400, StopTime: testNow}}}
+	b, err := msg.Marshal()
+	require.NoError(t, err)
+	req := httptest.NewRequest(http.MethodGet, "/render/?format=carbonapi_v3_pb", bytes.NewReader(b))
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	assert.Empty(t, rec.Header().Get("Content-Encoding"))
+	var got pb.MultiFetchResponse
+	decodeV3(t, rec.Result(), &got)
+	assert.Len(t, got.Metrics, len(fixtures.Mixed()))
+	// graphite-web's answers still are.
+	req = httptest.NewRequest(http.MethodGet, "/render?format=json&from=-1d&target=mix.*.*", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec = httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	assert.Equal(t, "gzip", rec.Header().Get("Content-Encoding"))
+}
+
 func TestV3AnswersAreNotCached(t *testing.T) {
 	// The response cache keys on the form; a protobuf call's answer
 	// depends on its body, so two bodies at one URL get their own answers.
