@@ -92,7 +92,8 @@ func (w *msgpackWriter) mapHeader(n int) {
 // AppendMsgpackRender appends graphite-web 1.1.8's format=msgpack render
 // response (renderViewMsgPack): the same list of TimeSeries.getInfo maps
 // as AppendPickleRender, in the same key order, with null (NaN) values as
-// nil and infinities as float 64. Nil series are skipped.
+// nil, infinities as float 64 and the values graphite-web holds as Python
+// ints as ints. Nil series are skipped.
 func AppendMsgpackRender(dst []byte, series []*query.Series) []byte {
 	series = nonNil(series)
 	w := msgpackWriter{b: dst}
@@ -110,10 +111,13 @@ func AppendMsgpackRender(dst []byte, series []*query.Series) []byte {
 		w.int(s.Step)
 		w.str("values")
 		w.array(len(s.Values))
-		for _, v := range s.Values {
-			if v != v {
+		for j, v := range s.Values {
+			switch {
+			case v != v:
 				w.nil()
-			} else {
+			case isPyInt(s, j):
+				w.int(int64(v))
+			default:
 				w.float(v)
 			}
 		}

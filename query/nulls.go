@@ -2,7 +2,9 @@ package query
 
 import "math"
 
-// DrawNullAsZero replaces every null (NaN) value with 0, in place.
+// DrawNullAsZero replaces every null (NaN) value with 0, in place. The
+// zeros are floats (0.0): graphite-web, which applies drawNullAsZero to
+// images only, has no answer to follow.
 func DrawNullAsZero(series []*Series) {
 	for _, s := range series {
 		if s == nil {
@@ -11,6 +13,7 @@ func DrawNullAsZero(series []*Series) {
 		for i, v := range s.Values {
 			if math.IsNaN(v) {
 				s.Values[i] = 0
+				s.Ints.Clear(i)
 			}
 		}
 	}

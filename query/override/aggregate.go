@@ -49,11 +49,11 @@ func seriesAggregator(fn string) doFunc {
 		for _, l := range lists {
 			all = append(all, l...)
 		}
-		return aggregate(all, fn, requestXFilesFactor(ctx))
+		return aggregate(ctx, all, fn, requestXFilesFactor(ctx))
 	}
 }
 
-// doAggregate is aggregate(seriesList, func, xFilesFactor=None).
+// doAggregate is aggregate(ctx, seriesList, func, xFilesFactor=None).
 func doAggregate(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	fn, xff, err := aggregateArgs(ctx, e, 1)
 	if err != nil {
@@ -63,7 +63,7 @@ func doAggregate(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 	if err != nil {
 		return nil, err
 	}
-	return aggregate(series, fn, xff)
+	return aggregate(ctx, series, fn, xff)
 }
 
 // aggregateArgs reads the function name at position i and the optional
@@ -93,7 +93,7 @@ func aggregateArgs(ctx context.Context, e parser.Expr, i int) (string, float64, 
 // trailing "Series"), carries the tags all series share, the new name as
 // name tag unless they share one, and aggregatedBy=fn. No series gives no
 // result.
-func aggregate(list []*types.MetricData, fn string, xff float64) ([]*types.MetricData, error) {
+func aggregate(ctx context.Context, list []*types.MetricData, fn string, xff float64) ([]*types.MetricData, error) {
 	f, short, err := lookupAggFunc(fn)
 	if err != nil {
 		return nil, err
@@ -104,7 +104,8 @@ func aggregate(list []*types.MetricData, fn string, xff float64) ([]*types.Metri
 		return nil, nil
 	}
 	name := short + "Series(" + pathExpressions(list) + ")"
-	vals := zipLongest(columns(vs), func(row []float64) float64 {
+	cols := columns(vs)
+	vals := zipLongest(cols, func(row []float64) float64 {
 		if !xffPasses(row, xff) {
 			return math.NaN()
 		}
@@ -115,7 +116,9 @@ func aggregate(list []*types.MetricData, fn string, xff float64) ([]*types.Metri
 		tags["name"] = name
 	}
 	tags["aggregatedBy"] = short
-	return []*types.MetricData{newSeries(name, sp, vals, xff, tags)}, nil
+	r := newSeries(name, sp, vals, xff, tags)
+	setInts(ctx, r, rowInts(short, cols, viewInts(ctx, vs), r.Values))
+	return []*types.MetricData{r}, nil
 }
 
 // pathExpressions joins the distinct path expressions of list with commas,
@@ -203,7 +206,7 @@ func aggregateSeriesLists(ctx context.Context, eval interfaces.Evaluator, e pars
 	}
 	var out []*types.MetricData
 	for i := range first {
-		res, err := aggregate([]*types.MetricData{first[i], second[i]}, fn, xff)
+		res, err := aggregate(ctx, []*types.MetricData{first[i], second[i]}, fn, xff)
 		if err != nil {
 			return nil, err
 		}
