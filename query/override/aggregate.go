@@ -220,34 +220,12 @@ func aggregateSeriesLists(ctx context.Context, eval interfaces.Evaluator, e pars
 	return out, nil
 }
 
-// keepsPathExpression names the graphite-web functions that rename a
-// series to a call of themselves but keep its pathExpression.
-var keepsPathExpression = map[string]bool{
-	"timeShift": true, "timeSlice": true, "dashed": true, "drawAsInfinite": true,
-}
-
-// pathExpressionOf returns the pathExpression graphite-web would give md.
-// Its functions that make or rename a series as a call of their own,
-// such as scale(x,2) or perSecond(x), set it to the new name (carbonapi's
-// keep the input's pattern), while plain paths and aliases keep the
-// pattern they were fetched with.
+// pathExpressionOf returns md's pathExpression as graphite-web has it
+// (the evaluator sets it after every call, see FixPathExpression), its
+// name when it has none.
 func pathExpressionOf(md *types.MetricData) string {
-	if i := strings.IndexByte(md.Name, '('); i > 0 && strings.HasSuffix(md.Name, ")") && isIdent(md.Name[:i]) && !keepsPathExpression[md.Name[:i]] {
-		return md.Name
-	}
 	if md.PathExpression == "" {
 		return md.Name
 	}
 	return md.PathExpression
-}
-
-// isIdent reports whether s is a function name.
-func isIdent(s string) bool {
-	for i, r := range s {
-		ok := r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || (i > 0 && '0' <= r && r <= '9')
-		if !ok {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -172,6 +172,14 @@ var intRules = map[string]intRule{
 	},
 	"keepLastValue": keepLastInts,
 	"delay":         delayInts,
+	// abs() and round(v, n) keep the type of each value.
+	"absolute": sameTypes,
+	"round":    sameTypes,
+	// Python's int - int is an int.
+	"offsetToZero":          offsetToZeroInts,
+	"derivative":            derivativeInts,
+	"nonNegativeDerivative": derivativeInts,
+	"nPercentile":           nPercentileInts,
 }
 
 func init() {
@@ -187,7 +195,7 @@ func init() {
 		"removeEmptySeries", "exclude", "grep", "unique", "group", "fallbackSeries",
 		"mostDeviant", "averageOutsidePercentile", "removeBetweenPercentile",
 		"useSeriesAbove", "timeShift", "timeStack", "timeSlice", "substr",
-		"absolute", "round", "removeAboveValue", "removeBelowValue",
+		"removeAboveValue", "removeBelowValue",
 		"removeAbovePercentile", "removeBelowPercentile", "areaBetween",
 		"applyByNode", "map", "mapSeries", "reduce", "reduceSeries", "interpolate",
 	} {
@@ -363,4 +371,70 @@ func (b *bucketInts) apply(ctx context.Context, r *types.MetricData) {
 		}
 	}
 	setInts(ctx, r, m)
+}
+
+// sameTypes marks the results of a function that changes each value of a
+// series but keeps its type, one result for each input in order.
+func sameTypes(ctx context.Context, _ parser.Expr, in intsArgs, out []*types.MetricData) {
+	forEachPair(ctx, in.first, out, func(s, _ *types.MetricData, m pyint.Mask) {
+		setInts(ctx, s, pyint.Of(s.Values, func(i int, _ float64) bool { return m.Int(i) }))
+	})
+}
+
+// offsetToZeroInts marks the results of offsetToZero, value - minimum: an
+// int where the value and the minimum (the first smallest value) are.
+func offsetToZeroInts(ctx context.Context, _ parser.Expr, in intsArgs, out []*types.MetricData) {
+	forEachPair(ctx, in.first, out, func(s, src *types.MetricData, m pyint.Mask) {
+		if pyint.Agg("min", src.Values, m.Int) {
+			setInts(ctx, s, pyint.Of(s.Values, func(i int, _ float64) bool { return m.Int(i) }))
+		}
+	})
+}
+
+// derivativeInts marks the results of derivative and
+// nonNegativeDerivative, value - previous value: an int where both are.
+// nonNegativeDerivative's other results (a counter wrapping past
+// maxValue, or measured from minValue) use its float parameters.
+func derivativeInts(ctx context.Context, e parser.Expr, in intsArgs, out []*types.MetricData) {
+	nonNegative := e.Target() == "nonNegativeDerivative"
+	forEachPair(ctx, in.first, out, func(s, src *types.MetricData, m pyint.Mask) {
+		setInts(ctx, s, pyint.Of(s.Values, func(i int, _ float64) bool {
+			if i == 0 || i >= len(src.Values) || !m.Int(i) || !m.Int(i-1) {
+				return false
+			}
+			return !nonNegative || src.Values[i] >= src.Values[i-1]
+		}))
+	})
+}
+
+// nPercentileInts marks the results of nPercentile(series, n), a line at
+// one of the series' values: an int when that value is one in the input
+// (graphite-web's sorted() keeps equal values in order; here every equal
+// value of the input must be an int).
+func nPercentileInts(ctx context.Context, _ parser.Expr, in intsArgs, out []*types.MetricData) {
+	for _, s := range out {
+		if s == nil || len(s.Values) == 0 || math.IsNaN(s.Values[0]) {
+			continue
+		}
+		v := s.Values[0]
+		for _, src := range in.first {
+			m := intsOf(ctx, src)
+			if src == nil || m == nil || s.Name[:min(len(s.Name), len("nPercentile(")+len(src.Name)+2)] != "nPercentile("+src.Name+", " {
+				continue
+			}
+			equal, ints := 0, 0
+			for i, x := range src.Values {
+				if x == v {
+					equal++
+					if m.Int(i) {
+						ints++
+					}
+				}
+			}
+			if equal > 0 && ints == equal {
+				setAllInts(ctx, s)
+			}
+			break
+		}
+	}
 }
