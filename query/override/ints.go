@@ -3,6 +3,7 @@ package override
 import (
 	"context"
 	"math"
+	"strconv"
 	"sync"
 
 	"github.com/go-graphite/carbonapi/expr/types"
@@ -387,6 +388,13 @@ func offsetToZeroInts(ctx context.Context, _ parser.Expr, in intsArgs, out []*ty
 	forEachPair(ctx, in.first, out, func(s, src *types.MetricData, m pyint.Mask) {
 		if pyint.Agg("min", src.Values, m.Int) {
 			setInts(ctx, s, pyint.Of(s.Values, func(i int, _ float64) bool { return m.Int(i) }))
+			// The offsetToZero tag is str(minimum): an int has no ".0".
+			tags := make(map[string]string, len(s.Tags))
+			for k, v := range s.Tags {
+				tags[k] = v
+			}
+			tags["offsetToZero"] = strconv.FormatFloat(minOf(nonNull(src.Values)), 'f', -1, 64)
+			s.Tags = tags
 		}
 	})
 }
