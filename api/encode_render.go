@@ -66,6 +66,7 @@ func appendDatapoints(dst []byte, s *query.Series, noNulls bool) []byte {
 	var ts tsCounter
 	counting := ts.init(s.Start, s.Step, len(s.Values))
 	first := true
+	ints := s.Ints // nil unless a function made Python ints
 	for i, v := range s.Values {
 		if noNulls && v != v {
 			if counting {
@@ -78,7 +79,7 @@ func appendDatapoints(dst []byte, s *query.Series, noNulls bool) []byte {
 		}
 		first = false
 		dst = append(dst, '[')
-		dst = appendJSONNumber(dst, v, s.Ints.Int(i))
+		dst = appendJSONNumber(dst, v, ints != nil && ints.Int(i))
 		dst = append(dst, ',', ' ')
 		if counting {
 			dst = ts.appendTo(dst)
@@ -188,8 +189,10 @@ func appendJSONNumber(b []byte, v float64, isInt bool) []byte {
 		return append(b, "1e9999"...)
 	case v < -math.MaxFloat64:
 		return append(b, "-1e9999"...)
+	case isInt:
+		return pyNumber(b, v, true)
 	}
-	return pyNumber(b, v, isInt)
+	return pyFloat(b, v)
 }
 
 // pyNumber appends v as Python's repr writes it: an int ("3") when isInt
