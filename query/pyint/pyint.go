@@ -90,25 +90,6 @@ func (m Mask) Clone() Mask {
 	return append(Mask(nil), m...)
 }
 
-// AllInts reports whether every non-null value of values is marked, and
-// there is at least one: graphite-web then computes with ints only.
-func (m Mask) AllInts(values []float64) bool {
-	if m == nil {
-		return false
-	}
-	seen := false
-	for i, v := range values {
-		if v != v {
-			continue
-		}
-		if !m.Int(i) {
-			return false
-		}
-		seen = true
-	}
-	return seen
-}
-
 // Of returns the Mask marking the values of values for which isInt is
 // true, nulls left unmarked; nil when none is.
 func Of(values []float64, isInt func(i int, v float64) bool) Mask {

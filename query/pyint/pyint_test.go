@@ -41,7 +41,7 @@ func TestMask(t *testing.T) {
 	assert.True(t, c.Int(64), "a clone does not share bits")
 }
 
-func TestOfAndAllInts(t *testing.T) {
+func TestOf(t *testing.T) {
 	values := []float64{1, nan, 2.5, 3}
 	m := pyint.Of(values, func(_ int, v float64) bool { return v == math.Trunc(v) })
 	assert.True(t, m.Int(0))
@@ -50,10 +50,6 @@ func TestOfAndAllInts(t *testing.T) {
 	assert.True(t, m.Int(3))
 	assert.Nil(t, pyint.Of(values, func(int, float64) bool { return false }))
 
-	assert.False(t, m.AllInts(values), "2.5 is a float")
-	assert.True(t, m.AllInts([]float64{1, nan, nan, 3}), "nulls do not count")
-	assert.False(t, m.AllInts([]float64{nan, nan}), "no value at all")
-	assert.False(t, pyint.Mask(nil).AllInts([]float64{1}))
 }
 
 func TestPrintable(t *testing.T) {
