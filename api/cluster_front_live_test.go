@@ -149,7 +149,7 @@ func TestCompatLiveFront(t *testing.T) {
 // timestamps, values; names and tags are graphite-web's, which differ
 // from carbonapi's for most functions), the rows of a csv, the lines of a
 // raw answer, and the nodes of a find without carbonapi's empty context
-// objects and completer names.
+// objects and completer names. Numbers are compared as numbers.
 func frontDiff(q string, theirs, ours compatAnswer) string {
 	switch {
 	case ours.Status >= 500:
@@ -168,7 +168,9 @@ func frontDiff(q string, theirs, ours compatAnswer) string {
 		}
 		return ""
 	case strings.HasPrefix(q, "/render"):
-		return compareRenderJSON(theirs.Body, ours.Body, false, false, true)
+		// carbonapi writes every whole number as an int, graphite-web
+		// only Python's ints: compared as numbers.
+		return compareRenderJSON(asGoJSON(theirs.Body), asGoJSON(ours.Body), false, false, true)
 	}
 	var t, o any
 	if err := json.Unmarshal([]byte(theirs.Body), &t); err != nil {
@@ -204,4 +206,18 @@ func withoutCarbonapiKeys(v any) any {
 		return out
 	}
 	return v
+}
+
+// asGoJSON re-encodes a JSON body as Go writes it (whole floats without a
+// fraction), or returns it as it is when it does not parse.
+func asGoJSON(body string) string {
+	var v any
+	if json.Unmarshal([]byte(body), &v) != nil {
+		return body
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return string(b)
 }
