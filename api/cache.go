@@ -87,7 +87,8 @@ func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeo
 				c.Response().Writer = rec
 				defer func() { c.Response().Writer = rec.ResponseWriter }()
 				handlerErr = next(c)
-				ok := handlerErr == nil && c.Response().Status == http.StatusOK && !rec.over
+				// An answer made without some backends is not kept.
+				ok := handlerErr == nil && c.Response().Status == http.StatusOK && !rec.over && !isPartial(c)
 				entry := responsecache.Entry{ContentType: c.Response().Header().Get(echo.HeaderContentType), Body: rec.body}
 				if ok && acceptsGzip(c.Request()) {
 					// Hits from clients that accept gzip, as browsers and

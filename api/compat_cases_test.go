@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -296,6 +297,10 @@ func compareRenderJSON(theirs, ours string, names, tags, values bool) string {
 	if len(t) != len(o) {
 		return fmt.Sprintf("%d series vs ours %d", len(t), len(o))
 	}
+	var tk, ok [][]bool
+	if values {
+		tk, ok = intTexts(theirs), intTexts(ours)
+	}
 	for i := range t {
 		if names && t[i].Target != o[i].Target {
 			return fmt.Sprintf("series %d: target %q vs ours %q", i, t[i].Target, o[i].Target)
@@ -311,9 +316,40 @@ func compareRenderJSON(theirs, ours string, names, tags, values bool) string {
 			if !closeEnough(tp[1], op[1]) || values && !closeEnough(tp[0], op[0]) || (tp[0] == nil) != (op[0] == nil) {
 				return fmt.Sprintf("%s: point %d %s vs ours %s", t[i].Target, k, fmtPoint(tp), fmtPoint(op))
 			}
+			if values && i < len(tk) && i < len(ok) && k < len(tk[i]) && k < len(ok[i]) && tk[i][k] != ok[i][k] {
+				return fmt.Sprintf("%s: point %d is a Python %s vs ours %s (%s)", t[i].Target, k, pyKind(tk[i][k]), pyKind(ok[i][k]), fmtPoint(tp))
+			}
 		}
 	}
 	return ""
+}
+
+// intTexts reports, for each value of each series of a render JSON body,
+// whether it is written as an int ("3": a Python int in graphite-web)
+// rather than as a float ("3.0", "1e+16") or null; nil when the body does
+// not parse.
+func intTexts(body string) [][]bool {
+	var ss []struct {
+		Datapoints [][2]json.RawMessage `json:"datapoints"`
+	}
+	if json.Unmarshal([]byte(body), &ss) != nil {
+		return nil
+	}
+	out := make([][]bool, len(ss))
+	for i, s := range ss {
+		out[i] = make([]bool, len(s.Datapoints))
+		for k, p := range s.Datapoints {
+			out[i][k] = len(p[0]) > 0 && !bytes.ContainsAny(p[0], ".eEnul")
+		}
+	}
+	return out
+}
+
+func pyKind(isInt bool) string {
+	if isInt {
+		return "int"
+	}
+	return "float"
 }
 
 func fmtPoint(p [2]*float64) string {

@@ -82,15 +82,24 @@ func functionCases(t *testing.T, suite string) []compatCase {
 
 // callOf returns the call a case was made from, its parameters after "|".
 func callOf(c compatCase) string {
-	q, _ := url.ParseQuery(strings.TrimPrefix(c.path, "/render?"))
-	call := q.Get("target")
-	q.Del("target")
-	q.Del("format")
-	if q.Get("from") == "-2h" {
-		q.Del("from")
+	// The parameters keep their order: template[NAME] parameters apply in
+	// it, so two calls that differ only there are different calls.
+	raw := strings.TrimPrefix(c.path, "/render?")
+	var call string
+	var rest []string
+	for _, pair := range strings.Split(raw, "&") {
+		key, value, _ := strings.Cut(pair, "=")
+		name, _ := url.QueryUnescape(key)
+		switch {
+		case name == "target" && call == "":
+			call, _ = url.QueryUnescape(value)
+		case name == "format", name == "from" && value == "-2h", pair == "":
+		default:
+			rest = append(rest, pair)
+		}
 	}
-	if len(q) > 0 {
-		call += "|&" + q.Encode()
+	if len(rest) > 0 {
+		call += "|&" + strings.Join(rest, "&")
 	}
 	return call
 }

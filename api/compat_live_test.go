@@ -4,6 +4,8 @@ package api
 
 import (
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestCompatLive sends every compatibility case to a graphite-web started
@@ -44,6 +46,29 @@ func TestCompatLiveTagFunctions(t *testing.T) {
 	dir := tagTree(t)
 	base := startGraphiteWeb(t, dir)
 	checkFunctions(t, tagFunctionSuite, functionCases(t, tagFunctionSuite), func(c compatCase) compatAnswer { return askURL(t, base, c) }, ourTagServer(t, dir))
+}
+
+// TestCompatLivePickle sends every call of the function suite as
+// format=pickle and format=msgpack to a graphite-web started for the
+// occasion and to graphite-render, and compares the decoded answers with
+// their types (see TestGoldenPickle).
+func TestCompatLivePickle(t *testing.T) {
+	dir := functionTree(t)
+	base := startGraphiteWeb(t, dir)
+	ours := ourServer(t, dir)
+	for _, suite := range functionSuites(t) {
+		t.Run(suite, func(t *testing.T) {
+			checkPickle(t, functionCases(t, suite), func(c compatCase, format string) ([]pickleSeries, bool) {
+				a := askURL(t, base, pickleCase(c, format))
+				if a.Status != 200 {
+					return nil, false
+				}
+				ps, err := pickleSeriesOf(format, []byte(a.Body))
+				require.NoError(t, err, "graphite-web's %s answer to %s", format, callOf(c))
+				return ps, true
+			}, ours)
+		})
+	}
 }
 
 // TestCompatLiveEvents posts the events of the events suite to a

@@ -46,7 +46,7 @@ func AppendDygraph(dst []byte, series []*query.Series) []byte {
 			if i < int64(len(s.Values)) {
 				v = s.Values[i]
 			}
-			dst = appendDygraphValue(dst, v)
+			dst = appendDygraphValue(dst, v, s.Ints.Int(int(i)))
 		}
 		dst = append(dst, ']')
 	}
@@ -54,8 +54,9 @@ func AppendDygraph(dst []byte, series []*query.Series) []byte {
 }
 
 // appendDygraphValue appends one dygraph cell: null for NaN, Infinity and
-// -Infinity for the infinities, Python's repr otherwise.
-func appendDygraphValue(b []byte, v float64) []byte {
+// -Infinity for the infinities, Python's repr otherwise (an int without
+// ".0" when isInt marks one).
+func appendDygraphValue(b []byte, v float64, isInt bool) []byte {
 	switch {
 	case v != v:
 		return append(b, "null"...)
@@ -64,7 +65,7 @@ func appendDygraphValue(b []byte, v float64) []byte {
 	case v < -math.MaxFloat64:
 		return append(b, "-Infinity"...)
 	}
-	return pyFloat(b, v)
+	return pyNumber(b, v, isInt)
 }
 
 // rangeLen is len(range(start, end, step)) in Python; a step of zero or
@@ -108,7 +109,7 @@ func AppendRickshaw(dst []byte, series []*query.Series, pretty bool) []byte {
 			if v := s.Values[j]; v != v && query.IsStoredNaN(v) {
 				w.b = append(w.b, "NaN"...)
 			} else {
-				w.b = appendDygraphValue(w.b, v)
+				w.b = appendDygraphValue(w.b, v, s.Ints.Int(int(j)))
 			}
 			w.close('}', false)
 		}

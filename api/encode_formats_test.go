@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 // formatCases are the series graphite-web rendered into
@@ -31,7 +32,20 @@ func formatCases() map[string][]*query.Series {
 		"noValues": {rs("a", 1700000000, 60)},
 		"storedNaN": {rs("a.b", 1700000000, 60, storedNaN, nan, 0.4, posInf, negInf),
 			rs("c", 1700000000, 60, nan, storedNaN, -storedNaN, 1.5, nan)},
+		"ints": {
+			withInts(rs("ints", 1700000000, 60, 3, 2.5, nan, 0, -7, 1700000000), 0, 3, 4, 5),
+			withInts(rs("big", 1700000000, 60, 1<<40, -1<<31-1, 0, 1, nan, 5.5), 0, 1, 3),
+		},
 	}
+}
+
+// withInts marks the values of s at the indexes as Python ints.
+func withInts(s *query.Series, indexes ...int) *query.Series {
+	s.Ints = pyint.New(len(s.Values))
+	for _, i := range indexes {
+		s.Ints.Set(i)
+	}
+	return s
 }
 
 // graphiteWebFormats reads testdata/formats-graphite-web.txt into
@@ -87,6 +101,11 @@ func TestFormatsMatchGraphiteWeb(t *testing.T) {
 			ours, err := unpickle(AppendPickleRender(nil, series))
 			require.NoError(t, err)
 			assert.Equal(t, nanBits(gwValue), nanBits(ours), "pickle")
+			if gw["json"] != nil {
+				assert.Equal(t, string(gw["json"]), string(AppendJSON(nil, series, RenderOptions{})), "json")
+				assert.Equal(t, string(gw["csv"]), string(AppendCSV(nil, series, RenderOptions{})), "csv")
+				assert.Equal(t, string(gw["raw"]), string(AppendRaw(nil, series)), "raw")
+			}
 		})
 	}
 	nodes := []query.Node{{Path: "a.c"}, {Path: "a.b", Leaf: true}}
@@ -501,4 +520,22 @@ func TestXFilesFactorOf(t *testing.T) {
 	} {
 		assert.Equal(t, c.want, xFilesFactorOf(c.in), "%v", c.in)
 	}
+}
+
+// TestIntMarksKeepValues checks that a value marked as a Python int is
+// written as one only when it is whole and finite, and as a float in
+// pickle and msgpack past int64: a mark never loses a fraction.
+func TestIntMarksKeepValues(t *testing.T) {
+	s := withInts(rs("x", 1700000000, 60, 2.5, posInf, 1e20, -3, nan), 0, 1, 2, 3, 4)
+	assert.Equal(t, `[{"target": "x", "tags": {"name": "x"}, "datapoints": [[2.5, 1700000000], [1e9999, 1700000060], `+
+		`[100000000000000000000, 1700000120], [-3, 1700000180], [null, 1700000240]]}]`,
+		string(AppendJSON(nil, []*query.Series{s}, RenderOptions{})))
+	assert.Equal(t, "x,1700000000,1700000300,60|2.5,inf,100000000000000000000,-3,None\n", string(AppendRaw(nil, []*query.Series{s})))
+	want := []any{2.5, posInf, 1e20, int64(-3), nil}
+	got, err := unpickle(AppendPickleRender(nil, []*query.Series{s}))
+	require.NoError(t, err)
+	assert.Equal(t, want, got.([]any)[0].(map[string]any)["values"], "pickle")
+	m, _, err := unmsgpack(AppendMsgpackRender(nil, []*query.Series{s}))
+	require.NoError(t, err)
+	assert.Equal(t, want, m.([]any)[0].(map[string]any)["values"], "msgpack")
 }

@@ -92,8 +92,9 @@ func (w *msgpackWriter) mapHeader(n int) {
 
 // AppendMsgpackRender appends graphite-web 1.1.8's format=msgpack render
 // response (renderViewMsgPack): the same list of TimeSeries.getInfo maps
-// as AppendPickleRender, in the same key order, with null values as nil
-// and stored NaNs and infinities as float 64. Nil series are skipped.
+// as AppendPickleRender, in the same key order, with null values as nil,
+// stored NaNs and infinities as float 64 and the values graphite-web holds
+// as Python ints as ints. Nil series are skipped.
 func AppendMsgpackRender(dst []byte, series []*query.Series) []byte {
 	series = nonNil(series)
 	w := msgpackWriter{b: dst}
@@ -111,10 +112,13 @@ func AppendMsgpackRender(dst []byte, series []*query.Series) []byte {
 		w.int(s.Step)
 		w.str("values")
 		w.array(len(s.Values))
-		for _, v := range s.Values {
-			if query.IsNull(v) {
+		for j, v := range s.Values {
+			switch {
+			case query.IsNull(v):
 				w.nil()
-			} else {
+			case isPyInt(s, j):
+				w.int(int64(v))
+			default:
 				w.float(v)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 // Pickle opcodes of protocol 2, the subset the encoders below write. Every
@@ -180,6 +181,14 @@ func xFilesFactorOf(x float64) float64 {
 	return v
 }
 
+// isPyInt reports whether the value of s at i is one of graphite-web's
+// Python ints (see pyint) that fits an int64, which pickle and msgpack
+// then carry as an int.
+func isPyInt(s *query.Series, i int) bool {
+	v := s.Values[i]
+	return s.Ints.Int(i) && pyint.Printable(v) && math.Abs(v) < 1<<63
+}
+
 // AppendPickleRender appends graphite-web 1.1.8's format=pickle render
 // response (renderViewPickle): a list with one dict per series, the one
 // TimeSeries.getInfo returns,
@@ -189,9 +198,10 @@ func xFilesFactorOf(x float64) float64 {
 //	  "consolidationFunc": "average", "xFilesFactor": 0.0}]
 //
 // in that key order. Null values are None, stored NaNs and infinities
-// floats; tags are not part of getInfo. It is written in protocol 2
-// (graphite-web uses its Python's highest protocol), which every unpickler
-// it runs on reads. Nil series are skipped.
+// floats, the values graphite-web holds as Python ints (s.Ints) ints; tags
+// are not part of getInfo. It is written in protocol 2 (graphite-web uses
+// its Python's highest protocol), which every unpickler it runs on reads.
+// Nil series are skipped.
 func AppendPickleRender(dst []byte, series []*query.Series) []byte {
 	series = nonNil(series)
 	w := pickleWriter{b: dst}
@@ -210,9 +220,12 @@ func AppendPickleRender(dst []byte, series []*query.Series) []byte {
 			w.int(s.Step)
 			w.str("values")
 			w.list(len(s.Values), func(j int) {
-				if v := s.Values[j]; query.IsNull(v) {
+				switch v := s.Values[j]; {
+				case query.IsNull(v):
 					w.none()
-				} else {
+				case isPyInt(s, j):
+					w.int(int64(v))
+				default:
 					w.float(v)
 				}
 			})

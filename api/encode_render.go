@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 // RenderOptions are the encoding choices of a render response.
@@ -66,6 +67,7 @@ func appendDatapoints(dst []byte, s *query.Series, noNulls bool) []byte {
 	var ts tsCounter
 	counting := ts.init(s.Start, s.Step, len(s.Values))
 	first := true
+	ints := s.Ints // nil unless a function made Python ints
 	for i, v := range s.Values {
 		if noNulls && v != v {
 			if counting {
@@ -78,7 +80,7 @@ func appendDatapoints(dst []byte, s *query.Series, noNulls bool) []byte {
 		}
 		first = false
 		dst = append(dst, '[')
-		dst = appendJSONNumber(dst, v)
+		dst = appendJSONNumber(dst, v, ints != nil && ints.Int(i))
 		dst = append(dst, ',', ' ')
 		if counting {
 			dst = ts.appendTo(dst)
@@ -118,7 +120,7 @@ func appendJSONPretty(dst []byte, series []*query.Series, noNulls bool) []byte {
 			k++
 			w.open('[')
 			w.item(0)
-			w.b = appendJSONNumber(w.b, v)
+			w.b = appendJSONNumber(w.b, v, s.Ints.Int(i))
 			w.item(1)
 			w.b = strconv.AppendInt(w.b, s.Start+int64(i)*s.Step, 10)
 			w.close(']', false)
@@ -177,9 +179,10 @@ func appendTagsCompact(dst []byte, tags map[string]string) []byte {
 }
 
 // appendJSONNumber appends v as graphite-web's render JSON does: Python's
-// repr for finite values, null for NaN and ±1e9999 for infinities (JSON has
-// neither NaN nor Infinity; 1e9999 parses as +Inf in JavaScript and Python).
-func appendJSONNumber(b []byte, v float64) []byte {
+// repr for finite values (see pyNumber; isInt marks a Python int), null for
+// NaN and ±1e9999 for infinities (JSON has neither NaN nor Infinity; 1e9999
+// parses as +Inf in JavaScript and Python).
+func appendJSONNumber(b []byte, v float64, isInt bool) []byte {
 	switch {
 	case v != v:
 		return append(b, "null"...)
@@ -187,8 +190,24 @@ func appendJSONNumber(b []byte, v float64) []byte {
 		return append(b, "1e9999"...)
 	case v < -math.MaxFloat64:
 		return append(b, "-1e9999"...)
+	case isInt:
+		return pyNumber(b, v, true)
 	}
 	return pyFloat(b, v)
+}
+
+// pyNumber appends v as Python's repr writes it: an int ("3") when isInt
+// marks it as one of graphite-web's Python ints (see pyint) and it is
+// whole, a float ("3.0") otherwise (see pyFloat). An int beyond int64 is
+// written as the whole number the float holds.
+func pyNumber(b []byte, v float64, isInt bool) []byte {
+	if !isInt || !pyint.Printable(v) {
+		return pyFloat(b, v)
+	}
+	if math.Abs(v) < 1<<63 {
+		return strconv.AppendInt(b, int64(v), 10)
+	}
+	return strconv.AppendFloat(b, v, 'f', 0, 64)
 }
 
 // pow10 holds the powers of ten of the short-decimal path of pyFloat.
@@ -375,7 +394,8 @@ func (c *tsCounter) next() {
 // csv module with the excel dialect): one line per datapoint,
 // name,YYYY-MM-DD HH:MM:SS,value with CRLF line ends, timestamps in
 // opt.Location (UTC when nil), values as Python's repr (nan for a stored
-// NaN) and an empty field for null. The name is quoted only when it holds a comma, a quote, CR or
+// NaN; Python's str, which writes an int without ".0") and an empty field
+// for null. The name is quoted only when it holds a comma, a quote, CR or
 // LF, with quotes doubled.
 func AppendCSV(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 	loc := opt.Location
@@ -402,7 +422,7 @@ func AppendCSV(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 			dst = time.Unix(s.Start+int64(i)*s.Step, 0).In(loc).AppendFormat(dst, "2006-01-02 15:04:05")
 			dst = append(dst, ',')
 			if v == v || query.IsStoredNaN(v) {
-				dst = pyFloat(dst, v)
+				dst = pyNumber(dst, v, s.Ints.Int(i))
 			}
 			dst = append(dst, '\r', '\n')
 		}
@@ -457,7 +477,7 @@ func AppendRaw(dst []byte, series []*query.Series) []byte {
 			if query.IsNull(v) {
 				dst = append(dst, "None"...)
 			} else {
-				dst = pyFloat(dst, v)
+				dst = pyNumber(dst, v, s.Ints.Int(i))
 			}
 		}
 		dst = append(dst, '\n')

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -224,9 +225,13 @@ func askEventURL(t *testing.T, base string, c eventCase) compatAnswer {
 	return compatAnswer{Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: string(body)}
 }
 
+// tagsObject matches the tags object of a series in a render's JSON.
+var tagsObject = regexp.MustCompile(`"tags": \{[^{}]*\}`)
+
 // compareEventAnswers returns "" when ours matches theirs: the same status,
-// content type and body, byte for byte (render answers as the other
-// suites compare them).
+// content type and body, byte for byte (render answers as values, as the
+// other suites compare them, and then byte for byte but for the order of
+// the tags' keys).
 func compareEventAnswers(c eventCase, theirs, ours compatAnswer) string {
 	switch {
 	case c.known != "":
@@ -250,7 +255,15 @@ func compareEventAnswers(c eventCase, theirs, ours compatAnswer) string {
 		if tct != oct {
 			return fmt.Sprintf("content type %q vs ours %q", theirs.ContentType, ours.ContentType)
 		}
-		return compareRenderJSON(theirs.Body, ours.Body, true, true, true)
+		if d := compareRenderJSON(theirs.Body, ours.Body, true, true, true); d != "" {
+			return d
+		}
+		// Byte for byte too, tags objects aside (their keys are sorted
+		// here, see README): the counts are Python ints, without ".0".
+		if t, o := tagsObject.ReplaceAllString(theirs.Body, ""), tagsObject.ReplaceAllString(ours.Body, ""); t != o {
+			return fmt.Sprintf("body %.300q vs ours %.300q", t, o)
+		}
+		return ""
 	case theirs.ContentType != ours.ContentType:
 		return fmt.Sprintf("content type %q vs ours %q", theirs.ContentType, ours.ContentType)
 	case theirs.Body != ours.Body:

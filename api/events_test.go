@@ -79,8 +79,8 @@ func postEvent(t *testing.T, h http.Handler, ct, body string) (int, string, stri
 	return rec.Code, rec.Header().Get("Content-Type"), rec.Body.String()
 }
 
-// ask sends a GET with the given headers (name, value pairs).
-func ask(t *testing.T, h http.Handler, path string, headers ...string) (int, string, string) {
+// askEvents sends a GET with the given headers (name, value pairs).
+func askEvents(t *testing.T, h http.Handler, path string, headers ...string) (int, string, string) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	for i := 0; i+1 < len(headers); i += 2 {
@@ -102,7 +102,7 @@ func TestEventsPost(t *testing.T) {
 		assert.Equal(t, "text/html; charset=utf-8", gotCT, ct)
 		assert.Empty(t, body, ct)
 	}
-	_, _, body := ask(t, h, "/events/get_data?from=1699999999&until=1700000000")
+	_, _, body := askEvents(t, h, "/events/get_data?from=1699999999&until=1700000000")
 	assert.Equal(t, `[{"when": 1700000000, "what": "deploy", "data": "", "tags": ["web"], "id": 1}, `+
 		`{"when": 1700000000, "what": "deploy", "data": "", "tags": ["web"], "id": 2}, `+
 		`{"when": 1700000000, "what": "deploy", "data": "", "tags": ["web"], "id": 3}, `+
@@ -124,7 +124,7 @@ func TestEventsPost(t *testing.T) {
 		assert.Equal(t, c.answer, answer, c.body)
 	}
 	// Nothing more was stored.
-	_, _, body = ask(t, h, "/events/get_data")
+	_, _, body = askEvents(t, h, "/events/get_data")
 	assert.Len(t, listed(t, body), 4)
 
 	// A body over -max-body is refused.
@@ -212,7 +212,7 @@ func TestEventsGrafana(t *testing.T) {
 		{"from=&until=now", nil},
 		{"from=" + itoa(int(testNow-86400*3)) + "&until=" + itoa(int(testNow-3600)) + "&tags=deploy", []string{"old deploy", "deploy api"}},
 	} {
-		code, ct, body := ask(t, h, "/events/get_data?"+c.query)
+		code, ct, body := askEvents(t, h, "/events/get_data?"+c.query)
 		require.Equal(t, http.StatusOK, code, c.query)
 		assert.Equal(t, "application/json", ct)
 		var got []string
@@ -223,7 +223,7 @@ func TestEventsGrafana(t *testing.T) {
 		}
 		assert.Equal(t, c.want, got, c.query)
 	}
-	_, _, body := ask(t, h, "/events/get_data?from=-1h&until=now&tags=incident")
+	_, _, body := askEvents(t, h, "/events/get_data?from=-1h&until=now&tags=incident")
 	assert.Equal(t, `[{"when": `+itoa(int(testNow-300))+`, "what": "outage", "data": "", "tags": ["incident"], "id": 3}]`, body)
 }
 
@@ -235,17 +235,17 @@ func TestEventsDetail(t *testing.T) {
 	code, _, _ := postEvent(t, h, "application/json", `{"what": "<b>x</b> & 'y'", "data": "\"d\"", "tags": ["a", "ü"], "when": 1700000000.25}`)
 	require.Equal(t, http.StatusOK, code)
 	for _, path := range []string{"/events/1", "/events/1/", "/events/0001"} {
-		code, ct, body := ask(t, h, path, "Accept", "application/json")
+		code, ct, body := askEvents(t, h, path, "Accept", "application/json")
 		assert.Equal(t, http.StatusOK, code, path)
 		assert.Equal(t, "application/json", ct, path)
 		assert.Equal(t, `{"id": 1, "when": "2023-11-14T22:13:20.250Z", "what": "<b>x</b> & 'y'", "data": "\"d\"", "tags": ["a", "\u00fc"]}`, body, path)
 	}
-	_, _, body := ask(t, h, "/events/1?pretty=1", "Accept", "application/json")
+	_, _, body := askEvents(t, h, "/events/1?pretty=1", "Accept", "application/json")
 	assert.Equal(t, "{\n  \"data\": \"\\\"d\\\"\",\n  \"id\": 1,\n  \"tags\": [\n    \"a\",\n    \"\\u00fc\"\n  ],\n  \"what\": \"<b>x</b> & 'y'\",\n  \"when\": \"2023-11-14T22:13:20.250Z\"\n}", body)
-	_, _, body = ask(t, h, "/events/2?pretty=1", "Accept", "application/json")
+	_, _, body = askEvents(t, h, "/events/2?pretty=1", "Accept", "application/json")
 	assert.Equal(t, "{\n  \"error\": \"Event matching query does not exist\"\n}", body)
 	// Another Accept gets the page, in the server's time zone, escaped.
-	code, ct, body := ask(t, h, "/events/1", "Accept", "application/json, text/html")
+	code, ct, body := askEvents(t, h, "/events/1", "Accept", "application/json, text/html")
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "text/html; charset=utf-8", ct)
 	assert.Contains(t, body, "<title>&lt;b&gt;x&lt;/b&gt; &amp; &#x27;y&#x27;</title>")
@@ -259,7 +259,7 @@ func TestEventsDetail(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusOK, rec.Code)
 	for _, path := range []string{"/events/x", "/events/-1", "/events/1.0", "/events/99999999999999999999"} {
-		code, ct, body = ask(t, h, path, "Accept", "application/json")
+		code, ct, body = askEvents(t, h, path, "Accept", "application/json")
 		assert.Equal(t, http.StatusNotFound, code, path)
 		assert.Equal(t, "text/html", ct, path)
 		assert.Equal(t, notFoundPage, body, path)
@@ -271,7 +271,7 @@ func TestEventsDetail(t *testing.T) {
 // there are none.
 func TestEventsPage(t *testing.T) {
 	h, _ := eventsServer(t, time.UTC, Options{})
-	code, ct, body := ask(t, h, "/events/")
+	code, ct, body := askEvents(t, h, "/events/")
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "text/html; charset=utf-8", ct)
 	assert.Contains(t, body, "(eg, curl -X POST http://example.com/events -d\n")
@@ -283,19 +283,19 @@ func TestEventsPage(t *testing.T) {
 		code, _, _ = postEvent(t, h, "application/json", b)
 		require.Equal(t, http.StatusOK, code)
 	}
-	_, _, body = ask(t, h, "/events")
+	_, _, body = askEvents(t, h, "/events")
 	assert.Contains(t, body, "<td>19:26:40 Tue 14 Nov 2023</td>\n                          <td><a href=\"/events/1\">a &lt;b&gt;</a></td>\n"+
 		"                          <td>[&#39;x&#39;, &#39;y&#39;]</td>\n")
 	assert.Contains(t, body, "<td><a href=\"/events/3\">c</a></td>\n                          <td>[&#39;&#39;]</td>\n")
 	assert.Less(t, strings.Index(body, "/events/1\""), strings.Index(body, "/events/2\""))
 	assert.Less(t, strings.Index(body, "/events/2\""), strings.Index(body, "/events/3\""))
-	_, _, body = ask(t, h, "/events?tags=z")
+	_, _, body = askEvents(t, h, "/events?tags=z")
 	assert.NotContains(t, body, "/events/1\"")
 	assert.Contains(t, body, "/events/2\"")
-	code, _, body = ask(t, h, "/events?from=bogus")
+	code, _, body = askEvents(t, h, "/events?from=bogus")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Equal(t, "invalid from=\"bogus\": unknown day reference \"bogus\"\n", body)
-	code, _, body = ask(t, h, "/events?tags=%zz")
+	code, _, body = askEvents(t, h, "/events?tags=%zz")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Contains(t, body, "invalid query string")
 }
@@ -315,7 +315,7 @@ func TestEventsRender(t *testing.T) {
 	}
 	counts := func(target, extra string) (string, map[int64]float64, int) {
 		t.Helper()
-		code, _, body := ask(t, h, "/render?format=json&from=-60s&until=now&target="+url.QueryEscape(target)+extra)
+		code, _, body := askEvents(t, h, "/render?format=json&from=-60s&until=now&target="+url.QueryEscape(target)+extra)
 		require.Equal(t, http.StatusOK, code, body)
 		series := decodeSeries(t, body)
 		require.Len(t, series, 1)
@@ -386,9 +386,9 @@ func TestEventsHostile(t *testing.T) {
 		"/events/" + strings.Repeat("9", 30),
 		"/render?format=json&target=" + url.QueryEscape(`events("`+strings.Repeat("t", 10000)+`")`),
 	} {
-		code, _, answer := ask(t, h, path, "Accept", "application/json")
+		code, _, answer := askEvents(t, h, path, "Accept", "application/json")
 		assert.Less(t, code, 500, "%.80s: %.200s", path, answer)
 	}
-	_, _, body := ask(t, h, "/events/get_data?tags=t")
+	_, _, body := askEvents(t, h, "/events/get_data?tags=t")
 	assert.Len(t, listed(t, body), 1, "the event with 20,000 tags")
 }

@@ -58,6 +58,9 @@ func readForm(maxBody int64, d time.Duration, flag string) echo.MiddlewareFunc {
 type formData struct {
 	values url.Values
 	order  []string
+	// body is the raw body of a carbonapi_v3_pb request (see
+	// wantsProtobuf), whatever its method.
+	body []byte
 }
 
 // formValues returns the request's form: the one readForm stored or, on a
@@ -68,6 +71,13 @@ func formValues(r *http.Request, maxBody int64) (url.Values, error) {
 	}
 	form, err := parseForm(nil, r, maxBody)
 	return form.values, err
+}
+
+// formBody returns the raw body of a carbonapi_v3_pb request that
+// readForm stored, or nil.
+func formBody(r *http.Request) []byte {
+	form, _ := r.Context().Value(formKey{}).(formData)
+	return form.body
 }
 
 // formOrder returns the order of the parameter names of the form readForm
@@ -110,7 +120,15 @@ func parseForm(w http.ResponseWriter, r *http.Request, maxBody int64) (formData,
 	}
 	seen := map[string]bool{}
 	form := formData{values: q, order: keyOrder(nil, seen, r.URL.RawQuery)}
-	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+	if r.Body == nil || r.Body == http.NoBody {
+		return form, nil
+	}
+	if wantsProtobuf(r, q) {
+		// carbonapi sends its requests as GETs with a protobuf body.
+		form.body, err = readBody(w, r, maxBody)
+		return form, err
+	}
+	if r.Method != http.MethodPost {
 		return form, nil
 	}
 	ct := r.Header.Get("Content-Type")

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/graphite-render/graphite-render/query"
 )
 
 // info serves /metrics/info?target=PATTERN: the explain report of every
@@ -23,9 +25,14 @@ func (s *server) info(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	infos, err := s.inspector.Info(c.Request().Context(), pattern, now.Unix())
-	if err != nil {
-		return err
+	infos := []query.MetricInfo{}
+	if s.inspector != nil {
+		if infos, err = s.inspector.Info(c.Request().Context(), pattern, now.Unix()); err != nil {
+			return err
+		}
+	}
+	if s.locator != nil {
+		return s.frontInfo(c, form, pattern, infos)
 	}
 	b, err := json.Marshal(infos)
 	if err != nil {

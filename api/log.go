@@ -7,12 +7,16 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/graphite-render/graphite-render/query"
 )
 
 // Context keys under which handlers report what a request produced.
 const (
 	statSeries = "graphite.series"
 	statPoints = "graphite.points"
+	// statMiss says why a carbonapi_v3_pb call answered 404.
+	statMiss = "graphite.miss"
 )
 
 // requestLog writes one line per request: method, path, status, duration
@@ -33,6 +37,12 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			}
 			if n, ok := c.Get(statSeries).(int); ok {
 				attrs = append(attrs, "series", n, "points", c.Get(statPoints))
+			}
+			if why, ok := c.Get(statMiss).(string); ok {
+				attrs = append(attrs, "miss", why)
+			}
+			if failed, _ := query.PartialOf(c.Request().Context()).Failed(); len(failed) > 0 {
+				attrs = append(attrs, "failed_backends", failed)
 			}
 			if err != nil {
 				attrs = append(attrs, "error", err.Error())

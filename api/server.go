@@ -79,6 +79,17 @@ type Options struct {
 	// max-age renders send, without a cacheTimeout parameter; 0 means
 	// DefaultCacheTimeout (graphite-web's DEFAULT_CACHE_DURATION).
 	CacheTimeout time.Duration
+	// Locator, on a query front, tells which backends hold a metric:
+	// /metrics/info then lists them ("nodes"), also for metrics only
+	// backends hold.
+	Locator query.Locator
+	// RemoteTags, on a query front, answers /tags/autoComplete/tags and
+	// /values from the backends.
+	RemoteTags query.TagLister
+	// HostName is the name the server gives itself in carbonapi's
+	// capability probe (/_internal/capabilities/), as go-carbon gives its
+	// host name.
+	HostName string
 	// Tags answers the /tags endpoints; nil serves an empty, read-only
 	// tag database.
 	Tags *tagdb.DB
@@ -94,14 +105,19 @@ type server struct {
 	clock     func() time.Time
 	loc       *time.Location
 	maxBody   int64
-	tags      *tagdb.DB
-	events    events.Store
-	log       *slog.Logger
+	hostName  string
+	// locator and remoteTagLister are a front's (see front.go).
+	locator         query.Locator
+	remoteTagLister query.TagLister
+	tags            *tagdb.DB
+	events          events.Store
+	log             *slog.Logger
 }
 
 // New returns an Echo instance serving graphite-web's API.
 func New(opts Options) *echo.Echo {
 	s := &server{engine: opts.Engine, inspector: opts.Inspector, clock: opts.Clock, loc: opts.DefaultLocation, maxBody: opts.MaxBodyBytes,
+		hostName: opts.HostName, locator: opts.Locator, remoteTagLister: opts.RemoteTags,
 		tags: opts.Tags, events: opts.Events, log: opts.Logger}
 	if s.events == nil {
 		s.events = events.None{}
@@ -127,7 +143,7 @@ func New(opts Options) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
+	e.Use(partialAnswers, requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
 	e.Use(compression()...)
 	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -185,12 +201,16 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 		e.GET(path, h)
 		e.HEAD(path, h)
 	}
-	route("/render", s.render, s.responseCache(cache, cacheRender, cacheTimeout), renders)
-	route("/metrics/find", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	// carbonapi_v3_pb calls (a storage node's answers to carbonapi, see
+	// node_v3.go) share the paths of graphite-web's render and find.
+	route("/render", s.render, s.protobufRoute(s.renderV3, renders), s.responseCache(cache, cacheRender, cacheTimeout), renders)
+	route("/metrics/find", s.find, s.protobufRoute(s.findV3, finds), s.responseCache(cache, cacheFind, cacheTimeout), finds)
 	route("/metrics", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	route("/info", s.infoV3, infos)
+	route("/_internal/capabilities", s.capabilitiesV3)
 	route("/metrics/expand", s.expand, finds)
 	route("/metrics/index.json", s.index, finds)
-	if s.inspector != nil {
+	if s.inspector != nil || s.locator != nil {
 		route("/metrics/info", s.info, infos)
 	}
 	route("/metrics/get-metadata", s.getMetadata, infos)

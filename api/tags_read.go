@@ -61,18 +61,21 @@ func (s *server) findSeries(_ echo.Context, form url.Values) (any, error) {
 }
 
 // autoCompleteTags answers /tags/autoComplete/tags.
-func (s *server) autoCompleteTags(_ echo.Context, form url.Values) (any, error) {
+func (s *server) autoCompleteTags(c echo.Context, form url.Values) (any, error) {
 	limit, given, err := tagLimit(form, tagdbAutocompleteLimit)
 	if err != nil {
 		return nil, err
 	}
 	prefix, _ := lastValue(form, "tagPrefix")
 	tags, err := s.tags.AutoCompleteTags(listParam(form, "expr"), prefix, limit, given)
+	if err == nil && s.remoteTagLister != nil {
+		tags, err = s.withRemoteTags(c, form, tags, limit, true)
+	}
 	return stringsAny(tags), err
 }
 
 // autoCompleteValues answers /tags/autoComplete/values.
-func (s *server) autoCompleteValues(_ echo.Context, form url.Values) (any, error) {
+func (s *server) autoCompleteValues(c echo.Context, form url.Values) (any, error) {
 	tag, _ := lastValue(form, "tag")
 	if tag == "" {
 		return nil, errTagParam{"no tag specified"}
@@ -83,6 +86,9 @@ func (s *server) autoCompleteValues(_ echo.Context, form url.Values) (any, error
 	}
 	prefix, _ := lastValue(form, "valuePrefix")
 	values, err := s.tags.AutoCompleteValues(listParam(form, "expr"), tag, prefix, limit, given)
+	if err == nil && s.remoteTagLister != nil {
+		values, err = s.withRemoteTags(c, form, values, limit, false)
+	}
 	return stringsAny(values), err
 }
 

@@ -34,6 +34,15 @@ func (f callFrame) of(arg parser.Expr) []*types.MetricData {
 	return nil
 }
 
+// all returns the series of every evaluation in the frame, in order.
+func (f callFrame) all() []*types.MetricData {
+	var out []*types.MetricData
+	for _, a := range f {
+		out = append(out, a.series...)
+	}
+	return out
+}
+
 // push opens the frame of a call.
 func (s *callStack) push() {
 	s.mu.Lock()

@@ -3,6 +3,8 @@ package query
 import (
 	"fmt"
 	"math"
+
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 // Consolidate applies graphite-web's maxDataPoints consolidation to the series of one render response, in place.
@@ -68,7 +70,7 @@ func Consolidate(series []*Series, maxDataPoints int) {
 		if maxDataPoints == 1 {
 			// graphite-web PR #2054: one point of everything, no nudge.
 			if len(s.Values) > 1 {
-				consolidateValues(s, len(s.Values))
+				consolidateValues(s, len(s.Values), 0)
 			}
 			continue
 		}
@@ -77,9 +79,9 @@ func Consolidate(series []*Series, maxDataPoints int) {
 			continue
 		}
 		vpp := int64(math.Ceil(steps / float64(maxDataPoints)))
-		drop := nudge(s, vpp)
-		s.Values = s.Values[min(drop, int64(len(s.Values))):]
-		consolidateValues(s, int(vpp))
+		drop := min(nudge(s, vpp), int64(len(s.Values)))
+		s.Values = s.Values[drop:]
+		consolidateValues(s, int(vpp), int(drop))
 	}
 }
 
@@ -163,9 +165,16 @@ func floorMod(a, b int64) int64 {
 // taken of the full vpp even for the trailing bucket, as graphite-web does.
 // A NaN stored in a file is not null (graphite-web's test is "is not
 // None"): it counts for xFilesFactor and takes part in the reduction.
-func consolidateValues(s *Series, vpp int) {
+// The value at s.Values[i] is marked in s.Ints at off+i (the values
+// dropped by the nudge are still counted there); a bucket is an int when
+// graphite-web's function over the bucket's values gives one (pyint.Agg).
+func consolidateValues(s *Series, vpp, off int) {
 	vals := s.Values
 	reduce := reducer(s.ConsolidationFunc)
+	ints := s.Ints
+	if ints != nil {
+		s.Ints = pyint.New((len(vals) + vpp - 1) / vpp)
+	}
 	n := 0
 	// Bucket n is read from vals[n*vpp:] before vals[n] is written, and
 	// n <= n*vpp, so the writes never clobber unread values.
@@ -178,6 +187,9 @@ func consolidateValues(s *Series, vpp int) {
 			}
 		}
 		if nonNull > 0 && float64(nonNull)/float64(vpp) >= s.XFilesFactor {
+			if ints != nil && pyint.Agg(s.ConsolidationFunc, bucket, func(j int) bool { return ints.Int(off + i + j) }) {
+				s.Ints.Set(n)
+			}
 			vals[n] = reduce(bucket, nonNull)
 		} else {
 			vals[n] = math.NaN()

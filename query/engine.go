@@ -330,6 +330,9 @@ type renderer struct {
 	engine *Engine
 	req    Request
 	stitch bool
+	// raw is set for FetchRaw: series carry their file's aggregation
+	// method and xFilesFactor rather than the consolidation defaults.
+	raw    bool
 	budget *budget.Request
 	series int
 	points int

@@ -121,6 +121,14 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 			override.FixExtent(e.Target(), res)
 			override.FixStoredNaN(e, args.of(e.Arg(0)), res)
 			override.FixValues(e.Target(), res)
+			override.FixPathExpression(e.Target(), args.of(e.Arg(0)), res)
+		}
+		if err == nil {
+			var first []*types.MetricData
+			if e.ArgsLen() > 0 {
+				first = args.of(e.Arg(0))
+			}
+			override.FixInts(ctx, e.Target(), e, first, args.all, res)
 		}
 		r.calls.record(e, res)
 		return res, err
@@ -216,7 +224,9 @@ func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (
 		if md == nil {
 			continue
 		}
-		out = append(out, fromMetricData(md))
+		s := fromMetricData(md)
+		s.Ints = override.IntsOf(ctx, md).Clone()
+		out = append(out, s)
 	}
 	return out, nil
 }

@@ -28,6 +28,9 @@ type fetched struct {
 // once. A seriesByTag call reads the series the tag database selects, and
 // an exact tagged name the files carbon writes for it (see tagfetch.go).
 func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until int64) ([]*Series, error) {
+	if pf, ok := r.engine.storage.(PatternFetcher); ok {
+		return r.fetchPattern(ctx, pf, pattern, from, until)
+	}
 	if strings.HasPrefix(pattern, seriesByTagCall) {
 		return r.fetchSeriesByTag(ctx, pattern, from, until)
 	}
@@ -109,7 +112,7 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 	case err != nil:
 		return fetched{err: storageError(metric, err)}
 	}
-	return fetched{series: &Series{
+	s := &Series{
 		Name:              metric,
 		Tags:              tagdb.TagsOf(metric),
 		PathExpression:    pattern,
@@ -120,7 +123,11 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 		XFilesFactor:      xff,
 		ConsolidationFunc: cf,
 		ValuesPerPoint:    1,
-	}}
+	}
+	if r.raw {
+		fileAggregation(s, ws)
+	}
+	return fetched{series: s}
 }
 
 // reservePattern reserves, before any file of a pattern is read, the

@@ -4,7 +4,8 @@ import "math"
 
 // DrawNullAsZero replaces every null value with 0, in place, and every NaN
 // stored in a file too: graphite-web's graph, the only place it applies
-// drawNullAsZero, turns NaN into None first (glyph.py, drawLines).
+// drawNullAsZero, turns NaN into None first (glyph.py, drawLines). The
+// zeros are floats (0.0).
 func DrawNullAsZero(series []*Series) {
 	for _, s := range series {
 		if s == nil {
@@ -13,6 +14,7 @@ func DrawNullAsZero(series []*Series) {
 		for i, v := range s.Values {
 			if math.IsNaN(v) {
 				s.Values[i] = 0
+				s.Ints.Clear(i)
 			}
 		}
 	}

@@ -1,6 +1,9 @@
 package query
 
-import "github.com/graphite-render/graphite-render/whisperfs"
+import (
+	"github.com/graphite-render/graphite-render/query/pyint"
+	"github.com/graphite-render/graphite-render/whisperfs"
+)
 
 // Series is one series of a render result. Values[i] is the value at
 // Start + i*Step; math.NaN() is null, a missing value (encoders write it as
@@ -17,13 +20,21 @@ type Series struct {
 	NoName bool
 	// Tags are the series' tags; plain paths carry {"name": path}.
 	Tags map[string]string
-	// PathExpression is the pattern of the target that produced the series.
+	// PathExpression is graphite-web's pathExpression of the series: the
+	// pattern it was fetched with, or the name a function gave it (scale,
+	// offset, consolidateBy and many others set it to their result's name;
+	// alias and its kin keep it).
 	PathExpression string
 	// Start is the first timestamp, Step the distance between points and End
 	// the end of the series as whisper reports it (normally
 	// Start + len(Values)*Step; the raw format prints it).
 	Start, End, Step int64
 	Values           []float64
+	// Ints marks the values graphite-web holds as Python ints (countSeries,
+	// isNonNull, transformNull's default 0, ...), which its answers print
+	// as 3 rather than 3.0; nil for a series of floats, as every series
+	// read from whisper is.
+	Ints pyint.Mask
 	// XFilesFactor is the share of non-null values a consolidated bucket
 	// needs to be non-null.
 	XFilesFactor float64

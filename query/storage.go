@@ -35,3 +35,37 @@ type Sizer interface {
 type AggregationRules interface {
 	MatchAggregation(metric string) (xff float64, method string, rule string, ok bool)
 }
+
+// PatternFetcher is a Storage that reads every series a pattern matches in
+// one call, such as a cluster front whose nodes expand globs and
+// seriesByTag calls themselves. The engine then asks it instead of finding
+// the pattern's leaves and fetching them one by one. Its errors are
+// classified as Find's and Fetch's are; backends that fail while others
+// answer are not errors but reported with ReportFailure.
+type PatternFetcher interface {
+	FetchPattern(ctx context.Context, pattern string, from, until, now int64) ([]NamedSeries, error)
+}
+
+// NamedSeries is one series a PatternFetcher read: a metric and its
+// values, with the aggregation method and xFilesFactor of the file it
+// came from.
+type NamedSeries struct {
+	Name string
+	whisperfs.Series
+}
+
+// Locator is a Storage that can tell which of its backends hold the
+// metrics a pattern matches, for a front's /metrics/info.
+type Locator interface {
+	// Locate returns, for each metric pattern matches, the backends that
+	// have it, sorted; "local" names the front's own tree.
+	Locate(ctx context.Context, pattern string) (map[string][]string, error)
+}
+
+// TagLister is a Storage whose backends answer graphite-web's tag
+// autocompletion (/tags/autoComplete/tags and /values) themselves; query
+// is the request's query string, passed on as it is.
+type TagLister interface {
+	TagNames(ctx context.Context, query string, limit int) ([]string, error)
+	TagValues(ctx context.Context, query string, limit int) ([]string, error)
+}

@@ -122,7 +122,7 @@ func (r *renderer) fetchTagged(ctx context.Context, pattern, name string, from, 
 		return nil, nil
 	}
 	ws := mergeReads(reads)
-	return &Series{
+	s := &Series{
 		Name:              name,
 		Tags:              tagdb.TagsOf(name),
 		PathExpression:    pattern,
@@ -133,7 +133,11 @@ func (r *renderer) fetchTagged(ctx context.Context, pattern, name string, from, 
 		XFilesFactor:      xff,
 		ConsolidationFunc: cf,
 		ValuesPerPoint:    1,
-	}, nil
+	}
+	if r.raw {
+		fileAggregation(s, ws)
+	}
+	return s, nil
 }
 
 // mergeReads merges reads of one name as graphite-web's _merge_results

@@ -18,16 +18,16 @@ import (
 func runGen(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	set := fs.String("set", "perf", "which tree: perf (2,000 metrics, 24 h), demo, seed or tagged (carbon's _tagged layouts and a .tagged-series list)")
+	set := fs.String("set", "perf", "which tree: perf (2,000 metrics, 24 h), scale (16,000 metrics, 24 h, for the cluster simulation), demo, seed or tagged (carbon's _tagged layouts and a .tagged-series list)")
 	dir := fs.String("dir", "", "directory to write into (required; existing files are refused)")
 	nowS := fs.String("now", "", "the time the data ends: unix seconds or an at-time (default: the clock)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	sets := map[string]func() []fixtures.Spec{"perf": fixtures.Perf, "demo": fixtures.Demo, "seed": fixtures.Seed, "tagged": fixtures.TaggedSpecs}
+	sets := map[string]func() []fixtures.Spec{"perf": fixtures.Perf, "scale": fixtures.Scale, "demo": fixtures.Demo, "seed": fixtures.Seed, "tagged": fixtures.TaggedSpecs}
 	specs, ok := sets[*set]
 	if !ok || *dir == "" {
-		fmt.Fprintf(stderr, "graphite-render gen: -dir is required and -set is perf, demo, seed or tagged (got %q)\n", *set)
+		fmt.Fprintf(stderr, "graphite-render gen: -dir is required and -set is perf, scale, demo, seed or tagged (got %q)\n", *set)
 		return 2
 	}
 	clockNow := clock().Unix()
@@ -59,6 +59,18 @@ var benchQueries = []struct{ name, path string }{
 	{"find", "/metrics/find?query=servers.*.cpu-0.*"},
 }
 
+// scaleQueries are the cluster scale simulation's queries, for the scale
+// tree: the perf queries over a hundred of its hosts, and two over all
+// eight hundred.
+var scaleQueries = []struct{ name, path string }{
+	{"light: 1 series, 1h", "/render?target=servers.host001.cpu-0.user&from=-1h&format=json"},
+	{"sumSeries 396 x 24h", "/render?target=sumSeries(servers.host0[0-9][0-9].cpu-*.user)&from=-24h&format=json"},
+	{"396 x 7d mdp=500", "/render?target=servers.host0[0-9][0-9].cpu-*.user&from=-7d&format=json&maxDataPoints=500"},
+	{"sumSeries 800 x 1h", "/render?target=sumSeries(servers.*.cpu-0.user)&from=-1h&format=json"},
+	{"find", "/metrics/find?query=servers.host00*.cpu-0.*"},
+	{"find 800", "/metrics/find?query=servers.*"},
+}
+
 // runBench implements "graphite-render bench": the four queries of the
 // performance goal at 1 and 8 connections against any Graphite URL.
 func runBench(args []string, stdout, stderr io.Writer) int {
@@ -71,11 +83,21 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print JSON")
 	gzip := fs.Bool("gzip", false, "ask for gzip-compressed answers (wrk, used for the published baselines, does not)")
 	useWrk := fs.Bool("wrk", false, "drive the load with wrk (Debian package wrk), which costs the shared CPUs less than the Go client")
+	set := fs.String("queries", "perf", "which queries: perf (for gen -set perf) or scale (for gen -set scale)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	queries := benchQueries
+	switch *set {
+	case "perf":
+	case "scale":
+		queries = scaleQueries
+	default:
+		fmt.Fprintf(stderr, "graphite-render bench: invalid -queries=%q: want perf or scale\n", *set)
+		return 2
+	}
 	var results []loadResult
-	for _, q := range benchQueries {
+	for _, q := range queries {
 		for _, c := range []int{1, 8} {
 			var res loadResult
 			if *useWrk {

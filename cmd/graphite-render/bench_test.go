@@ -47,3 +47,23 @@ func TestBench(t *testing.T) {
 		assert.True(t, seen[q.path+"&now=1"], q.path)
 	}
 }
+
+func TestBenchScaleQueries(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path+"?"+r.URL.RawQuery] = true
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	code, out, errOut := cli(fileNow, "bench", "-url", srv.URL, "-d", "50ms", "-queries", "scale")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, 2*len(scaleQueries), strings.Count(out, "req/s"), out)
+	for _, q := range scaleQueries {
+		assert.True(t, seen[q.path], q.path)
+	}
+	code, _, errOut = cli(fileNow, "bench", "-url", srv.URL, "-queries", "huge")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `-queries="huge"`)
+}

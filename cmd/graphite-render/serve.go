@@ -19,6 +19,7 @@ import (
 	"github.com/graphite-render/graphite-render/api"
 	"github.com/graphite-render/graphite-render/fixtures"
 	"github.com/graphite-render/graphite-render/query"
+	"github.com/graphite-render/graphite-render/query/cluster"
 	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
@@ -52,6 +53,10 @@ type serveConfig struct {
 	aggregation string
 	cacheMB     int64
 	cacheTTL    time.Duration
+	// backends and clusterFile make the server a query front (see
+	// front.go).
+	backends    []string
+	clusterFile string
 	// tagDB is the SQLite file of the tag database ("": beside the
 	// whisper directory, "none": memory only).
 	tagDB         string
@@ -112,6 +117,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.aggregation, "storage-aggregation", "", "carbon's storage-aggregation.conf: its rules drive stitching and consolidation defaults")
 	fs.Int64Var(&cfg.cacheMB, "cache-size-mb", 64, "MiB of render and find answers kept in memory, least recently used evicted first (0: no cache; at most an eighth of -memory-limit-mb, and taken from the render budget)")
 	fs.DurationVar(&cfg.cacheTTL, "cache-timeout", api.DefaultCacheTimeout, "how long an answer is cached and the max-age renders send without a cacheTimeout parameter (graphite-web's DEFAULT_CACHE_DURATION)")
+	fs.Func("backend", "URL of a storage node (go-carbon's carbonserver or graphite-render) to read through, speaking carbonapi_v3_pb; repeatable. With -backend or -cluster-config the server is a query front: without -whisper-dir it reads only its backends", func(v string) error {
+		cfg.backends = append(cfg.backends, v)
+		return nil
+	})
+	fs.StringVar(&cfg.clusterFile, "cluster-config", "", "YAML file of backend groups (protocol, lbMethod, servers, timeouts, hashing); see the README's Cluster section")
 	fs.StringVar(&cfg.tagDB, "tagdb", "", "the tag and events database: a SQLite file with graphite-web's tags and events tables (graphite-web's graphite.db is opened in place; a new file is created); empty: graphite.db beside the whisper directory, as graphite-web keeps it; none: memory only")
 	fs.BoolVar(&cfg.tagDBReadOnly, "tagdb-readonly", false, "refuse tag registrations (/tags/tagSeries, /tags/tagMultiSeries, /tags/delSeries) and new events (POST /events), and open the tag database read-only")
 	if err := fs.Parse(args); err != nil {
@@ -187,7 +197,8 @@ func serve(ctx context.Context, cfg serveConfig, log *slog.Logger, clock func() 
 // while a big tree is walked: until then the tree answers from disk.
 func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log *slog.Logger, clock func() time.Time, ready chan<- string) error {
 	dir := cfg.whisperDir
-	demo := dir == ""
+	front := cfg.isFront()
+	demo := dir == "" && !front
 	if demo {
 		root, err := os.MkdirTemp("", "graphite-render-demo-")
 		if err != nil {
@@ -206,9 +217,13 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		}
 		log.Info("demo mode: serving built-in demo data; pass -whisper-dir to serve your own", "dir", dir)
 	}
-	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{MaxMatches: cfg.maxMatches, MaxFindVisits: cfg.maxVisits, FollowOutsideSymlinks: cfg.outsideLink})
-	if err != nil {
-		return err
+	var tree *whisperfs.Tree
+	if dir != "" {
+		t, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{MaxMatches: cfg.maxMatches, MaxFindVisits: cfg.maxVisits, FollowOutsideSymlinks: cfg.outsideLink})
+		if err != nil {
+			return err
+		}
+		tree = t
 	}
 	storage, err := loadStorageConfig(cfg.schemas, cfg.aggregation)
 	if err != nil {
@@ -219,6 +234,10 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		if users, err = loadHtpasswd(cfg.authFile); err != nil {
 			return err
 		}
+	}
+	if dir == "" && cfg.tagDB == "" {
+		// A front without a tree of its own keeps no tag database.
+		cfg.tagDB = tagDBNone
 	}
 	tags, err := openTagDB(ctx, cfg, dir, log)
 	if err != nil {
@@ -238,9 +257,19 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		return err
 	}
 	defer evs.Close()
-	var store query.Storage = tree
-	if cfg.hooks.storage != nil {
-		store = cfg.hooks.storage(tree)
+	var store query.Storage
+	if tree != nil {
+		store = tree
+		if cfg.hooks.storage != nil {
+			store = cfg.hooks.storage(tree)
+		}
+	}
+	var remote *cluster.Storage
+	if front {
+		if remote, err = frontStorage(cfg, store, log); err != nil {
+			return err
+		}
+		store = remote
 	}
 	engine, err := query.NewEngine(query.Options{Storage: store, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
 		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB, cacheBytes(cfg.cacheMB, cfg.memLimitMB)),
@@ -248,12 +277,19 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	if err != nil {
 		return err
 	}
-	inspector := &query.Inspector{Storage: tree, Files: tree, Logger: log}
-	storage.apply(inspector)
-	handler := api.New(api.Options{Engine: engine, Inspector: inspector, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
+	opts := api.Options{Engine: engine, Logger: log, Timeout: cfg.timeout, BodyTimeout: cfg.readTimeout, Clock: clock,
 		MaxInFlight: cfg.maxInFlight, MaxInFlightFind: cfg.maxFind, MaxInFlightInfo: cfg.maxInfo, MaxBodyBytes: cfg.maxBody, Users: users,
 		AuthFailuresPerMinute: cfg.authFails, AuthConcurrency: cfg.authConc, TrustForwardedFor: cfg.trustXFF,
-		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL, Tags: tags, Events: evs})
+		CacheBytes: cacheBytes(cfg.cacheMB, cfg.memLimitMB), CacheTimeout: cfg.cacheTTL, HostName: hostName(), Tags: tags, Events: evs}
+	if tree != nil {
+		inspector := &query.Inspector{Storage: tree, Files: tree, Logger: log}
+		storage.apply(inspector)
+		opts.Inspector = inspector
+	}
+	if remote != nil {
+		opts.Locator, opts.RemoteTags = remote, remote
+	}
+	handler := api.New(opts)
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
@@ -262,7 +298,10 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	log.Info("graphite-render listening", "addr", "http://"+ln.Addr().String(), "whisper_dir", dir, "version", version,
 		"timeout", cfg.timeout, "read_header_timeout", cfg.readHeaderTimeout, "read_timeout", cfg.readTimeout,
 		"write_timeout", cfg.writeTimeout(), "idle_timeout", cfg.idleTimeout)
-	if cfg.index {
+	if front {
+		log.Info("query front: reading through backends", "backends", remote.Backends(), "local", tree != nil)
+	}
+	if cfg.index && tree != nil {
 		bg, stopIndex := context.WithCancel(ctx)
 		var wg sync.WaitGroup
 		defer func() { stopIndex(); wg.Wait() }()
@@ -298,4 +337,14 @@ func indexInBackground(ctx context.Context, tree *whisperfs.Tree, build func(con
 		log.Info("metric tree indexed", "files", st.Files, "dirs", st.Dirs, "duration", time.Since(start), "refresh", refresh)
 	}
 	refreshIndex(ctx, tree, refresh, log)
+}
+
+// hostName is the name the server gives carbonapi's capability probe, as
+// go-carbon gives its host name.
+func hostName() string {
+	name, err := os.Hostname()
+	if err != nil {
+		return "graphite-render"
+	}
+	return name
 }

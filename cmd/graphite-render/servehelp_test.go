@@ -67,7 +67,7 @@ func startServer(t *testing.T, hooks serveHooks, args ...string) *testServer {
 	case s.addr = <-ready:
 	case err := <-s.done:
 		t.Fatalf("serve stopped early: %v\n%s", err, s.logs)
-	case <-time.After(20 * time.Second):
+	case <-time.After(60 * time.Second): // demo data is written first; slow under -race
 		t.Fatalf("server did not start\n%s", s.logs)
 	}
 	t.Cleanup(func() {

@@ -68,7 +68,9 @@ func loadTags(ctx context.Context, db *tagdb.DB, tree *whisperfs.Tree, log *slog
 		return
 	}
 	log.Info("tag database loaded", "series", db.Len(), "duration", time.Since(start))
-	scanTagged(ctx, db, tree, log)
+	if tree != nil { // a front without a tree of its own has no _tagged
+		scanTagged(ctx, db, tree, log)
+	}
 }
 
 // scanTagged registers the readable _tagged file names nobody registered

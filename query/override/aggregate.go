@@ -49,11 +49,11 @@ func seriesAggregator(fn string) doFunc {
 		for _, l := range lists {
 			all = append(all, l...)
 		}
-		return aggregate(all, fn, requestXFilesFactor(ctx))
+		return aggregate(ctx, all, fn, requestXFilesFactor(ctx))
 	}
 }
 
-// doAggregate is aggregate(seriesList, func, xFilesFactor=None).
+// doAggregate is aggregate(ctx, seriesList, func, xFilesFactor=None).
 func doAggregate(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	fn, xff, err := aggregateArgs(ctx, e, 1)
 	if err != nil {
@@ -63,7 +63,7 @@ func doAggregate(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 	if err != nil {
 		return nil, err
 	}
-	return aggregate(series, fn, xff)
+	return aggregate(ctx, series, fn, xff)
 }
 
 // aggregateArgs reads the function name at position i and the optional
@@ -93,7 +93,7 @@ func aggregateArgs(ctx context.Context, e parser.Expr, i int) (string, float64, 
 // trailing "Series"), carries the tags all series share, the new name as
 // name tag unless they share one, and aggregatedBy=fn. No series gives no
 // result.
-func aggregate(list []*types.MetricData, fn string, xff float64) ([]*types.MetricData, error) {
+func aggregate(ctx context.Context, list []*types.MetricData, fn string, xff float64) ([]*types.MetricData, error) {
 	f, short, err := lookupAggFunc(fn)
 	if err != nil {
 		return nil, err
@@ -104,7 +104,8 @@ func aggregate(list []*types.MetricData, fn string, xff float64) ([]*types.Metri
 		return nil, nil
 	}
 	name := short + "Series(" + pathExpressions(list) + ")"
-	vals := zipLongest(columns(vs), func(row []float64) float64 {
+	cols := columns(vs)
+	vals := zipLongest(cols, func(row []float64) float64 {
 		if !xffPasses(row, xff) {
 			return math.NaN()
 		}
@@ -115,7 +116,9 @@ func aggregate(list []*types.MetricData, fn string, xff float64) ([]*types.Metri
 		tags["name"] = name
 	}
 	tags["aggregatedBy"] = short
-	return []*types.MetricData{newSeries(name, sp, vals, xff, tags)}, nil
+	r := newSeries(name, sp, vals, xff, tags)
+	setInts(ctx, r, rowInts(short, cols, viewInts(ctx, vs), r.Values))
+	return []*types.MetricData{r}, nil
 }
 
 // pathExpressions joins the distinct path expressions of list with commas,
@@ -206,7 +209,7 @@ func aggregateSeriesLists(ctx context.Context, eval interfaces.Evaluator, e pars
 	}
 	var out []*types.MetricData
 	for i := range first {
-		res, err := aggregate([]*types.MetricData{first[i], second[i]}, fn, xff)
+		res, err := aggregate(ctx, []*types.MetricData{first[i], second[i]}, fn, xff)
 		if err != nil {
 			return nil, err
 		}
@@ -220,34 +223,12 @@ func aggregateSeriesLists(ctx context.Context, eval interfaces.Evaluator, e pars
 	return out, nil
 }
 
-// keepsPathExpression names the graphite-web functions that rename a
-// series to a call of themselves but keep its pathExpression.
-var keepsPathExpression = map[string]bool{
-	"timeShift": true, "timeSlice": true, "dashed": true, "drawAsInfinite": true,
-}
-
-// pathExpressionOf returns the pathExpression graphite-web would give md.
-// Its functions that make or rename a series as a call of their own,
-// such as scale(x,2) or perSecond(x), set it to the new name (carbonapi's
-// keep the input's pattern), while plain paths and aliases keep the
-// pattern they were fetched with.
+// pathExpressionOf returns md's pathExpression as graphite-web has it
+// (the evaluator sets it after every call, see FixPathExpression), its
+// name when it has none.
 func pathExpressionOf(md *types.MetricData) string {
-	if i := strings.IndexByte(md.Name, '('); i > 0 && strings.HasSuffix(md.Name, ")") && isIdent(md.Name[:i]) && !keepsPathExpression[md.Name[:i]] {
-		return md.Name
-	}
 	if md.PathExpression == "" {
 		return md.Name
 	}
 	return md.PathExpression
-}
-
-// isIdent reports whether s is a function name.
-func isIdent(s string) bool {
-	for i, r := range s {
-		ok := r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || (i > 0 && '0' <= r && r <= '9')
-		if !ok {
-			return false
-		}
-	}
-	return s != ""
 }

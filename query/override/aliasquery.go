@@ -11,6 +11,8 @@ import (
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 func init() {
@@ -58,17 +60,17 @@ func doAliasQuery(ctx context.Context, eval interfaces.Evaluator, e parser.Expr,
 		if len(found) == 0 {
 			return nil, fmt.Errorf("%w: no series found with query: %s", errArgument, query)
 		}
-		last := math.NaN()
+		last, lastInt := math.NaN(), false
 		for i := len(found[0].Values) - 1; i >= 0; i-- {
 			if v := found[0].Values[i]; !math.IsNaN(v) {
-				last = v
+				last, lastInt = v, intsOf(ctx, found[0]).Int(i)
 				break
 			}
 		}
 		if math.IsNaN(last) {
 			return nil, fmt.Errorf("%w: cannot get the last value of series %s", errArgument, found[0].Name)
 		}
-		name, err := pyPercent(newName, last)
+		name, err := pyPercent(newName, last, lastInt)
 		if err != nil {
 			return nil, fmt.Errorf("%w: newName of aliasQuery %q: %w", errArgument, newName, err)
 		}
@@ -115,8 +117,9 @@ func pythonReplacement(s string) string {
 // pyPercent formats one number into format as Python's format % value
 // does, for the conversions a legend uses: d i u (the number truncated),
 // f F e E g G (with flags, width and precision as printf's), s and r
-// (Python's str of the float) and %%.
-func pyPercent(format string, v float64) (string, error) {
+// (Python's str of the number: without ".0" when isInt marks a Python
+// int) and %%.
+func pyPercent(format string, v float64, isInt bool) (string, error) {
 	var b strings.Builder
 	used := false
 	for i := 0; i < len(format); i++ {
@@ -148,7 +151,11 @@ func pyPercent(format string, v float64) (string, error) {
 		case 'f', 'F', 'e', 'E', 'g', 'G':
 			b.WriteString(fmt.Sprintf("%"+spec+string(verb), v))
 		case 's', 'r':
-			b.WriteString(fmt.Sprintf("%"+spec+"s", pyStr(v)))
+			text := pyStr(v)
+			if isInt && pyint.Printable(v) {
+				text = strconv.FormatFloat(v, 'f', -1, 64)
+			}
+			b.WriteString(fmt.Sprintf("%"+spec+"s", text))
 		default:
 			return "", fmt.Errorf("unsupported format character %s", strconv.QuoteRune(rune(verb)))
 		}

@@ -11,7 +11,7 @@ import (
 func TestPyPercent(t *testing.T) {
 	f := func(format string, v float64, want string) {
 		t.Helper()
-		got, err := pyPercent(format, v)
+		got, err := pyPercent(format, v, false)
 		require.NoError(t, err, format)
 		assert.Equal(t, want, got, format)
 	}
@@ -22,11 +22,11 @@ func TestPyPercent(t *testing.T) {
 	f("%g x", 26.97, "26.97 x")
 	f("%s", 2, "2.0")
 	f("100%% %d", 7, "100% 7")
-	_, err := pyPercent("no conversion", 1)
+	_, err := pyPercent("no conversion", 1, false)
 	assert.ErrorContains(t, err, "not all arguments converted")
-	_, err = pyPercent("%d %d", 1)
+	_, err = pyPercent("%d %d", 1, false)
 	assert.ErrorContains(t, err, "not enough arguments")
-	_, err = pyPercent("%q", 1)
+	_, err = pyPercent("%q", 1, false)
 	assert.Error(t, err)
 }
 

@@ -31,9 +31,9 @@ func WithEvents(ctx context.Context, f events.Finder) context.Context {
 // carry every tag given that some event has (events.SetAll), or every
 // event for the single tag "*" (events() without tags counts none). The
 // series is named events("tag", ...), steps one second from the
-// request's start, has until-from points and sums when consolidated. An
-// event at exactly until falls past the last point and is left out
-// (graphite-web fails with a 500 on it).
+// request's start, has until-from points, Python ints as in graphite-web,
+// and sums when consolidated. An event at exactly until falls past the
+// last point and is left out (graphite-web fails with a 500 on it).
 func doEvents(ctx context.Context, _ interfaces.Evaluator, e parser.Expr, from, until int64, _ map[parser.MetricRequest][]*types.MetricData) ([]*types.MetricData, error) {
 	tags := make([]string, e.ArgsLen())
 	for i := range tags {
@@ -75,5 +75,6 @@ func doEvents(ctx context.Context, _ interfaces.Evaluator, e parser.Expr, from, 
 	s.PathExpression = name
 	s.ConsolidationFunc = "sum"
 	s.XFilesFactor = float32(requestXFilesFactor(ctx))
+	setAllInts(ctx, s) // graphite-web counts with Python ints
 	return []*types.MetricData{s}, nil
 }

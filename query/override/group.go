@@ -108,12 +108,13 @@ func combineGroup(ctx context.Context, c caller, group []*types.MetricData, call
 		n := float64(len(group))
 		vals := zipLongest(columns(vs), func([]float64) float64 { return n })
 		res = []*types.MetricData{newSeries("countSeries("+pathExpressions(group)+")", sp, vals, xff, nil)}
+		setAllInts(ctx, res[0])
 	case isFunc:
-		res, err = aggregate(group, fn, xff)
+		res, err = aggregate(ctx, group, fn, xff)
 	case graphiteWebFunctions()[callback]:
 		res, err = c.call(ctx, callback, group)
 	default:
-		res, err = aggregate(group, callback, xff)
+		res, err = aggregate(ctx, group, callback, xff)
 	}
 	if err != nil || len(res) == 0 {
 		return nil, err
@@ -174,7 +175,7 @@ func aggregateWithWildcards(ctx context.Context, eval interfaces.Evaluator, e pa
 	}
 	out := make([]*types.MetricData, 0, len(keys))
 	for _, k := range keys {
-		res, err := aggregate(groups[k], fn, requestXFilesFactor(ctx))
+		res, err := aggregate(ctx, groups[k], fn, requestXFilesFactor(ctx))
 		if err != nil {
 			return nil, err
 		}

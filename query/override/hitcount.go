@@ -8,6 +8,8 @@ import (
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 func init() {
@@ -46,10 +48,11 @@ func hitcount(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fro
 		if alignToInterval {
 			end = s.StartTime + pyFloorDiv(end-s.StartTime, interval)*interval + interval
 		}
-		newStart, vals := hitcountValues(s, end, interval)
+		newStart, vals, ints := hitcountValues(s, end, interval, intsOf(ctx, s))
 		name := fmt.Sprintf(`hitcount(%s, "%s"%s)`, s.Name, intervalString, suffix)
 		r := reshaped(s, name, newStart, end, interval, vals)
 		r.Tags["hitcount"] = intervalString
+		setInts(ctx, r, ints)
 		out = append(out, r)
 	}
 	return out, nil
@@ -59,8 +62,9 @@ func hitcount(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fro
 // every bucket of s, the last bucket ending at end: the value at t counts
 // value*seconds for each second of [t, t+step) inside a bucket, the last
 // bucket takes everything past it, and a bucket no non-null value reaches
-// is null.
-func hitcountValues(s *types.MetricData, end, interval int64) (int64, []float64) {
+// is null. A bucket whose hits all come from values ints marks is an int
+// (a value times whole seconds), which the returned Mask marks.
+func hitcountValues(s *types.MetricData, end, interval int64, ints pyint.Mask) (int64, []float64, pyint.Mask) {
 	step := s.StepTime
 	count := ceilDiv(end-s.StartTime, interval)
 	if count < 0 {
@@ -69,14 +73,23 @@ func hitcountValues(s *types.MetricData, end, interval int64) (int64, []float64)
 	newStart := end - count*interval
 	sums := make([]float64, count)
 	seen := make([]bool, count)
+	var floats []bool // buckets that got a float, when ints marks some values
+	if ints != nil {
+		floats = make([]bool, count)
+	}
+	isInt := false
 	put := func(b int64, v float64) {
 		sums[b] += v
 		seen[b] = true
+		if floats != nil && !isInt {
+			floats[b] = true
+		}
 	}
 	for i, v := range s.Values {
 		if isNull(v) {
 			continue
 		}
+		isInt = ints.Int(i)
 		t := s.StartTime + int64(i)*step
 		sb, sm := pyFloorDiv(t-newStart, interval), pyMod(t-newStart, interval)
 		eb, em := pyFloorDiv(t+step-newStart, interval), pyMod(t+step-newStart, interval)
@@ -109,5 +122,9 @@ func hitcountValues(s *types.MetricData, end, interval int64) (int64, []float64)
 			sums[b] = math.NaN()
 		}
 	}
-	return newStart, sums
+	var m pyint.Mask
+	if floats != nil {
+		m = pyint.Of(sums, func(b int, _ float64) bool { return !floats[b] })
+	}
+	return newStart, sums, m
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 // cactiStyle and legendValue: values of each series written into its
@@ -174,10 +176,13 @@ func doLegendValue(ctx context.Context, eval interfaces.Evaluator, e parser.Expr
 	}
 	for _, vt := range kinds {
 		f, known := aggFuncs[vt]
-		for _, s := range out {
+		for j, s := range out {
 			value := "(?)"
 			if known {
-				v, isInt := f(s.Values)
+				v, _ := f(s.Values)
+				// str() of an int (a count, or the sum, min, max or last
+				// of ints) has no ".0".
+				isInt := pyint.Agg(vt, s.Values, intsOf(ctx, list[j]).Int)
 				switch {
 				case system != "" && isNull(v):
 					value = "None"

@@ -8,6 +8,8 @@ import (
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 // Series that graphite-web draws from constants rather than from data:
@@ -107,7 +109,10 @@ func doAggregateLine(ctx context.Context, eval interfaces.Evaluator, e parser.Ex
 		if a == nil {
 			continue
 		}
-		v, isInt := agg(a.Values)
+		v, _ := agg(a.Values)
+		// The value is an int when graphite-web's function gives one: for
+		// count, or for sum, min, max or last over ints.
+		isInt := pyint.Agg(fn, a.Values, intsOf(ctx, a).Int)
 		shown, str := "None", "None"
 		if !isNull(v) {
 			shown, str = pyG(v), pyStr(v)
@@ -129,6 +134,9 @@ func doAggregateLine(ctx context.Context, eval interfaces.Evaluator, e parser.Ex
 			s.PathExpression = name
 		}
 		s.Name = name
+		if isInt {
+			setAllInts(ctx, s)
+		}
 		out = append(out, s)
 	}
 	return out, nil

@@ -74,6 +74,7 @@ func doMovingWindow(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 		if xff != nil {
 			effectiveXFF = *xff
 		}
+		marks := newBucketInts(ctx, funcName, s)
 		vals := make([]float64, 0, max(int64(len(s.Values))-points, 0))
 		nonNull := make([]float64, 0, min(points, int64(len(s.Values))))
 		buf := make([]float64, cap(nonNull))
@@ -85,12 +86,15 @@ func doMovingWindow(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 				}
 			}
 			if len(nonNull) > 0 && float64(len(nonNull))/float64(points) >= effectiveXFF {
+				marks.add(len(vals), int(i-points), int(i))
 				vals = append(vals, pyArith(agg(nonNull, buf)))
 			} else {
 				vals = append(vals, math.NaN())
 			}
 		}
-		out = append(out, movedSeries(s, tagName, window, preview, vals))
+		r := movedSeries(s, tagName, window, preview, vals)
+		marks.apply(ctx, r)
+		out = append(out, r)
 	}
 	return out, nil
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 func init() {
@@ -40,8 +42,9 @@ func doStacked(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 	defer st.mu.Unlock()
 	if st.stacks == nil {
 		st.stacks = map[string][]float64{}
+		st.stackInts = map[string][]bool{}
 	}
-	total := st.stacks[stack]
+	total, totalInt := st.stacks[stack], st.stackInts[stack]
 	out := make([]*types.MetricData, 0, len(args))
 	for _, a := range args {
 		if a == nil {
@@ -49,9 +52,12 @@ func doStacked(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 		}
 		for len(total) < len(a.Values) {
 			total = append(total, 0)
+			totalInt = append(totalInt, true)
 		}
 		s := a.Copy(false)
 		s.Values = make([]float64, len(a.Values))
+		ints := intsOf(ctx, a)
+		var m pyint.Mask
 		for i, v := range a.Values {
 			if isNull(v) {
 				s.Values[i] = math.NaN()
@@ -59,7 +65,14 @@ func doStacked(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 			}
 			total[i] += v
 			s.Values[i] = total[i]
+			if totalInt[i] = totalInt[i] && ints.Int(i); totalInt[i] {
+				if m == nil {
+					m = pyint.New(len(s.Values))
+				}
+				m.Set(i)
+			}
 		}
+		setInts(ctx, s, m)
 		if stack == defaultStack {
 			s.Name = "stacked(" + s.Name + ")"
 			s.Tags["stacked"] = defaultStack
@@ -67,7 +80,7 @@ func doStacked(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 		setStacked(s, stack)
 		out = append(out, s)
 	}
-	st.stacks[stack] = total
+	st.stacks[stack], st.stackInts[stack] = total, totalInt
 	return out, nil
 }
 

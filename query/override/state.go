@@ -6,12 +6,15 @@ import (
 )
 
 // State is what graphite-web keeps in its request context across the
-// targets of one render: the running totals of stacked, per stack name. The
-// zero value is ready to use; the query package keeps one per render and
-// passes it in with WithState.
+// targets of one render: the running totals of stacked, per stack name,
+// and which of them are still Python ints (every total starts as the int
+// 0 and stays one while only ints are added). The zero value is ready to
+// use; the query package keeps one per render and passes it in with
+// WithState.
 type State struct {
-	mu     sync.Mutex
-	stacks map[string][]float64
+	mu        sync.Mutex
+	stacks    map[string][]float64
+	stackInts map[string][]bool
 }
 
 type stateKey struct{}

@@ -54,7 +54,8 @@ func summarize(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 			newStart = start - pyMod(start, interval)
 			newEnd = end - pyMod(end, interval) + interval
 		}
-		vals, alignedEnd := summarizeValues(s, agg, interval, newStart, newEnd)
+		marks := newBucketInts(ctx, funcName, s)
+		vals, alignedEnd := summarizeValues(s, agg, interval, newStart, newEnd, marks)
 		if alignToFrom {
 			newEnd = alignedEnd
 		}
@@ -62,6 +63,7 @@ func summarize(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fr
 		r := reshaped(s, name, newStart, newEnd, interval, vals)
 		r.Tags["summarize"] = intervalString
 		r.Tags["summarizeFunction"] = funcName
+		marks.apply(ctx, r)
 		out = append(out, r)
 	}
 	return out, nil
@@ -106,11 +108,13 @@ func smartSummarize(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 	}
 	out := make([]*types.MetricData, 0, len(args))
 	for _, s := range args {
-		vals, alignedEnd := summarizeValues(s, agg, interval, s.StartTime, s.StopTime)
+		marks := newBucketInts(ctx, funcName, s)
+		vals, alignedEnd := summarizeValues(s, agg, interval, s.StartTime, s.StopTime, marks)
 		name := fmt.Sprintf(`smartSummarize(%s, "%s", "%s")`, s.Name, intervalString, funcName)
 		r := reshaped(s, name, s.StartTime, alignedEnd, interval, vals)
 		r.Tags["smartSummarize"] = intervalString
 		r.Tags["smartSummarizeFunction"] = funcName
+		marks.apply(ctx, r)
 		out = append(out, r)
 	}
 	return out, nil
@@ -122,8 +126,8 @@ func smartSummarize(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 // (from the last one at or before its start), and aggregates them when the
 // non-null points inside the bucket satisfy s's xFilesFactor against
 // interval/step points. It returns the values and the end of the last
-// bucket.
-func summarizeValues(s *types.MetricData, agg valueFunc, interval, newStart, newEnd int64) ([]float64, int64) {
+// bucket, and records each aggregated bucket in marks (which may be nil).
+func summarizeValues(s *types.MetricData, agg valueFunc, interval, newStart, newEnd int64, marks *bucketInts) ([]float64, int64) {
 	step := s.StepTime
 	numPoints := len(s.Values)
 	if step > 0 {
@@ -152,6 +156,7 @@ func summarizeValues(s *types.MetricData, agg valueFunc, interval, newStart, new
 			i++
 		}
 		if known > 0 && intervalPoints != 0 && float64(known)/intervalPoints >= xff {
+			marks.add(len(out), first, i)
 			out = append(out, agg(s.Values[first:i]))
 		} else {
 			out = append(out, math.NaN())

@@ -8,6 +8,8 @@ import (
 	"github.com/go-graphite/carbonapi/expr/interfaces"
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/pyint"
 )
 
 func init() {
@@ -57,6 +59,7 @@ func doTransformNull(ctx context.Context, eval interfaces.Evaluator, e parser.Ex
 			s.Name = fmt.Sprintf("transformNull(%s,%s)", in.Name, pyG(def))
 		}
 		s.PathExpression = s.Name
+		off := 0
 		if defaults == nil {
 			for j, v := range s.Values {
 				if isNull(v) {
@@ -64,7 +67,19 @@ func doTransformNull(ctx context.Context, eval interfaces.Evaluator, e parser.Ex
 				}
 			}
 		} else {
+			off = max(len(s.Values), len(defaults)) - len(s.Values)
 			s.Values = withDefaults(s.Values, defaults, def)
+		}
+		// Values kept keep their type; a default put in is the int 0
+		// unless one was given (the parameter is a float).
+		inInts := intsOf(ctx, in)
+		if inInts != nil || !given {
+			setInts(ctx, s, pyint.Of(s.Values, func(j int, _ float64) bool {
+				if k := j + off; k < len(in.Values) && !math.IsNaN(in.Values[k]) {
+					return inInts.Int(k)
+				}
+				return !given
+			}))
 		}
 		out[i] = s
 	}

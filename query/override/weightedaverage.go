@@ -81,11 +81,11 @@ func doWeightedAverage(ctx context.Context, eval interfaces.Evaluator, e parser.
 	if len(products) == 0 {
 		return nil, nil
 	}
-	sumProducts, err := aggregate(products, "sum", xff)
+	sumProducts, err := aggregate(ctx, products, "sum", xff)
 	if err != nil || len(sumProducts) == 0 {
 		return nil, err
 	}
-	sumWeights, err := aggregate(weights, "sum", xff)
+	sumWeights, err := aggregate(ctx, weights, "sum", xff)
 	if err != nil || len(sumWeights) == 0 {
 		return nil, err
 	}

@@ -18,9 +18,11 @@ func init() {
 // the request's parameter (0 without one) and which setXFilesFactor
 // replaces for every function evaluated after it, in this target and the
 // following ones. A render evaluates its targets one after the other with
-// one RequestState.
+// one RequestState, which also holds the int marks of its series (see
+// IntsOf).
 type RequestState struct {
-	xff float64
+	xff  float64
+	ints intsTable
 }
 
 // NewRequestState returns the state of a render whose xFilesFactor
