@@ -76,7 +76,7 @@ func startChild(t *testing.T, nofile int, args ...string) *child {
 			c.addr = m[1]
 		}
 		return m != nil
-	}, 20*time.Second, 10*time.Millisecond, "the child did not listen")
+	}, 60*time.Second, 10*time.Millisecond, "the child did not listen")
 	return c
 }
 

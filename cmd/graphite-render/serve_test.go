@@ -32,7 +32,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	case addr = <-ready:
 	case err := <-done:
 		t.Fatalf("serve stopped early: %v", err)
-	case <-time.After(20 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("server did not start")
 	}
 	resp, err := http.Get("http://" + addr + "/render?target=servers.web01.cpu.user&from=-10min&format=json")
