@@ -203,24 +203,36 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 	}
 	exprs := make([]parser.Expr, len(req.Targets))
 	req.Targets = slices.Clone(req.Targets)
+	shown := make([]string, len(req.Targets))
 	for i, t := range req.Targets {
 		if err := e.checkShape(t); err != nil {
 			return Result{}, err
 		}
-		if t, err = e.expandTemplates(t, req.Template); err != nil {
+		// Piped calls are rewritten before the templates are expanded,
+		// which substitute what graphite-web evaluates again apart (see
+		// rewritePipes); errors name a rewritten target as it was sent.
+		rt, err := e.rewritePipes(t)
+		if err != nil {
 			return Result{}, err
 		}
-		req.Targets[i] = t
-		if isTaggedTarget(t) {
+		rewritten := rt != t
+		if rt, err = e.expandTemplates(rt, req.Template); err != nil {
+			return Result{}, err
+		}
+		req.Targets[i], shown[i] = rt, rt
+		if rewritten {
+			shown[i] = t
+		}
+		if isTaggedTarget(rt) {
 			continue // an exact tagged name: fetched as it is (see run)
 		}
-		ex, err := parseTarget(t)
+		ex, err := parseTargetAs(rt, shown[i])
 		if err != nil {
 			return Result{}, err
 		}
 		exprs[i] = asGraphiteWebReads(ex)
 	}
-	r := &renderer{engine: e, req: req, stitch: stitch, prefetched: prefetchedPaths(req.Targets),
+	r := &renderer{engine: e, req: req, shown: shown, stitch: stitch, prefetched: prefetchedPaths(req.Targets),
 		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
 	res, err := r.run(ctx, exprs)
 	if err != nil {
@@ -296,7 +308,7 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 		case ex.IsName():
 			ss, err = r.fetchPath(ctx, ex.Target(), req.From, req.Until)
 		default:
-			ss, err = r.evaluate(ctx, req.Targets[i], ex)
+			ss, err = r.evaluate(ctx, r.shown[i], ex)
 		}
 		if err != nil {
 			return Result{}, err
@@ -323,6 +335,8 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 type renderer struct {
 	engine *Engine
 	req    Request
+	// shown are the targets as errors name them.
+	shown  []string
 	stitch bool
 	budget *budget.Request
 	series int

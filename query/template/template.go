@@ -26,7 +26,12 @@
 //
 // A template() call whose arguments are anything but number or string
 // literals, all positional or all keyword, is graphite-web's "invalid
-// template() syntax" error. The package imports only the standard library.
+// template() syntax" error.
+//
+// A target reaches Expand with the piped input of the functions that
+// evaluate it again already wrapped as piped.Input(X, S) (see package
+// piped): X is expanded with the variables, S without. The package
+// imports only the standard library and package piped.
 package template
 
 import (
@@ -37,6 +42,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/graphite-render/graphite-render/query/piped"
 )
 
 // ErrSyntax is wrapped by the error about a template() call with arguments
@@ -142,10 +149,13 @@ func (x *expander) write(b *strings.Builder, n *node, binds []binding) error {
 		return x.write(b, n.children[0], own)
 	}
 	// unbound counts the children evaluated again without binds: a call's
-	// first argument, or what a piped call takes in.
-	unbound := 0
+	// first argument, or what a piped call takes in. In piped.Input(X, S),
+	// X is evaluated with them and S, what is evaluated again, without.
+	unbound, free := 0, -1
 	switch {
-	case n.kind == kindCall && x.reevaluates(n, false) && n.children[0] == n.callArgs[0].expr:
+	case n.kind == kindCall && n.name == piped.Input && len(n.children) == 2:
+		free = 1
+	case n.kind == kindCall && x.reevaluates(n, false) && n.children[0] == n.callArgs[0].expr && !isInput(n.children[0]):
 		unbound = 1
 	case n.kind == kindExpr:
 		for k := len(n.children) - 1; k > 0; k-- {
@@ -159,7 +169,7 @@ func (x *expander) write(b *strings.Builder, n *node, binds []binding) error {
 	for i, c := range n.children {
 		b.WriteString(x.src[at:c.start])
 		cb := binds
-		if i < unbound {
+		if i < unbound || i == free {
 			cb = nil
 		}
 		if err := x.write(b, c, cb); err != nil {
@@ -169,6 +179,11 @@ func (x *expander) write(b *strings.Builder, n *node, binds []binding) error {
 	}
 	b.WriteString(x.src[at:n.end])
 	return x.checkLen(b)
+}
+
+// isInput reports whether expression n is a piped.Input call.
+func isInput(n *node) bool {
+	return n.kind == kindExpr && len(n.children) == 1 && n.children[0].kind == kindCall && n.children[0].name == piped.Input
 }
 
 // reevaluating are the functions of graphite-web 1.1.8 that evaluate their
