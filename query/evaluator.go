@@ -247,7 +247,7 @@ func (r *renderer) evalError(target string, err error) error {
 // parser leaves unparsed (it accepts "a.b)" without an error). Its piped
 // calls are rewritten first (see rewritePipes).
 func parseTarget(target string) (parser.Expr, error) {
-	rt, err := piped.Rewrite(target, max(len(target), maxRewrite))
+	rt, err := piped.Rewrite(target, max(len(target), piped.DefaultMaxLen))
 	if err != nil {
 		return nil, fmt.Errorf("%w: target=%q: %w", ErrLimit, target, err)
 	}

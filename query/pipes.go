@@ -7,10 +7,6 @@ import (
 	"github.com/graphite-render/graphite-render/query/piped"
 )
 
-// maxRewrite is the length in bytes a target may grow to when its piped
-// calls are rewritten, unless the target is longer itself.
-const maxRewrite = 1 << 20
-
 // rewritePipes returns target with the first argument of every function
 // that evaluates a piped input again wrapped as package piped describes,
 // checked like a target the client sent. It runs before template()
@@ -21,7 +17,7 @@ func (e *Engine) rewritePipes(target string) (string, error) {
 	if piped.Reserved(target) {
 		return "", fmt.Errorf("%w: target=%q: unknown function %s", ErrBadTarget, target, piped.Input)
 	}
-	out, err := piped.Rewrite(target, max(len(target), maxRewrite))
+	out, err := piped.Rewrite(target, max(len(target), piped.DefaultMaxLen))
 	switch {
 	case errors.Is(err, piped.ErrTooLarge):
 		return "", fmt.Errorf("%w: target=%q: %w", ErrLimit, target, err)

@@ -44,6 +44,10 @@ import (
 // this name, and a target that names it is refused (see Reserved).
 const Input = "__reevaluatedAs"
 
+// DefaultMaxLen is the length in bytes a target may grow to when it is
+// rewritten, for a target shorter than that.
+const DefaultMaxLen = 1 << 20
+
 // ErrTooLarge is wrapped by the error about a rewrite longer than allowed.
 var ErrTooLarge = errors.New("piped target rewrite too large")
 
