@@ -186,25 +186,16 @@ func isInput(n *node) bool {
 	return n.kind == kindExpr && len(n.children) == 1 && n.children[0].kind == kindCall && n.children[0].name == piped.Input
 }
 
-// reevaluating are the functions of graphite-web 1.1.8 that evaluate their
-// first argument again over a longer or shifted range, from the request's
-// record of the call's raw arguments, which knows no template variables:
-// what they return is their first argument without the substitutions.
-var reevaluating = map[string]bool{
-	"movingWindow": true, "movingAverage": true, "movingSum": true, "movingMin": true,
-	"movingMax": true, "movingMedian": true, "exponentialMovingAverage": true,
-	"holtWintersForecast": true, "holtWintersConfidenceBands": true,
-	"holtWintersConfidenceArea": true, "holtWintersAberration": true,
-	"linearRegression": true, "timeShift": true, "timeStack": true,
-}
-
 // reevaluates reports whether call n evaluates its first argument, or with
-// piped the series piped into it, again (see reevaluating): hitcount does
-// with a true alignToInterval, smartSummarize with an alignTo that is
-// neither None nor a boolean.
-func (x *expander) reevaluates(n *node, piped bool) bool {
+// pipedIn the series piped into it, again (see piped.Reevaluates): such a
+// function evaluates it over a longer or shifted range from the request's
+// record of the call's raw arguments, which knows no template variables,
+// so what it returns is its first argument without the substitutions.
+// hitcount does with a true alignToInterval, smartSummarize with an
+// alignTo that is neither None nor a boolean.
+func (x *expander) reevaluates(n *node, pipedIn bool) bool {
 	shift := 0
-	if piped {
+	if pipedIn {
 		shift = 1
 	} else if len(n.callArgs) == 0 || n.callArgs[0].keyword != "" || n.callArgs[0].expr == nil {
 		return false
@@ -224,7 +215,7 @@ func (x *expander) reevaluates(n *node, piped bool) bool {
 		}
 		return true
 	}
-	return reevaluating[n.name]
+	return piped.Reevaluates(n.name)
 }
 
 // arg returns the argument of call n at position pos or with keyword kw.
