@@ -216,7 +216,7 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 			return Result{}, err
 		}
 		rewritten := rt != t
-		if rt, err = e.expandTemplates(rt, req.Template); err != nil {
+		if rt, err = e.expandTemplates(rt, t, req.Template); err != nil {
 			return Result{}, err
 		}
 		req.Targets[i], shown[i] = rt, rt
@@ -275,13 +275,14 @@ func (e *Engine) checkShape(target string) error {
 // package template), checked like a target the client sent. An expansion
 // may grow to 1 MiB or the target's own length, whichever is more, and
 // search 256 MiB of path expressions for variables (a few milliseconds).
-func (e *Engine) expandTemplates(target string, vars []template.Var) (string, error) {
+// Errors name the target as sent.
+func (e *Engine) expandTemplates(target, sent string, vars []template.Var) (string, error) {
 	out, err := template.Expand(target, vars, template.Limits{MaxLen: max(len(target), 1<<20), MaxScan: 1 << 28})
 	switch {
 	case errors.Is(err, template.ErrTooLarge):
-		return "", fmt.Errorf("%w: target=%q: %w", ErrLimit, target, err)
+		return "", fmt.Errorf("%w: target=%q: %w", ErrLimit, sent, err)
 	case err != nil:
-		return "", fmt.Errorf("%w: target=%q: %w", ErrBadTarget, target, err)
+		return "", fmt.Errorf("%w: target=%q: %w", ErrBadTarget, sent, err)
 	case out != target:
 		if err := e.checkShape(out); err != nil {
 			return "", err

@@ -114,6 +114,7 @@ func TestPipedErrors(t *testing.T) {
 	for _, target := range []string{
 		`mix.step60.a|alias("x")|holtWintersAberration(3,"1h")`,
 		`mix.step60.a|scale("x")|movingAverage(5)`,
+		`sumSeries(template(mix.$1.a|scale(2),"step60"))|timeShift("1h")`,
 	} {
 		_, err := renderPiped(e, target)
 		require.ErrorIs(t, err, query.ErrBadTarget, target)
