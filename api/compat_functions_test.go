@@ -54,8 +54,9 @@ func functionTree(t *testing.T) string {
 
 // functionCases are the requests of one call list: each call over the last
 // two hours, compared with graphite-web by names, tags, order, values,
-// timestamps and nulls. A call may end with "|" and query parameters, such
-// as "|&from=-1d&maxDataPoints=50"; a leading ~ skips values (random).
+// timestamps and nulls. A call may end with "|&" and query parameters, such
+// as "|&from=-1d&maxDataPoints=50" (any other "|" is the call's, a pipe or
+// inside a string); a leading ~ skips values (random).
 func functionCases(t *testing.T, suite string) []compatCase {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", suite+".txt"))
@@ -70,7 +71,10 @@ func functionCases(t *testing.T, suite string) []compatCase {
 		}
 		random := strings.HasPrefix(line, "~")
 		line = strings.TrimPrefix(line, "~")
-		call, params, _ := strings.Cut(line, "|")
+		call, params, ok := strings.Cut(line, "|&")
+		if ok {
+			params = "&" + params
+		}
 		if !strings.Contains(params, "from=") {
 			params = "&from=-2h" + params
 		}
@@ -80,7 +84,7 @@ func functionCases(t *testing.T, suite string) []compatCase {
 	return cs
 }
 
-// callOf returns the call a case was made from, its parameters after "|".
+// callOf returns the call a case was made from, its parameters after "|&".
 func callOf(c compatCase) string {
 	// The parameters keep their order: template[NAME] parameters apply in
 	// it, so two calls that differ only there are different calls.

@@ -5,7 +5,8 @@
 // # Pipeline
 //
 //	Request{Targets, From, Until, Now, Template, ...}
-//	  │  expand template() calls (package template), then
+//	  │  rewrite what functions evaluate again of a piped input (package
+//	  │  piped), expand template() calls (package template), then
 //	  │  parse each target (carbonapi's parser; trailing input is an error)
 //	  ├─ plain path ──► Storage.Find ──► Storage.Fetch per leaf      (no expression engine)
 //	  └─ function ────► argument checks ──► carbonapi expr: Fetch via Storage, Eval

@@ -209,24 +209,36 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 	}
 	exprs := make([]parser.Expr, len(req.Targets))
 	req.Targets = slices.Clone(req.Targets)
+	shown := make([]string, len(req.Targets))
 	for i, t := range req.Targets {
 		if err := e.checkShape(t); err != nil {
 			return Result{}, err
 		}
-		if t, err = e.expandTemplates(t, req.Template); err != nil {
+		// Piped calls are rewritten before the templates are expanded,
+		// which substitute what graphite-web evaluates again apart (see
+		// rewritePipes); errors name a rewritten target as it was sent.
+		rt, err := e.rewritePipes(t)
+		if err != nil {
 			return Result{}, err
 		}
-		req.Targets[i] = t
-		if isTaggedTarget(t) {
+		rewritten := rt != t
+		if rt, err = e.expandTemplates(rt, t, req.Template); err != nil {
+			return Result{}, err
+		}
+		req.Targets[i], shown[i] = rt, rt
+		if rewritten {
+			shown[i] = t
+		}
+		if isTaggedTarget(rt) {
 			continue // an exact tagged name: fetched as it is (see run)
 		}
-		ex, err := parseTarget(t)
+		ex, err := parseTargetAs(rt, shown[i])
 		if err != nil {
 			return Result{}, err
 		}
 		exprs[i] = asGraphiteWebReads(ex)
 	}
-	r := &renderer{engine: e, req: req, stitch: stitch, prefetched: prefetchedPaths(req.Targets),
+	r := &renderer{engine: e, req: req, shown: shown, stitch: stitch, prefetched: prefetchedPaths(req.Targets),
 		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
 	res, err := r.run(ctx, exprs)
 	if err != nil {
@@ -269,13 +281,14 @@ func (e *Engine) checkShape(target string) error {
 // package template), checked like a target the client sent. An expansion
 // may grow to 1 MiB or the target's own length, whichever is more, and
 // search 256 MiB of path expressions for variables (a few milliseconds).
-func (e *Engine) expandTemplates(target string, vars []template.Var) (string, error) {
+// Errors name the target as sent.
+func (e *Engine) expandTemplates(target, sent string, vars []template.Var) (string, error) {
 	out, err := template.Expand(target, vars, template.Limits{MaxLen: max(len(target), 1<<20), MaxScan: 1 << 28})
 	switch {
 	case errors.Is(err, template.ErrTooLarge):
-		return "", fmt.Errorf("%w: target=%q: %w", ErrLimit, target, err)
+		return "", fmt.Errorf("%w: target=%q: %w", ErrLimit, sent, err)
 	case err != nil:
-		return "", fmt.Errorf("%w: target=%q: %w", ErrBadTarget, target, err)
+		return "", fmt.Errorf("%w: target=%q: %w", ErrBadTarget, sent, err)
 	case out != target:
 		if err := e.checkShape(out); err != nil {
 			return "", err
@@ -302,7 +315,7 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 		case ex.IsName():
 			ss, err = r.fetchPath(ctx, ex.Target(), req.From, req.Until)
 		default:
-			ss, err = r.evaluate(ctx, req.Targets[i], ex)
+			ss, err = r.evaluate(ctx, r.shown[i], ex)
 		}
 		if err != nil {
 			return Result{}, err
@@ -329,6 +342,8 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 type renderer struct {
 	engine *Engine
 	req    Request
+	// shown are the targets as errors name them.
+	shown  []string
 	stitch bool
 	// raw is set for FetchRaw: series carry their file's aggregation
 	// method and xFilesFactor rather than the consolidation defaults.

@@ -20,6 +20,7 @@ import (
 	"github.com/go-graphite/carbonapi/pkg/parser"
 
 	"github.com/graphite-render/graphite-render/query/override"
+	"github.com/graphite-render/graphite-render/query/piped"
 )
 
 var registerOnce sync.Once
@@ -107,6 +108,15 @@ func (ev evaluator) Eval(ctx context.Context, e parser.Expr, from, until int64, 
 		return nil, err
 	}
 	r, _ := ctx.Value(rendererKey{}).(*renderer)
+	if override.IsInput(e) {
+		// piped.Input(X, S) is X; the function it is the first argument
+		// of evaluates S itself (see override.Reevaluated).
+		res, err := ev.Eval(ctx, e.Arg(0), from, until, values)
+		if r != nil {
+			r.calls.record(e, res)
+		}
+		return res, err
+	}
 	if r != nil && e.IsFunc() {
 		if err := r.chargeGenerated(ctx, e, from, until, values); err != nil {
 			return nil, err
@@ -247,8 +257,18 @@ func (r *renderer) evalError(target string, err error) error {
 }
 
 // parseTarget parses a target, rejecting trailing input that carbonapi's
-// parser leaves unparsed (it accepts "a.b)" without an error).
+// parser leaves unparsed (it accepts "a.b)" without an error). Its piped
+// calls are rewritten first (see rewritePipes).
 func parseTarget(target string) (parser.Expr, error) {
+	rt, err := piped.Rewrite(target, max(len(target), piped.DefaultMaxLen))
+	if err != nil {
+		return nil, fmt.Errorf("%w: target=%q: %w", ErrLimit, target, err)
+	}
+	return parseTargetAs(rt, target)
+}
+
+// parseTargetAs parses target; errors name it shown.
+func parseTargetAs(target, shown string) (parser.Expr, error) {
 	// Keyword arguments are moved to their positions where they can be
 	// (see positionalTarget); what a series list given by keyword reads is
 	// then left to the prefetch rule (see prefetchedPaths).
@@ -263,10 +283,10 @@ func parseTarget(target string) (parser.Expr, error) {
 	}
 	e, rest, err := override.ParseTarget(target)
 	if err != nil {
-		return nil, fmt.Errorf("%w: target=%q: %v", ErrBadTarget, target, err)
+		return nil, fmt.Errorf("%w: target=%q: %v", ErrBadTarget, shown, err)
 	}
 	if rest != "" {
-		return nil, fmt.Errorf("%w: target=%q: unexpected %q after the expression", ErrBadTarget, target, rest)
+		return nil, fmt.Errorf("%w: target=%q: unexpected %q after the expression", ErrBadTarget, shown, rest)
 	}
 	return e, nil
 }

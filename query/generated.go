@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-graphite/carbonapi/expr/types"
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/override"
 )
 
 // stepArg is where a generating function takes its step in seconds: the
@@ -99,7 +101,8 @@ func (r *renderer) chargeGenerated(ctx context.Context, e parser.Expr, from, unt
 	return r.budget.Points(ctx, buckets, e.ToString())
 }
 
-// inputs returns the fetched series that the first argument of e reads,
+// inputs returns the fetched series that the first argument of e reads
+// (what e evaluates again, when that differs: see override.Reevaluated),
 // as they were fetched; series that functions make inside it are not
 // known before they run.
 func inputs(e parser.Expr, from, until int64, values map[parser.MetricRequest][]*types.MetricData) []*types.MetricData {
@@ -107,7 +110,7 @@ func inputs(e parser.Expr, from, until int64, values map[parser.MetricRequest][]
 		return nil
 	}
 	var out []*types.MetricData
-	for _, m := range e.Arg(0).Metrics(from, until) {
+	for _, m := range override.Reevaluated(e).Metrics(from, until) {
 		out = append(out, values[m]...)
 	}
 	return out

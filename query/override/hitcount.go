@@ -31,10 +31,12 @@ func hitcount(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, fro
 	if err != nil {
 		return nil, fmt.Errorf("%w: alignToInterval of hitcount: %w", errArgument, err)
 	}
+	var args []*types.MetricData
 	if alignToInterval {
-		from = alignStartToInterval(from, interval, locationOf(ctx))
+		args, err = evalAgain(ctx, eval, e, from, alignStartToInterval(from, interval, locationOf(ctx)), until, values)
+	} else {
+		args, err = fetchEval(ctx, eval, e.Arg(0), from, until, values)
 	}
-	args, err := fetchEval(ctx, eval, e.Arg(0), from, until, values)
 	if err != nil {
 		return nil, err
 	}

@@ -37,12 +37,13 @@ func doHoltWintersConfidenceArea(ctx context.Context, eval interfaces.Evaluator,
 		return nil, err
 	}
 	// The bands were fetched from before the bootstrap interval; the input
-	// over the requested range gives the name and tags.
-	fetched, err := eval.Fetch(ctx, []parser.Expr{e.Arg(0)}, from, until, values)
+	// they were made from, over the requested range, gives the name and
+	// tags.
+	fetched, err := eval.Fetch(ctx, []parser.Expr{Reevaluated(e)}, from, until, values)
 	if err != nil {
 		return nil, err
 	}
-	series, err := eval.Eval(ctx, e.Arg(0), from, until, fetched)
+	series, err := eval.Eval(ctx, Reevaluated(e), from, until, fetched)
 	if err != nil {
 		return nil, err
 	}

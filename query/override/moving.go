@@ -59,7 +59,7 @@ func doMovingWindow(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 		return nil, fmt.Errorf("%s: unsupported aggregation function %q: %w", e.Target(), funcName, parser.ErrInvalidArg)
 	}
 	preview := previewSeconds(window, seriesList)
-	previewList, err := evalArg(ctx, eval, e, from-preview, until, values)
+	previewList, err := evalOver(ctx, eval, Reevaluated(e), from-preview, until, values)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func doExponentialMovingAverage(ctx context.Context, eval interfaces.Evaluator, 
 	if window.interval {
 		constant = 2 / float64(preview+1)
 	}
-	previewList, err := evalArg(ctx, eval, e, from-preview, until, values)
+	previewList, err := evalOver(ctx, eval, Reevaluated(e), from-preview, until, values)
 	if err != nil {
 		return nil, err
 	}

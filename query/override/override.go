@@ -44,7 +44,29 @@ func (f *function) Description() map[string]types.FunctionDescription { return f
 var (
 	mu        sync.Mutex
 	overrides = map[string]doFunc{}
+	// originals are carbonapi's implementations of the functions an
+	// override wraps rather than replaces (see wrap), saved by Register.
+	originals = map[string]interfaces.Function{}
 )
+
+// wrap makes do the implementation of every name, like add, and keeps
+// carbonapi's implementation for do to call (see original).
+func wrap(do doFunc, names ...string) {
+	add(do, names...)
+	mu.Lock()
+	defer mu.Unlock()
+	for _, n := range names {
+		originals[n] = nil
+	}
+}
+
+// original returns carbonapi's implementation of a wrapped function.
+func original(name string) (interfaces.Function, bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	f := originals[name]
+	return f, f != nil
+}
 
 // add makes do the implementation of every name; families call it from
 // init.
@@ -77,14 +99,18 @@ func Replaces(name string) bool {
 
 // Register installs every override in carbonapi's registry. Call it once,
 // after carbonapi's own functions are registered; it keeps carbonapi's
-// description of each name and drops carbonapi's rewrite function of the
-// same name (applyByNode), which would otherwise run first.
+// implementation of the functions overrides wrap and its description of
+// each name, and drops carbonapi's rewrite function of the same name
+// (applyByNode), which would otherwise run first.
 func Register() {
 	mu.Lock()
 	defer mu.Unlock()
 	for name, do := range overrides {
 		metadata.FunctionMD.RLock()
 		desc, ok := metadata.FunctionMD.Descriptions[name]
+		if f, wrapped := originals[name]; wrapped && f == nil {
+			originals[name] = metadata.FunctionMD.Functions[name]
+		}
 		metadata.FunctionMD.RUnlock()
 		f := &function{name: name, do: do, desc: map[string]types.FunctionDescription{}}
 		if ok {

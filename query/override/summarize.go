@@ -93,16 +93,19 @@ func smartSummarize(ctx context.Context, eval interfaces.Evaluator, e parser.Exp
 	if !ok && e.ArgsLen() > 3 {
 		alignTo, ok = e.Arg(3), true
 	}
+	var args []*types.MetricData
 	if ok && !alignTo.IsBool() {
 		if !alignTo.IsString() {
 			return nil, fmt.Errorf("%w: alignTo of smartSummarize is not a string: %s", errArgument, alignTo.ToString())
 		}
-		from, err = alignStart(from, alignTo.StringValue(), locationOf(ctx))
-		if err != nil {
+		var aligned int64
+		if aligned, err = alignStart(from, alignTo.StringValue(), locationOf(ctx)); err != nil {
 			return nil, err
 		}
+		args, err = evalAgain(ctx, eval, e, from, aligned, until, values)
+	} else {
+		args, err = fetchEval(ctx, eval, e.Arg(0), from, until, values)
 	}
-	args, err := fetchEval(ctx, eval, e.Arg(0), from, until, values)
 	if err != nil {
 		return nil, err
 	}

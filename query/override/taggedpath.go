@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/query/piped"
 )
 
 // Tagged series names in targets. graphite-web's grammar reads any run of
@@ -30,8 +32,15 @@ var keywordPrefix = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
 // ParseTarget parses target as carbonapi's parser.ParseExpr does, except
 // that a path containing ";" (a tagged series name) is read as a path, as
 // graphite-web reads it, with the name in the expression's target, its
-// metric requests and the raw arguments of the calls around it.
+// metric requests and the raw arguments of the calls around it, and that
+// piped calls are rewritten first as package piped describes (functions
+// such as applyByNode make targets graphite-web evaluates as it evaluates
+// a request's).
 func ParseTarget(target string) (parser.Expr, string, error) {
+	target, err := piped.Rewrite(target, max(len(target), piped.DefaultMaxLen))
+	if err != nil {
+		return nil, "", err
+	}
 	masked, names := maskTaggedPaths(target)
 	e, rest, err := parser.ParseExpr(masked)
 	if len(names) == 0 {

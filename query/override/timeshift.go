@@ -109,7 +109,7 @@ func doTimeShift(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 	if len(base) == 0 {
 		return nil, nil
 	}
-	shifted, err := shiftedEval(ctx, eval, e.Arg(0), delta, from, until, values)
+	shifted, err := shiftedEval(ctx, eval, Reevaluated(e), delta, from, until, values)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func doTimeStack(ctx context.Context, eval interfaces.Evaluator, e parser.Expr, 
 	}
 	var out []*types.MetricData
 	for shft := first; shft < last; shft++ {
-		shifted, err := shiftedEval(ctx, eval, e.Arg(0), delta*int64(shft), from, until, values)
+		shifted, err := shiftedEval(ctx, eval, Reevaluated(e), delta*int64(shft), from, until, values)
 		if err != nil {
 			return nil, err
 		}

@@ -92,7 +92,7 @@ func doLinearRegression(ctx context.Context, eval interfaces.Evaluator, e parser
 	if err != nil {
 		return nil, err
 	}
-	sources, err := evalOver(ctx, eval, e.Arg(0), srcFrom, srcUntil, values)
+	sources, err := evalOver(ctx, eval, Reevaluated(e), srcFrom, srcUntil, values)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,12 @@
 //
 // A template() call whose arguments are anything but number or string
 // literals, all positional or all keyword, is graphite-web's "invalid
-// template() syntax" error. The package imports only the standard library.
+// template() syntax" error.
+//
+// A target reaches Expand with the piped input of the functions that
+// evaluate it again already wrapped as piped.Input(X, S) (see package
+// piped): X is expanded with the variables, S without. The package
+// imports only the standard library and package piped.
 package template
 
 import (
@@ -37,6 +42,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/graphite-render/graphite-render/query/piped"
 )
 
 // ErrSyntax is wrapped by the error about a template() call with arguments
@@ -142,10 +149,13 @@ func (x *expander) write(b *strings.Builder, n *node, binds []binding) error {
 		return x.write(b, n.children[0], own)
 	}
 	// unbound counts the children evaluated again without binds: a call's
-	// first argument, or what a piped call takes in.
-	unbound := 0
+	// first argument, or what a piped call takes in. In piped.Input(X, S),
+	// X is evaluated with them and S, what is evaluated again, without.
+	unbound, free := 0, -1
 	switch {
-	case n.kind == kindCall && x.reevaluates(n, false) && n.children[0] == n.callArgs[0].expr:
+	case n.kind == kindCall && n.name == piped.Input && len(n.children) == 2:
+		free = 1
+	case n.kind == kindCall && x.reevaluates(n, false) && n.children[0] == n.callArgs[0].expr && !isInput(n.children[0]):
 		unbound = 1
 	case n.kind == kindExpr:
 		for k := len(n.children) - 1; k > 0; k-- {
@@ -159,7 +169,7 @@ func (x *expander) write(b *strings.Builder, n *node, binds []binding) error {
 	for i, c := range n.children {
 		b.WriteString(x.src[at:c.start])
 		cb := binds
-		if i < unbound {
+		if i < unbound || i == free {
 			cb = nil
 		}
 		if err := x.write(b, c, cb); err != nil {
@@ -171,25 +181,21 @@ func (x *expander) write(b *strings.Builder, n *node, binds []binding) error {
 	return x.checkLen(b)
 }
 
-// reevaluating are the functions of graphite-web 1.1.8 that evaluate their
-// first argument again over a longer or shifted range, from the request's
-// record of the call's raw arguments, which knows no template variables:
-// what they return is their first argument without the substitutions.
-var reevaluating = map[string]bool{
-	"movingWindow": true, "movingAverage": true, "movingSum": true, "movingMin": true,
-	"movingMax": true, "movingMedian": true, "exponentialMovingAverage": true,
-	"holtWintersForecast": true, "holtWintersConfidenceBands": true,
-	"holtWintersConfidenceArea": true, "holtWintersAberration": true,
-	"linearRegression": true, "timeShift": true, "timeStack": true,
+// isInput reports whether expression n is a piped.Input call.
+func isInput(n *node) bool {
+	return n.kind == kindExpr && len(n.children) == 1 && n.children[0].kind == kindCall && n.children[0].name == piped.Input
 }
 
 // reevaluates reports whether call n evaluates its first argument, or with
-// piped the series piped into it, again (see reevaluating): hitcount does
-// with a true alignToInterval, smartSummarize with an alignTo that is
-// neither None nor a boolean.
-func (x *expander) reevaluates(n *node, piped bool) bool {
+// pipedIn the series piped into it, again (see piped.Reevaluates): such a
+// function evaluates it over a longer or shifted range from the request's
+// record of the call's raw arguments, which knows no template variables,
+// so what it returns is its first argument without the substitutions.
+// hitcount does with a true alignToInterval, smartSummarize with an
+// alignTo that is neither None nor a boolean.
+func (x *expander) reevaluates(n *node, pipedIn bool) bool {
 	shift := 0
-	if piped {
+	if pipedIn {
 		shift = 1
 	} else if len(n.callArgs) == 0 || n.callArgs[0].keyword != "" || n.callArgs[0].expr == nil {
 		return false
@@ -209,7 +215,7 @@ func (x *expander) reevaluates(n *node, piped bool) bool {
 		}
 		return true
 	}
-	return reevaluating[n.name]
+	return piped.Reevaluates(n.name)
 }
 
 // arg returns the argument of call n at position pos or with keyword kw.

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/graphite-render/graphite-render/query/piped"
 )
 
 // The expansions below were checked against graphite-web 1.1.8: the
@@ -81,6 +83,14 @@ func TestExpand(t *testing.T) {
 		{`template(sumSeries(hosts.$1.cpu|scale(2)|hitcount("5s",true)|scale(3)),"w")`, nil, `sumSeries(hosts.$1.cpu|scale(2)|hitcount("5s",true)|scale(3))`},
 		{`template(sumSeries(hosts.$1.cpu|hitcount("5s")),"w")`, nil, `sumSeries(hosts.w.cpu|hitcount("5s"))`},
 		{`template(movingAverage(template(hosts.$1.cpu,"w"),5),"v")`, nil, `movingAverage(hosts.w.cpu,5)`},
+		// A piped input wrapped as piped.Input(X, S): X is evaluated with
+		// the variables, S, evaluated again, without.
+		{`template(timeShift(` + piped.Input + `(hosts.$1.cpu|scale($2),hosts.$1.cpu),"1h"),"w",2)`, nil,
+			`timeShift(` + piped.Input + `(hosts.w.cpu|scale(2),hosts.$1.cpu),"1h")`},
+		{`template(movingAverage(` + piped.Input + `(sumSeries(hosts.$1.cpu|scale(2)),sumSeries(hosts.$1.cpu)),5),"w")`, nil,
+			`movingAverage(` + piped.Input + `(sumSeries(hosts.w.cpu|scale(2)),sumSeries(hosts.$1.cpu)),5)`},
+		{`timeShift(` + piped.Input + `(template(hosts.$1.cpu,"w")|scale(2),template(hosts.$1.cpu,"w")),"1h")`, vars("1", "v"),
+			`timeShift(` + piped.Input + `(hosts.v.cpu|scale(2),hosts.v.cpu),"1h")`},
 		// Targets without template() or that this package cannot parse
 		// stay as they are.
 		{`sumSeries(hosts.$1.cpu)`, vars("1", "x"), `sumSeries(hosts.$1.cpu)`},
