@@ -1,6 +1,7 @@
 package tagdb
 
 import (
+	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
@@ -140,7 +141,9 @@ func (ix *Index) AutoCompleteTags(specs []string, prefix string, limit int, limi
 			return nil, err
 		}
 		ix.mu.RLock()
-		out = ix.tagsOf(ix.match(exprs), searched, prefix, limit)
+		sc := ix.getScratch()
+		out = ix.tagsOf(ix.match(exprs, sc), searched, prefix, limit)
+		putScratch(sc)
 		ix.mu.RUnlock()
 	}
 	return pySlice(out, limit, limitGiven), nil
@@ -178,30 +181,6 @@ func (ix *Index) tagsOf(slots []uint32, skip map[string]bool, prefix string, lim
 	return out[:min(len(out), limit)]
 }
 
-// anyCarries reports whether a series in the bitmap carries one of tvs.
-func (ix *Index) anyCarries(tvs []uint32, in []uint64) bool {
-	for _, tv := range tvs {
-		for _, s := range ix.tvs[tv].postings {
-			if in[s>>6]&(1<<(s&63)) != 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// bitmapOf returns a bitmap of the index's slots with the bits of slots
-// set, but not those of odd series, whose registered tags do not count.
-func (ix *Index) bitmapOf(slots []uint32) []uint64 {
-	b := make([]uint64, (len(ix.series)+63)/64)
-	for _, s := range slots {
-		if len(ix.odd) == 0 || !ix.odd[s] {
-			b[s>>6] |= 1 << (s & 63)
-		}
-	}
-	return b
-}
-
 // AutoCompleteValues answers /tags/autoComplete/values as graphite-web
 // 1.1.8 does. Without expressions: the values of tag that series carry,
 // starting with prefix, sorted. With expressions: the values of tag in the
@@ -228,53 +207,113 @@ func (ix *Index) AutoCompleteValues(specs []string, tag, prefix string, limit in
 			return nil, err
 		}
 		ix.mu.RLock()
-		out = ix.valuesOf(ix.match(exprs), tag, prefix, limit)
+		sc := ix.getScratch()
+		out = ix.valuesOf(exprs, tag, prefix, limit, sc)
+		putScratch(sc)
 		ix.mu.RUnlock()
 	}
 	return pySlice(out, limit, limitGiven), nil
 }
 
-// valuesOf returns the values of tag in the series at slots, starting
-// with prefix, sorted, the first limit of them. It reads the tag of each
-// series at slots, or, when that would cost more than going through the
-// tag's values in order and asking each whether a series at slots
-// carries it, does that. The caller holds the read lock.
-func (ix *Index) valuesOf(slots []uint32, tag, prefix string, limit int) []string {
-	out := []string{}
+// valuesOf returns the values of tag in the series that exprs select,
+// starting with prefix, sorted, the first limit of them. exprs end with
+// tag+"!=", which the other expressions make needless unless they all
+// match the empty value: a series without tag has no value to give.
+// The caller holds the read lock.
+func (ix *Index) valuesOf(exprs []Expr, tag, prefix string, limit int, sc *scratch) []string {
 	te := ix.tags[tag]
 	if limit <= 0 || te == nil {
-		return out
+		return []string{}
 	}
 	if len(ix.odd) > 0 {
-		return ix.parsedValuesOf(slots, tag, prefix, limit)
+		return ix.parsedValuesOf(ix.match(exprs, sc), tag, prefix, limit)
 	}
-	carried := 0
-	for _, tv := range te.sorted {
-		carried += len(ix.tvs[tv].postings)
+	if others := exprs[:len(exprs)-1]; slices.ContainsFunc(others, func(e Expr) bool { return !e.MatchesEmpty }) {
+		exprs = others
 	}
-	if len(slots)*max(1, len(ix.pairs)/max(1, len(ix.series))) <= carried {
-		seen := make([]uint64, (len(ix.tvs)+63)/64)
-		for _, s := range slots {
-			tv, ok := ix.pairOf(s, te)
-			if !ok || seen[tv>>6]&(1<<(tv&63)) != 0 {
-				continue
-			}
-			seen[tv>>6] |= 1 << (tv & 63)
-			if strings.HasPrefix(ix.tvs[tv].value, prefix) {
+	slots := ix.match(exprs, sc)
+	values := ix.withPrefix(te, prefix)
+	if ix.postingsWithin(values, len(slots)*seriesCost) {
+		return ix.valuesCarried(slots, values, limit, sc)
+	}
+	return ix.valuesRead(slots, te, values, limit, sc)
+}
+
+// seriesCost is what reading a series' pair of a tag costs, in postings
+// read: two reads at places of their own (the series' record and its
+// pairs) against one read of the next posting and a look into a bitset
+// of the slots, which stays in the processor's cache.
+const seriesCost = 16
+
+// postingsWithin reports whether the pairs tvs have at most n postings
+// together.
+func (ix *Index) postingsWithin(tvs []uint32, n int) bool {
+	for _, tv := range tvs {
+		if n -= len(ix.tvs[tv].postings); n < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// valuesCarried returns the values of the pairs tvs (sorted by value)
+// that a series at slots carries, the first limit of them, asking each
+// pair in turn whether one of its series is in the bitset of slots.
+func (ix *Index) valuesCarried(slots, tvs []uint32, limit int, sc *scratch) []string {
+	out := []string{}
+	for _, s := range slots {
+		sc.slots.add(s)
+	}
+	for _, tv := range tvs {
+		if len(out) >= limit {
+			break
+		}
+		for _, s := range ix.tvs[tv].postings {
+			if sc.slots.has(s) {
 				out = append(out, ix.tvs[tv].value)
+				break
+			}
+		}
+	}
+	for _, s := range slots {
+		sc.slots[s>>6] = 0
+	}
+	return out
+}
+
+// valuesRead returns the values of te that a series at slots carries,
+// among its pairs tvs (sorted by value), the first limit of them, reading
+// the pair of te of every series at slots. The values seen are sorted
+// when they are few against tvs, otherwise tvs are gone through in order.
+func (ix *Index) valuesRead(slots []uint32, te *tagEntry, tvs []uint32, limit int, sc *scratch) []string {
+	var seen []uint32
+	for _, s := range slots {
+		if tv, ok := ix.pairOf(s, te); ok && !sc.tvs.has(tv) {
+			sc.tvs.add(tv)
+			seen = append(seen, tv)
+		}
+	}
+	out := []string{}
+	if n := len(seen); n*bits.Len(uint(n)) < len(tvs) {
+		for _, tv := range seen {
+			sc.tvs[tv>>6] = 0
+		}
+		lo, hi := ix.tvs[tvs[0]].value, ix.tvs[tvs[len(tvs)-1]].value
+		for _, tv := range seen {
+			if v := ix.tvs[tv].value; v >= lo && v <= hi {
+				out = append(out, v)
 			}
 		}
 		slices.Sort(out)
 		return out[:min(len(out), limit)]
 	}
-	in := ix.bitmapOf(slots)
-	for _, tv := range ix.withPrefix(te, prefix) {
-		if len(out) >= limit {
-			break
-		}
-		if ix.anyCarries([]uint32{tv}, in) {
+	for _, tv := range tvs {
+		if len(out) < limit && sc.tvs.has(tv) {
 			out = append(out, ix.tvs[tv].value)
 		}
+	}
+	for _, tv := range seen {
+		sc.tvs[tv>>6] = 0
 	}
 	return out
 }
