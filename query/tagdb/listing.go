@@ -151,29 +151,53 @@ func (ix *Index) AutoCompleteTags(specs []string, prefix string, limit int, limi
 
 // tagsOf returns the names of the tags the series at slots carry, but
 // not those in skip, starting with prefix, sorted, the first limit of
-// them. It reads each series' tags, and stops early once every tag that
-// could be wanted is found. The caller holds the read lock.
+// them. It reads each series' pairs (an odd series' tags from its name),
+// and stops early once every tag that could be wanted is found. The
+// caller holds the read lock.
 func (ix *Index) tagsOf(slots []uint32, skip map[string]bool, prefix string, limit int) []string {
 	out := []string{}
 	if limit <= 0 {
 		return out
 	}
 	want := func(name string) bool { return !skip[name] && strings.HasPrefix(name, prefix) }
-	wanted := 0
+	// wanted holds, by number, the registered tags wanted and not yet
+	// found; left counts them.
+	wanted := make([]bool, len(ix.tags))
+	left := 0
 	for _, te := range ix.tagOrder {
 		if want(te.name) {
-			wanted++
+			wanted[te.num] = true
+			left++
 		}
 	}
-	seen := map[string]bool{}
+	var unregistered map[string]bool
 	for _, s := range slots {
-		if len(seen) == wanted && len(ix.odd) == 0 {
+		if len(ix.odd) > 0 && ix.odd[s] {
+			for _, t := range ix.parsedTags(s) {
+				if te := ix.tags[t.Key]; te != nil {
+					if wanted[te.num] {
+						wanted[te.num] = false
+						left--
+						out = append(out, te.name)
+					}
+				} else if want(t.Key) && !unregistered[t.Key] {
+					if unregistered == nil {
+						unregistered = map[string]bool{}
+					}
+					unregistered[t.Key] = true
+					out = append(out, t.Key)
+				}
+			}
+			continue
+		}
+		if left == 0 && len(ix.odd) == 0 {
 			break
 		}
-		for _, t := range ix.parsedTags(s) {
-			if want(t.Key) && !seen[t.Key] {
-				seen[t.Key] = true
-				out = append(out, t.Key)
+		for _, p := range ix.pairsOf(s) {
+			if n := ix.tvTag[p]; wanted[n] {
+				wanted[n] = false
+				left--
+				out = append(out, ix.tvs[p].tag.name)
 			}
 		}
 	}

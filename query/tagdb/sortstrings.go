@@ -2,7 +2,6 @@ package tagdb
 
 import (
 	"cmp"
-	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -134,19 +133,14 @@ func commonPrefix(ss []string, ks []keyed, from int) int {
 	for _, k := range ks[1:] {
 		s := ss[k.i]
 		n = min(n, len(s))
-		i := from
-		for i+8 <= n {
-			if x := chunk(s, i) ^ chunk(first, i); x != 0 {
-				i += bits.LeadingZeros64(x) / 8
-				break
-			}
-			i += 8
+		if s[from:n] == first[from:n] {
+			continue
 		}
-		for i < n && s[i] == first[i] {
+		i := from
+		for s[i] == first[i] {
 			i++
 		}
-		n = i
-		if n == from {
+		if n = i; n == from {
 			break
 		}
 	}
