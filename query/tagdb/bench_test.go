@@ -204,7 +204,8 @@ func BenchmarkFindSeriesRegex(b *testing.B) {
 }
 
 // BenchmarkFindSeries selects series with an exact value, with one
-// together with a filter, and with two exact values.
+// together with a filter, with two exact values, and an eighth of the
+// index.
 func BenchmarkFindSeries(b *testing.B) {
 	db := bigDB(b)
 	for _, c := range []struct {
@@ -215,6 +216,7 @@ func BenchmarkFindSeries(b *testing.B) {
 		{"name=5000-series", []string{"name=app.metric003"}, 5000},
 		{"name-shard!=2500-series", []string{"name=app.metric003", "shard!=s03"}, 2500},
 		{"dc-name=5000-series", []string{"dc=dc3", "name=app.metric003"}, 5000},
+		{"dc=125000-series", []string{"dc=dc3"}, 125000},
 	} {
 		got, err := db.FindSeries(c.exprs)
 		if err != nil || len(got) != c.n {
