@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -334,4 +335,56 @@ func TestUnionBothWays(t *testing.T) {
 		assert.Equal(t, make(bitset, len(sc.slots)), sc.slots, "the slot bitset is left empty")
 		putScratch(sc)
 	}
+}
+
+// TestConcurrentReads runs reads of every kind on four goroutines while
+// series are registered and deleted (the race detector watches the
+// pooled scratch memory), then expects the reference's answers.
+func TestConcurrentReads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	db, _ := randomIndex(t, rng, 2000, true)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(g), 1))
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				specs := randomSpecs(r)
+				_, _ = db.FindSeries(specs)
+				_, _ = db.AutoCompleteTags(specs, "", 100, false)
+				_, _ = db.AutoCompleteValues(specs, "a", "", 100, false)
+			}
+		}()
+	}
+	var names []string
+	for i := range 3000 {
+		names = append(names, fmt.Sprintf("late.m;a=a%d;dc=d%d;i=%d", i%37, i%5, i))
+	}
+	for i := 0; i < len(names); i += 50 {
+		_, err := db.TagSeries(context.Background(), names[i:i+50])
+		require.NoError(t, err)
+		require.NoError(t, db.DelSeries(context.Background(), names[i:i+10]))
+	}
+	close(stop)
+	wg.Wait()
+	got, err := db.FindSeries([]string{"name=late.m", "a=~a3"})
+	require.NoError(t, err)
+	var want []string
+	for i := range names {
+		if i%50 >= 10 && strings.HasPrefix(names[i], "late.m;a=a3") {
+			want = append(want, names[i])
+		}
+	}
+	slices.Sort(want)
+	assert.Equal(t, want, got)
+	values, err := db.AutoCompleteValues([]string{"name=late.m"}, "a", "a3", 100, false)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a3", "a30", "a31", "a32", "a33", "a34", "a35", "a36"}, values)
 }
