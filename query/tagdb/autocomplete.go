@@ -249,22 +249,24 @@ func (ix *Index) postingsWithin(tvs []uint32, n int) bool {
 // pair in turn whether one of its series is in the bitset of slots.
 func (ix *Index) valuesCarried(slots, tvs []uint32, limit int, sc *scratch) []string {
 	out := []string{}
+	in := sc.slots
 	for _, s := range slots {
-		sc.slots.add(s)
+		in.add(s)
 	}
 	for _, tv := range tvs {
 		if len(out) >= limit {
 			break
 		}
-		for _, s := range ix.tvs[tv].postings {
-			if sc.slots.has(s) {
-				out = append(out, ix.tvs[tv].value)
+		e := &ix.tvs[tv]
+		for _, s := range e.postings {
+			if in.has(s) {
+				out = append(out, e.value)
 				break
 			}
 		}
 	}
 	for _, s := range slots {
-		sc.slots[s>>6] = 0
+		in[s>>6] = 0
 	}
 	return out
 }
