@@ -93,11 +93,20 @@ func rows() *memStore {
 	return benchRows
 }
 
-// bigDB returns the shared index of benchSeries series.
+// otherSeries is registered in the benchmark index besides the million:
+// it alone has a seventh tag, so that autocompleting the tags of other
+// selected series cannot stop before reading them all, as in an index
+// whose series do not all have the same tags.
+const otherSeries = "other.metric;zone=z1"
+
+// bigDB returns the shared index of benchSeries series and otherSeries.
 func bigDB(b *testing.B) *DB {
 	b.Helper()
 	benchOnce.Do(func() {
 		db, err := Open(context.Background(), Options{Store: rows()})
+		if err == nil {
+			_, err = db.TagSeries(context.Background(), []string{otherSeries})
+		}
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -160,11 +169,16 @@ func BenchmarkAutoCompleteValues(b *testing.B) {
 		{"server-name=5000-series", "server", []string{"name=app.metric007"}},
 		{"server-dc=125000-series", "server", []string{"dc=dc3"}},
 		{"name-dc=125000-series", "name", []string{"dc=dc3"}},
+		{"server-prefix-dc=125000-series", "server", []string{"dc=dc3"}},
 	} {
+		prefix := ""
+		if strings.Contains(c.name, "prefix") {
+			prefix = "web01"
+		}
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := db.AutoCompleteValues(c.exprs, c.tag, "", 5000, true); err != nil {
+				if _, err := db.AutoCompleteValues(c.exprs, c.tag, prefix, 5000, true); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -186,6 +200,36 @@ func BenchmarkFindSeriesRegex(b *testing.B) {
 		if _, err := db.FindSeries(exprs); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkFindSeries selects series with an exact value, with one
+// together with a filter, with two exact values, and an eighth of the
+// index.
+func BenchmarkFindSeries(b *testing.B) {
+	db := bigDB(b)
+	for _, c := range []struct {
+		name  string
+		exprs []string
+		n     int
+	}{
+		{"name=5000-series", []string{"name=app.metric003"}, 5000},
+		{"name-shard!=2500-series", []string{"name=app.metric003", "shard!=s03"}, 2500},
+		{"dc-name=5000-series", []string{"dc=dc3", "name=app.metric003"}, 5000},
+		{"dc=125000-series", []string{"dc=dc3"}, 125000},
+	} {
+		got, err := db.FindSeries(c.exprs)
+		if err != nil || len(got) != c.n {
+			b.Fatalf("%v: %d series, %v", c.exprs, len(got), err)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := db.FindSeries(c.exprs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -25,6 +25,18 @@
 // least one expression must not match the empty value. Results are sorted
 // by name in byte order, as graphite-web's ORDER BY path.
 //
+// # Reads
+//
+// The series an expression selects are the posting lists of the values it
+// takes, used as they are when there is one and merged (by sorting when
+// few, through a bitset of slots otherwise) when there are several; the
+// smallest selection gives the candidates and the other expressions are
+// checked on each candidate's pairs. Autocompletion asks each tag or value
+// whether a selected series carries it, in sorted order and stopping at
+// limit, unless reading every selected series' pairs costs less. Names are
+// sorted 8 bytes at a time from where they start to differ. The bitsets
+// and lists a read needs come from a pool.
+//
 // # Index and persistence
 //
 // DB holds the Index and, when given one, a Store that persists
