@@ -1,9 +1,9 @@
 package override
 
 import (
-	"fmt"
 	"regexp"
-	"strings"
+
+	"github.com/graphite-render/graphite-render/query/tagdb"
 )
 
 // callName matches the names graphite-web takes for a call's text, whose
@@ -25,44 +25,11 @@ func labelTags(name string) map[string]string {
 }
 
 // parseTaggedName returns the tags graphite-web 1.1.8's TaggedSeries.parse
-// reads from a name in carbon's format, "metric;tag=value;…": every
-// segment after the first is a tag (a later duplicate wins) and the name
-// tag is the metric without its leading "~"s. Like graphite-web it refuses
-// a missing metric, a segment without "=", an empty tag or value, a tag
-// with one of ";!^=", and a value starting with "~".
+// reads from a tagged name, as the tag database parses it (tagdb.Parse).
 func parseTaggedName(path string) (map[string]string, error) {
-	segments := strings.Split(path, ";")
-	if segments[0] == "" {
-		return nil, fmt.Errorf("cannot parse path %q: no metric found", path)
+	s, err := tagdb.Parse(path)
+	if err != nil {
+		return nil, err
 	}
-	tags := make(map[string]string, len(segments))
-	for _, seg := range segments[1:] {
-		tag, value, ok := strings.Cut(seg, "=")
-		if !ok || tag == "" {
-			return nil, fmt.Errorf("cannot parse path %q: invalid segment %q", path, seg)
-		}
-		if err := validateTag(tag, value); err != nil {
-			return nil, fmt.Errorf("cannot parse path %q: %w", path, err)
-		}
-		tags[tag] = value
-	}
-	name := strings.TrimLeft(segments[0], "~")
-	if name == "" {
-		return nil, fmt.Errorf("cannot use metric name %q as tag value: it is empty without its leading ~", segments[0])
-	}
-	tags["name"] = name
-	return tags, nil
-}
-
-// validateTag applies graphite-web's rules for one tag and its value.
-func validateTag(tag, value string) error {
-	switch {
-	case value == "":
-		return fmt.Errorf("value for tag %q may not be empty", tag)
-	case strings.ContainsAny(tag, ";!^="):
-		return fmt.Errorf("tag %q may not contain any of ;!^=", tag)
-	case strings.HasPrefix(value, "~"):
-		return fmt.Errorf("value %q of tag %q may not start with ~", value, tag)
-	}
-	return nil
+	return s.Map(), nil
 }
