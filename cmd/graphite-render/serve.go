@@ -209,7 +209,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		if err := fixtures.Write(dir, clock().Unix(), fixtures.Demo()...); err != nil {
 			return fmt.Errorf("write demo data: %w", err)
 		}
-		if err := fixtures.WriteTagged(dir, clock().Unix()); err != nil {
+		if err := fixtures.WriteTaggedDemo(dir, clock().Unix()); err != nil {
 			return fmt.Errorf("write demo data: %w", err)
 		}
 		if cfg.tagDB == "" {
