@@ -127,7 +127,7 @@ tar -xzf "$layer" -C "$rootfs"
 cp -a "$work/whisper/." "$rootfs/var/lib/graphite/whisper/"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mapfile -t entrypoint < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))))' "$work/a/entrypoint.json")
-env -i ZONEINFO=/nonexistent chroot --userspec=65534:65534 "$rootfs" "${entrypoint[@]}" -listen "127.0.0.1:$port" >"$work/image.log" 2>&1 &
+env -i ZONEINFO=/nonexistent "$(command -v chroot)" --userspec=65534:65534 "$rootfs" "${entrypoint[@]}" -listen "127.0.0.1:$port" >"$work/image.log" 2>&1 &
 image_pid=$!
 body=$(get "http://127.0.0.1:$port$render_query") || { cat "$work/image.log"; fail "the image's binary does not serve /render"; }
 first_ts() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d[0]["datapoints"][0][1], sum(1 for v,t in d[0]["datapoints"] if v is not None))'; }
@@ -151,9 +151,9 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/graphite-render-packaging
 base=$cache/bookworm-$(date -u +%G%V).tar # rebuilt weekly
 if [ ! -s "$base" ]; then
   mkdir -p "$cache"
-  rm -f "$cache"/bookworm-*.tar
-  mmdebstrap --quiet --variant=apt --include=systemd,systemd-sysv,adduser,curl bookworm "$base.tmp"
-  mv "$base.tmp" "$base"
+  rm -rf "$cache"/bookworm-*.tar "$cache/partial.tar"
+  mmdebstrap --quiet --variant=apt --include=systemd,systemd-sysv,adduser,curl bookworm "$cache/partial.tar"
+  mv "$cache/partial.tar" "$base"
 fi
 tree=$work/tree
 mkdir -p "$tree"
@@ -161,16 +161,18 @@ tar -xf "$base" -C "$tree"
 mkdir -p "$tree/var/lib/graphite/whisper"
 cp -a "$work/whisper/." "$tree/var/lib/graphite/whisper/"
 cp "$deb" "$deb2" "$tree/root/"
-expected=$(cd "$work" && "$work/a/graphite-render" -whisper-dir "$work/whisper" -tagdb none -listen 127.0.0.1:0 2>"$work/ref.log" &
-  pid=$!
-  addr=
-  for i in $(seq 1 100); do
-    addr=$(sed -n 's/.*msg="graphite-render listening" addr=\(http:[^ ]*\).*/\1/p' "$work/ref.log")
-    [ -n "$addr" ] && break
-    sleep 0.1
-  done
-  get "$addr$render_query"
-  kill $pid)
+# What the binary renders from the same tree when run directly.
+"$work/a/graphite-render" -whisper-dir "$work/whisper" -tagdb none -listen 127.0.0.1:0 >/dev/null 2>"$work/ref.log" &
+ref_pid=$!
+ref_addr=
+for i in $(seq 1 100); do
+  ref_addr=$(sed -n 's/.*msg="graphite-render listening" addr=\(http:[^ ]*\).*/\1/p' "$work/ref.log" 2>/dev/null) || true
+  [ -n "$ref_addr" ] && break
+  sleep 0.1
+done
+expected=$(get "$ref_addr$render_query") || true
+kill "$ref_pid"
+wait "$ref_pid" 2>/dev/null || true
 [ -n "$expected" ] || fail "the reference render failed"
 
 systemd-nspawn --quiet --register=no --keep-unit --private-network --console=read-only \
@@ -187,8 +189,14 @@ done
 inside() { nsenter --target "$leader" --all -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C "$@"; }
 booted=
 if [ -n "$leader" ]; then
-  state=$(timeout 120 nsenter --target "$leader" --all -- systemctl is-system-running --wait 2>/dev/null) || true
-  case $state in running | degraded) booted=yes ;; esac
+  # Until systemd listens, systemctl fails at once; then --wait waits
+  # for the boot to finish.
+  for i in $(seq 1 120); do
+    state=$(timeout 120 nsenter --target "$leader" --all -- systemctl is-system-running --wait 2>/dev/null) || true
+    case $state in running | degraded) booted=yes && break ;; esac
+    kill -0 "$nspawn_pid" 2>/dev/null || break
+    sleep 1
+  done
 fi
 
 if [ -n "$booted" ]; then
