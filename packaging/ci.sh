@@ -34,11 +34,28 @@ fi
 work=$(mktemp -d /tmp/graphite-render-pkg.XXXXXX)
 nspawn_pid=
 cleanup() {
-  if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
-    kill "$nspawn_pid" 2>/dev/null || true
-    wait "$nspawn_pid" 2>/dev/null || true
+  if [ -n "$nspawn_pid" ]; then
+    stop_container
   fi
   rm -rf "$work"
+}
+# stop_container powers the container off and waits for systemd-nspawn;
+# a container that does not stop within 30 s is killed.
+stop_container() {
+  local init i
+  if init=$(container_init); then
+    nsenter --target "$init" --all -- systemctl poweroff >/dev/null 2>&1 || kill -KILL "$init" 2>/dev/null || true
+  fi
+  for i in $(seq 1 300); do
+    kill -0 "$nspawn_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$nspawn_pid" 2>/dev/null; then
+    init=$(container_init) && kill -KILL "$init" 2>/dev/null || true
+    kill -KILL "$nspawn_pid" 2>/dev/null || true
+  fi
+  wait "$nspawn_pid" 2>/dev/null || true
+  nspawn_pid=
 }
 trap cleanup EXIT
 
@@ -178,26 +195,33 @@ wait "$ref_pid" 2>/dev/null || true
 systemd-nspawn --quiet --register=no --keep-unit --private-network --console=read-only \
   -D "$tree" --machine=graphite-render-ci --boot </dev/null >"$work/nspawn.log" 2>&1 &
 nspawn_pid=$!
-leader=
-for i in $(seq 1 100); do
-  leader=$(cat /proc/"$nspawn_pid"/task/*/children 2>/dev/null | awk '{print $1; exit}') || true
-  [ -n "$leader" ] && break
-  kill -0 "$nspawn_pid" 2>/dev/null || break
-  sleep 0.1
-done
+# container_init prints the container's systemd, the child of
+# systemd-nspawn named systemd (nspawn forks short-lived helpers too).
+container_init() {
+  local c
+  for c in $(cat /proc/"$nspawn_pid"/task/*/children 2>/dev/null); do
+    if [ "$(cat /proc/"$c"/comm 2>/dev/null)" = systemd ]; then
+      echo "$c"
+      return 0
+    fi
+  done
+  return 1
+}
 # inside runs a command in the booted container.
+leader=
 inside() { nsenter --target "$leader" --all -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C "$@"; }
 booted=
-if [ -n "$leader" ]; then
-  # Until systemd listens, systemctl fails at once; then --wait waits
-  # for the boot to finish.
-  for i in $(seq 1 120); do
+state=
+# Until systemd listens, systemctl fails at once; then --wait waits for
+# the boot to finish.
+for i in $(seq 1 120); do
+  kill -0 "$nspawn_pid" 2>/dev/null || break
+  if leader=$(container_init); then
     state=$(timeout 120 nsenter --target "$leader" --all -- systemctl is-system-running --wait 2>/dev/null) || true
     case $state in running | degraded) booted=yes && break ;; esac
-    kill -0 "$nspawn_pid" 2>/dev/null || break
-    sleep 1
-  done
-fi
+  fi
+  sleep 1
+done
 
 if [ -n "$booted" ]; then
   ok "systemd-nspawn --boot: Debian 12 booted under systemd ($state)"
@@ -225,7 +249,7 @@ if [ -n "$booted" ]; then
   # _graphite may write the tree outside the service, but not inside it.
   inside runuser -u _graphite -- touch /var/lib/graphite/whisper/probe || fail "_graphite cannot write its own tree (test setup)"
   inside rm /var/lib/graphite/whisper/probe
-  if msg=$(inside nsenter --target "$pid" --all --setuid follow --setgid follow -- touch /var/lib/graphite/whisper/probe 2>&1); then
+  if msg=$(inside nsenter --target "$pid" --all --setuid "$uid" --setgid "$(inside id -g _graphite)" -- touch /var/lib/graphite/whisper/probe 2>&1); then
     fail "the service can write the whisper tree"
   fi
   echo "$msg" | grep -q 'Read-only file system' || fail "writing the tree failed for another reason: $msg"
@@ -252,13 +276,11 @@ if [ -n "$booted" ]; then
   done
   inside test -f "/var/lib/graphite/whisper/collectd/test-java01/cpu-0/cpu-user-1s.wsp" || fail "purge removed carbon's whisper files"
   ok "purge: service stopped, unit, binary, conffile, enablement and state directory gone; carbon's files and _graphite kept"
-  kill "$nspawn_pid"
-  wait "$nspawn_pid" 2>/dev/null || true
-  nspawn_pid=
+  stop_container
 else
   echo "packaging: SKIP the booted checks: systemd-nspawn --boot cannot boot systemd on this machine. Its output:" >&2
   tail -n 20 "$work/nspawn.log" >&2
-  if [ -n "$nspawn_pid" ]; then kill "$nspawn_pid" 2>/dev/null || true; wait "$nspawn_pid" 2>/dev/null || true; nspawn_pid=; fi
+  stop_container
   echo "packaging: checking the package in a chroot instead (dpkg in the tree, the binary run as _graphite)" >&2
   chroot "$tree" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin dpkg -i "/root/$debname" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg -i $debname in a chroot"; }
   chroot "$tree" getent passwd _graphite | grep -q ':/var/lib/graphite:/bin/false$' || fail "_graphite is not Debian's graphite user"
