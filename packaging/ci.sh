@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Proves the packaging of issue 16, as root on Debian 12 (called by .ci/run):
+#   0. packaging/image's go vet and go test;
 #   1. the .deb, the binary and the image rebuild byte for byte;
 #   2. lintian passes the .deb (errors and warnings fail; the overrides are
 #      documented in packaging/deb/lintian-overrides);
@@ -67,6 +68,9 @@ passed=0
 now=1700000000
 metric=collectd.test-java01.cpu-0.cpu-user-1s
 render_query="/render?target=$metric&from=-10min&format=json&now=$now"
+
+# --- 0. the image builder's own tests (a Go module of its own) --------------
+(cd packaging/image && go vet ./... && go test -count=1 ./...)
 
 # --- 1. reproducible builds -------------------------------------------------
 OUT=$work/a bash packaging/build.sh
@@ -141,6 +145,8 @@ layer=$(python3 -c 'import json,sys; r=sys.argv[1]; i=json.load(open(r+"/index.j
 tar -xzf "$layer" -C "$rootfs"
 [ ! -e "$rootfs/usr/share/zoneinfo" ] && [ ! -e "$rootfs/bin/sh" ] || fail "the image holds more than the binary"
 [ "$(stat -c %u "$rootfs/var/lib/graphite-render")" = 65534 ] || fail "the image's state volume is not owned by 65534"
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/bin/graphite-render | cmp - "$rootfs/usr/bin/graphite-render" ||
+  fail "the image and the .deb hold different binaries"
 cp -a "$work/whisper/." "$rootfs/var/lib/graphite/whisper/"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mapfile -t entrypoint < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))))' "$work/a/entrypoint.json")
@@ -178,6 +184,10 @@ tar -xf "$base" -C "$tree"
 mkdir -p "$tree/var/lib/graphite/whisper"
 cp -a "$work/whisper/." "$tree/var/lib/graphite/whisper/"
 cp "$deb" "$deb2" "$tree/root/"
+# Carbon's configuration as Debian's graphite-carbon ships it: a
+# storage-schemas.conf and no storage-aggregation.conf.
+mkdir -p "$tree/etc/carbon"
+printf '[collectd]\npattern = ^collectd\\.\nretentions = 1s:30m,1m:1d,5m:2y\n' >"$tree/etc/carbon/storage-schemas.conf"
 # What the binary renders from the same tree when run directly.
 "$work/a/graphite-render" -whisper-dir "$work/whisper" -tagdb none -listen 127.0.0.1:0 >/dev/null 2>"$work/ref.log" &
 ref_pid=$!
@@ -244,7 +254,11 @@ if [ -n "$booted" ]; then
   [ "$body" = "$expected" ] || fail "the service renders $metric differently from the binary run directly"
   inside test -f /var/lib/graphite-render/graphite.db || fail "no tag database in the state directory"
   [ "$(inside stat -c %U /var/lib/graphite-render/graphite.db)" = _graphite ] || fail "the tag database is not _graphite's"
-  ok "the service renders the whisper file written beforehand on 127.0.0.1:8082 and keeps its tag database in /var/lib/graphite-render"
+  info=$(inside curl -sf "http://127.0.0.1:8082/metrics/info?target=$metric&now=$now") || fail "/metrics/info fails"
+  echo "$info" | grep -q '"config":{"schema":"collectd","aggregation":""' || fail "the service did not read /etc/carbon/storage-schemas.conf: $info"
+  inside journalctl -u graphite-render --no-pager | grep -q 'carbon configuration file not found.*/etc/carbon/storage-aggregation.conf' ||
+    fail "the missing /etc/carbon/storage-aggregation.conf was not logged"
+  ok "the service renders the whisper file written beforehand on 127.0.0.1:8082, reads /etc/carbon/storage-schemas.conf, logs the missing storage-aggregation.conf and keeps its tag database in /var/lib/graphite-render"
 
   # _graphite may write the tree outside the service, but not inside it.
   inside runuser -u _graphite -- touch /var/lib/graphite/whisper/probe || fail "_graphite cannot write its own tree (test setup)"
