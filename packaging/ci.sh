@@ -171,7 +171,7 @@ upgrade_version=${version%-*}+ci1-1
 OUT=$work/up VERSION=$upgrade_version bash packaging/build.sh deb >/dev/null
 deb2=$(ls "$work"/up/graphite-render_*.deb)
 
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/graphite-render-packaging
+cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/graphite-render-packaging
 base=$cache/bookworm-$(date -u +%G%V).tar # rebuilt weekly
 if [ ! -s "$base" ]; then
   mkdir -p "$cache"
