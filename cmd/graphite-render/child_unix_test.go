@@ -27,8 +27,19 @@ const (
 	childNofileEnv = "GRAPHITE_RENDER_TEST_CHILD_NOFILE"
 )
 
-// TestMain runs the server instead of the tests when startChild asked.
+// childModes are the other jobs a test binary started as a child can do
+// instead of the tests: the environment variable that asks for one, and
+// the job, which returns the exit status.
+var childModes = map[string]func() int{}
+
+// TestMain runs the server instead of the tests when startChild asked, or
+// another job of childModes.
 func TestMain(m *testing.M) {
+	for env, job := range childModes {
+		if _, ok := os.LookupEnv(env); ok {
+			os.Exit(job())
+		}
+	}
 	if args, ok := os.LookupEnv(childArgsEnv); ok {
 		if n, err := strconv.ParseUint(os.Getenv(childNofileEnv), 10, 64); err == nil {
 			if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"sync"
@@ -51,6 +52,7 @@ func runDoctor(args []string, stdout, stderr io.Writer, clock func() time.Time) 
 	dir := fs.String("whisper-dir", "", "root of the whisper tree (required)")
 	schemasFile := fs.String("storage-schemas", "", "carbon's storage-schemas.conf, to report files whose retentions drifted")
 	aggFile := fs.String("storage-aggregation", "", "carbon's storage-aggregation.conf, to report aggregation drift")
+	confDir := fs.String("carbon-conf-dir", "", "directory of carbon's configuration: its storage-schemas.conf and storage-aggregation.conf are read when they exist and the flags above do not name them")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	workers := fs.Int("workers", 4, "files read in parallel")
 	nowS := fs.String("now", "", "the current time: unix seconds or an at-time (default: the clock)")
@@ -66,7 +68,12 @@ func runDoctor(args []string, stdout, stderr io.Writer, clock func() time.Time) 
 		fmt.Fprintf(stderr, "graphite-render doctor: %v\n", err)
 		return 1
 	}
-	cfg, err := loadStorageConfig(*schemasFile, *aggFile)
+	files, err := resolveStorageFiles(*confDir, *schemasFile, *aggFile, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		fmt.Fprintf(stderr, "graphite-render doctor: %v\n", err)
+		return 1
+	}
+	cfg, err := loadStorageConfig(files)
 	if err != nil {
 		fmt.Fprintf(stderr, "graphite-render doctor: %v\n", err)
 		return 1

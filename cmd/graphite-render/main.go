@@ -6,7 +6,10 @@
 //	graphite-render [-listen ADDR] [-whisper-dir DIR] [flags]   serve (demo data without -whisper-dir)
 //	graphite-render info FILE [-json]
 //	graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]
-//	graphite-render doctor -whisper-dir DIR [-storage-schemas F] [-storage-aggregation F] [-json]
+//	graphite-render doctor -whisper-dir DIR [-carbon-conf-dir DIR] [-storage-schemas F] [-storage-aggregation F] [-json]
+//
+// The binary embeds the time zone database (time/tzdata), so tz=Europe/Berlin
+// works in a container image without /usr/share/zoneinfo.
 package main
 
 import (
@@ -14,10 +17,14 @@ import (
 	"io"
 	"os"
 	"time"
+	_ "time/tzdata" // tz= works where the system has no zoneinfo (a scratch image)
 )
 
-// version is the program's version, printed by -version.
-const version = "0.1.0"
+// version is the program's version, printed by -version and logged at
+// start. Packaged builds set it at link time, as packaging/build.sh does:
+//
+//	go build -ldflags "-X main.version=0.1.0+git20250101.abcdef" ./cmd/graphite-render
+var version = "0.1.0"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, time.Now))
@@ -59,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  graphite-render [-listen 127.0.0.1:8080] [-whisper-dir DIR] [-timeout 30s] [-max-series N] [-max-points N]
+  graphite-render [-listen 127.0.0.1:8080] [-whisper-dir DIR] [-carbon-conf-dir DIR] [-timeout 30s] [-max-series N] [-max-points N]
                   [-shutdown-timeout 10s] [-max-connections N] [-idle-timeout 60s] [-write-timeout 0]
         serve the render API; without -whisper-dir, serve built-in demo data (-h lists every flag).
         Exit status: 0 after a clean or a cut shutdown, 1 when it cannot start or serve or a second
@@ -68,7 +75,7 @@ func usage(w io.Writer) {
         print a whisper file's header, like whisper-info
   graphite-render fetch FILE [-from T] [-until T] [-now T] [-json]
         print a range of a whisper file, like whisper-fetch
-  graphite-render doctor -whisper-dir DIR [-storage-schemas F] [-storage-aggregation F] [-json]
+  graphite-render doctor -whisper-dir DIR [-carbon-conf-dir DIR] [-storage-schemas F] [-storage-aggregation F] [-json]
         diagnose every whisper file of a tree: starving rollups, config drift, stale metrics
   graphite-render load [-url http://127.0.0.1:8080] [-c 8] [-d 10s] [-mix all|dashboard|cabot|find] [-q PATH]... [-pid N] [-json]
         load a server with a realistic request mix; report req/s, p50/p99, errors, peak RSS

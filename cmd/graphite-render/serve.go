@@ -62,6 +62,10 @@ type serveConfig struct {
 	tagDB         string
 	tagDBReadOnly bool
 
+	// carbonConfDir is where carbon's configuration files are looked
+	// for when -storage-schemas or -storage-aggregation is not given.
+	carbonConfDir string
+
 	readHeaderTimeout time.Duration
 	readTimeout       time.Duration
 	writeTimeoutFlag  time.Duration // 0: derived, see writeTimeout
@@ -115,6 +119,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.archives, "archives", query.ArchivesWhisper, "default read mode: whisper (one archive, as whisper) or stitch (rebuild buckets from finer archives)")
 	fs.StringVar(&cfg.schemas, "storage-schemas", "", "carbon's storage-schemas.conf, for /metrics/info and doctor")
 	fs.StringVar(&cfg.aggregation, "storage-aggregation", "", "carbon's storage-aggregation.conf: its rules drive stitching and consolidation defaults")
+	fs.StringVar(&cfg.carbonConfDir, "carbon-conf-dir", "", "directory of carbon's configuration (/etc/carbon, /etc/go-carbon): storage-schemas.conf and storage-aggregation.conf are loaded from it when they exist and -storage-schemas or -storage-aggregation does not name them; a missing one is logged and skipped")
 	fs.Int64Var(&cfg.cacheMB, "cache-size-mb", 64, "MiB of render and find answers kept in memory, least recently used evicted first (0: no cache; at most an eighth of -memory-limit-mb, and taken from the render budget)")
 	fs.DurationVar(&cfg.cacheTTL, "cache-timeout", api.DefaultCacheTimeout, "how long an answer is cached and the max-age renders send without a cacheTimeout parameter (graphite-web's DEFAULT_CACHE_DURATION)")
 	fs.Func("backend", "URL of a storage node (go-carbon's carbonserver or graphite-render) to read through, speaking carbonapi_v3_pb; repeatable. With -backend or -cluster-config the server is a query front: without -whisper-dir it reads only its backends", func(v string) error {
@@ -225,7 +230,11 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		}
 		tree = t
 	}
-	storage, err := loadStorageConfig(cfg.schemas, cfg.aggregation)
+	files, err := resolveStorageFiles(cfg.carbonConfDir, cfg.schemas, cfg.aggregation, log)
+	if err != nil {
+		return err
+	}
+	storage, err := loadStorageConfig(files)
 	if err != nil {
 		return err
 	}
