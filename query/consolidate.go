@@ -45,12 +45,21 @@ func CheckConsolidation(series []*Series, maxDataPoints int) error {
 		return nil
 	}
 	for _, s := range series {
-		if s == nil || s.Step <= 0 || consolidationFuncs[s.ConsolidationFunc] {
-			continue
+		if err := checkConsolidation(s, maxDataPoints, timeRange); err != nil {
+			return err
 		}
-		if maxDataPoints == 1 && len(s.Values) > 1 || maxDataPoints > 1 && float64(maxDataPoints) < float64(timeRange)/float64(s.Step) {
-			return fmt.Errorf("%w: invalid consolidation function %q of %s (consolidateBy)", ErrBadTarget, s.ConsolidationFunc, s.Name)
-		}
+	}
+	return nil
+}
+
+// checkConsolidation is CheckConsolidation of one series of a response
+// spanning timeRange seconds.
+func checkConsolidation(s *Series, maxDataPoints int, timeRange int64) error {
+	if s == nil || s.Step <= 0 || consolidationFuncs[s.ConsolidationFunc] {
+		return nil
+	}
+	if maxDataPoints == 1 && len(s.Values) > 1 || maxDataPoints > 1 && float64(maxDataPoints) < float64(timeRange)/float64(s.Step) {
+		return fmt.Errorf("%w: invalid consolidation function %q of %s (consolidateBy)", ErrBadTarget, s.ConsolidationFunc, s.Name)
 	}
 	return nil
 }
@@ -64,25 +73,32 @@ func Consolidate(series []*Series, maxDataPoints int) {
 		return
 	}
 	for _, s := range series {
-		if s == nil || s.Step <= 0 {
-			continue
-		}
-		if maxDataPoints == 1 {
-			// graphite-web PR #2054: one point of everything, no nudge.
-			if len(s.Values) > 1 {
-				consolidateValues(s, len(s.Values), 0)
-			}
-			continue
-		}
-		steps := float64(timeRange) / float64(s.Step)
-		if !(float64(maxDataPoints) < steps) {
-			continue
-		}
-		vpp := int64(math.Ceil(steps / float64(maxDataPoints)))
-		drop := min(nudge(s, vpp), int64(len(s.Values)))
-		s.Values = s.Values[drop:]
-		consolidateValues(s, int(vpp), int(drop))
+		consolidateSeries(s, maxDataPoints, timeRange)
 	}
+}
+
+// consolidateSeries consolidates one series as Consolidate does, in a
+// response whose series span timeRange seconds (max(End) - min(Start)
+// before any consolidation).
+func consolidateSeries(s *Series, maxDataPoints int, timeRange int64) {
+	if s == nil || s.Step <= 0 {
+		return
+	}
+	if maxDataPoints == 1 {
+		// graphite-web PR #2054: one point of everything, no nudge.
+		if len(s.Values) > 1 {
+			consolidateValues(s, len(s.Values), 0)
+		}
+		return
+	}
+	steps := float64(timeRange) / float64(s.Step)
+	if !(float64(maxDataPoints) < steps) {
+		return
+	}
+	vpp := int64(math.Ceil(steps / float64(maxDataPoints)))
+	drop := min(nudge(s, vpp), int64(len(s.Values)))
+	s.Values = s.Values[drop:]
+	consolidateValues(s, int(vpp), int(drop))
 }
 
 // responseTimeRange returns max(End) - min(Start) over all non-nil series.
