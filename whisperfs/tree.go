@@ -56,6 +56,8 @@ type Tree struct {
 	// readDir lists a directory; tests replace it to count listings.
 	readDir func(string) ([]os.DirEntry, error)
 	index   indexPtr
+	// beneath opens files for reads below the root (see openForFetch).
+	beneath beneathRoot
 }
 
 // NewTree returns a tree rooted at dir, which must be a directory.
@@ -218,7 +220,7 @@ func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64, o
 	if err := ctx.Err(); err != nil {
 		return Series{}, err
 	}
-	f, err := t.Open(name)
+	f, err := t.openForFetch(name)
 	if err != nil {
 		return Series{}, err
 	}
