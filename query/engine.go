@@ -331,6 +331,7 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 		}
 		out = append(out, ss...)
 	}
+	r.recycle()
 	if req.MaxDataPoints > 0 {
 		if err := r.consolidateAll(out); err != nil {
 			return Result{}, err
@@ -357,10 +358,15 @@ type renderer struct {
 	// method and xFilesFactor rather than the consolidation defaults.
 	raw bool
 	// early, when set, consolidates series as they are read.
-	early  *earlyConsolidation
-	budget *budget.Request
-	series int
-	points int
+	early *earlyConsolidation
+	// pooling is set while functions are evaluated: their inputs are read
+	// into pooled buffers, kept in pooled until recycle.
+	pooling bool
+	poolMu  sync.Mutex
+	pooled  []*[]float64
+	budget  *budget.Request
+	series  int
+	points  int
 	// values caches carbonapi's fetches across the targets of a request.
 	values map[parser.MetricRequest][]*types.MetricData
 	// calls records the arguments of the function calls being evaluated.

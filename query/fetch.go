@@ -123,7 +123,7 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 	}
 	opts := whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule, Reserve: reserve}
 	var buf *[]float64
-	if early {
+	if early || r.pooling {
 		buf = getValues()
 		opts.Values = *buf
 	}
@@ -160,6 +160,14 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 		fileAggregation(s, ws)
 	}
 	if !early {
+		if buf != nil {
+			// A function's input: its values go back to the pool once
+			// the render's functions are evaluated (see recycle).
+			if cap(ws.Values) > cap(*buf) {
+				*buf = ws.Values
+			}
+			r.keep(buf)
+		}
 		return fetched{series: s, points: len(ws.Values)}
 	}
 	if !r.early.fits(s) {

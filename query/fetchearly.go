@@ -137,6 +137,26 @@ const maxPooledValues = 1 << 18
 // valuesPool holds the buffers fetches decode into before consolidating.
 var valuesPool sync.Pool
 
+// keep records a pooled buffer that a function's input was read into, to
+// be given back by recycle.
+func (r *renderer) keep(bp *[]float64) {
+	r.poolMu.Lock()
+	r.pooled = append(r.pooled, bp)
+	r.poolMu.Unlock()
+}
+
+// recycle gives back to the pool the buffers the functions' inputs were
+// read into. It is called once every target is evaluated: the series a
+// function returns are copies (see fromMetricData), so nothing refers to
+// the inputs any more.
+func (r *renderer) recycle() {
+	for _, bp := range r.pooled {
+		putValues(bp)
+	}
+	r.pooled = nil
+	r.values = nil
+}
+
 // getValues returns a pooled values buffer, empty, or nil when the pool is.
 func getValues() *[]float64 {
 	if bp, ok := valuesPool.Get().(*[]float64); ok {

@@ -157,3 +157,37 @@ func TestEarlyConsolidationHoldsLittleMemory(t *testing.T) {
 	_, err = small.Render(context.Background(), req)
 	assert.ErrorIs(t, err, query.ErrLimit, "early consolidation still counts every point read")
 }
+
+// TestPooledInputsDoNotLeakIntoAnswers renders functions whose inputs are
+// read into pooled buffers, then renders again so that the buffers are
+// reused and overwritten: the first answer must not change, whether a
+// function made new values (sumSeries), passed its input on (alias) or a
+// target was a plain path.
+func TestPooledInputsDoNotLeakIntoAnswers(t *testing.T) {
+	const now = 1_700_000_000
+	e, err := query.NewEngine(query.Options{Storage: earlyTree(t, now)})
+	require.NoError(t, err)
+	ctx := context.Background()
+	first, err := e.Render(ctx, query.Request{Targets: []string{"sumSeries(a.*)", "alias(a.1,'x')", "a.2", "scale(a.3,2)"},
+		From: now - 86400, Until: now, Now: now})
+	require.NoError(t, err)
+	snapshot := make([][]float64, len(first.Series))
+	for i, s := range first.Series {
+		snapshot[i] = append([]float64(nil), s.Values...)
+	}
+	for range 5 {
+		again, err := e.Render(ctx, query.Request{Targets: []string{"offset(a.*,1000)", "sumSeries(n.*)"}, From: now - 80000, Until: now, Now: now})
+		require.NoError(t, err)
+		again.Release()
+	}
+	for i, s := range first.Series {
+		require.Len(t, s.Values, len(snapshot[i]), s.Name)
+		for j := range s.Values {
+			if math.Float64bits(s.Values[j]) != math.Float64bits(snapshot[i][j]) {
+				assert.Failf(t, "answer changed", "%s value %d: %v, was %v", s.Name, j, s.Values[j], snapshot[i][j])
+				break
+			}
+		}
+	}
+	first.Release()
+}
