@@ -128,10 +128,10 @@ func (f *File) readArchive(dst []float64, i int, from, until int64) (Series, err
 
 	bp := getBuffer(4)
 	defer putBuffer(bp)
-	if err := f.readFull(*bp, a.Offset); err != nil {
+	base, err := f.baseOf(a, *bp)
+	if err != nil {
 		return Series{}, err
 	}
-	base := int64(binary.BigEndian.Uint32(*bp))
 	if base == 0 {
 		s.Values = fillNaN(valuesBuffer(dst, int(slots)))
 		return s, nil
@@ -161,6 +161,23 @@ func (f *File) readArchive(dst []float64, i int, from, until int64) (Series, err
 	}
 	s.Values = decodePoints(valuesBuffer(dst, len(buf)/PointSize), buf, fromInterval, step)
 	return s, nil
+}
+
+// baseOf returns the base interval of archive a (the interval of its
+// first point, 0 while the archive is empty), reading it into buf (4
+// bytes) unless NewFile's first read holds it already. Only a base that is
+// set is taken from there: whisper writes it once, when the archive gets
+// its first point.
+func (f *File) baseOf(a ArchiveInfo, buf []byte) (int64, error) {
+	if end := a.Offset + 4; end <= int64(f.headLen) {
+		if base := int64(binary.BigEndian.Uint32(f.head[a.Offset:end])); base != 0 {
+			return base, nil
+		}
+	}
+	if err := f.readFull(buf[:4], a.Offset); err != nil {
+		return 0, err
+	}
+	return int64(binary.BigEndian.Uint32(buf[:4])), nil
 }
 
 // valuesBuffer returns dst resliced to n values when its capacity holds

@@ -2,6 +2,8 @@ package whisperfs
 
 import (
 	"context"
+	"encoding/binary"
+	"math"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -86,4 +88,46 @@ func TestFetchIntoReusesTheBuffer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, plain.Values, s.Values)
 	assert.NotSame(t, &small[:1][0], &s.Values[0], "a small buffer is not used")
+}
+
+// TestFirstArchiveBaseFromTheHeaderRead reads the first archive of files
+// whose header read holds its first point: the base comes from there when
+// it is set, and from the file when the archive was empty at open and got
+// its first point since.
+func TestFirstArchiveBaseFromTheHeaderRead(t *testing.T) {
+	dir := t.TempDir()
+	full := fullArchive(10, 360, valueOf)
+	coarse := fullArchive(60, 1440, valueOf)
+	path := writeRaw(t, dir, "m.wsp", encodeFile(Average, 0, full, coarse))
+	f, err := Open(path)
+	require.NoError(t, err)
+	s, err := f.Fetch(testNow-600, testNow, testNow)
+	require.NoError(t, err)
+	assert.Equal(t, expected(full.data, s.Start, s.End, 10), s.Values)
+	require.NoError(t, f.Close())
+
+	empty := rawArchive{step: 10, points: 360, data: map[int64]float64{}}
+	path = writeRaw(t, dir, "e.wsp", encodeFile(Average, 0, empty, coarse))
+	f, err = Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	s, err = f.Fetch(testNow-600, testNow, testNow)
+	require.NoError(t, err)
+	for _, v := range s.Values {
+		require.True(t, IsNull(v), "an empty archive reads as nulls")
+	}
+	// carbon writes the first point: the base and the point at slot 0.
+	ts := testNow - floorMod(testNow, 10) - 100
+	var point [PointSize]byte
+	binary.BigEndian.PutUint32(point[0:], uint32(ts))
+	binary.BigEndian.PutUint64(point[4:], math.Float64bits(42))
+	fh, err := os.OpenFile(path, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = fh.WriteAt(point[:], MetadataSize+2*ArchiveInfoSize)
+	require.NoError(t, err)
+	require.NoError(t, fh.Close())
+	s, err = f.Fetch(testNow-600, testNow, testNow)
+	require.NoError(t, err)
+	i := (ts - s.Start) / s.Step
+	assert.Equal(t, 42.0, s.Values[i], "the base written since the open is read from the file")
 }

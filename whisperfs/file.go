@@ -16,6 +16,9 @@ type File struct {
 	size   int64
 	header Header
 	mtime  time.Time
+	// head holds the first headLen bytes of the file, read by NewFile.
+	head    [headBytes]byte
+	headLen int
 }
 
 // Open opens the whisper file at path read-only and decodes its header.
@@ -52,8 +55,13 @@ func openFile(fh *os.File, name string) (*File, error) {
 	return f, nil
 }
 
-// headAhead is how many archives' info NewFile reads with the metadata.
+// headAhead is how many archives' info NewFile reads with the metadata;
+// the bytes read also hold the first point of the first archive of a file
+// with up to 7 archives.
 const headAhead = 8
+
+// headBytes is the size of the read NewFile starts with.
+const headBytes = MetadataSize + headAhead*ArchiveInfoSize
 
 // NewFile decodes the header of a whisper file held by r, which has size
 // bytes, and returns a File that reads from r. The name is used in errors.
@@ -66,9 +74,10 @@ func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
 		return nil, corrupt("size %d is smaller than the %d-byte metadata", size, MetadataSize)
 	}
 	// One read takes the metadata and the archive list of up to
-	// headAhead archives, so that a usual header costs a single read.
-	var head [MetadataSize + headAhead*ArchiveInfoSize]byte
-	got := head[:min(int64(len(head)), size)]
+	// headAhead archives, so that a usual header costs a single read,
+	// and the first point of the first archive after it (see baseOf).
+	f := &File{r: r, name: name, size: size}
+	got := f.head[:min(int64(len(f.head)), size)]
 	if n, err := r.ReadAt(got, 0); n < len(got) {
 		return nil, corrupt("read metadata: %v", err)
 	}
@@ -93,7 +102,8 @@ func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if err := h.validate(size); err != nil {
 		return nil, corrupt("%v", err)
 	}
-	return &File{r: r, name: name, size: size, header: h}, nil
+	f.header, f.headLen = h, len(got)
+	return f, nil
 }
 
 // Name returns the name the file was opened with.
