@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -34,6 +35,12 @@ type RenderOptions struct {
 // (any(data) is false), it writes [] when every series is empty. Nil series are skipped. With opt.Pretty the
 // layout is that of json.dumps(..., indent=2).
 func AppendJSON(dst []byte, series []*query.Series, opt RenderOptions) []byte {
+	return appendJSON(dst, series, opt, nil)
+}
+
+// appendJSON is AppendJSON handing the answer to out, when not nil, in
+// pieces of at least out.size bytes as it goes (see flusher).
+func appendJSON(dst []byte, series []*query.Series, opt RenderOptions, out *flusher) []byte {
 	if !anyValues(series) {
 		return append(dst, '[', ']')
 	}
@@ -55,20 +62,45 @@ func AppendJSON(dst []byte, series []*query.Series, opt RenderOptions) []byte {
 		dst = append(dst, `, "tags": `...)
 		dst = appendTagsCompact(dst, s.Tags)
 		dst = append(dst, `, "datapoints": [`...)
-		dst = appendDatapoints(dst, s, opt.NoNullPoints)
+		dst = appendDatapoints(dst, s, opt.NoNullPoints, out)
 		dst = append(dst, ']', '}')
+		dst = out.flush(dst)
 	}
 	return append(dst, ']')
 }
 
+// flusher writes an answer out in pieces while it is encoded, so that a
+// large answer never sits whole in memory.
+type flusher struct {
+	w    io.Writer
+	size int
+	err  error
+}
+
+// flush writes dst to the writer when it holds at least f.size bytes and
+// returns it emptied, or else returns it as it is; after a failed write it
+// drops what it is given (the client is gone) and keeps the error.
+func (f *flusher) flush(dst []byte) []byte {
+	if f == nil || len(dst) < f.size {
+		return dst
+	}
+	if f.err == nil {
+		_, f.err = f.w.Write(dst)
+	}
+	return dst[:0]
+}
+
 // appendDatapoints appends the compact [value, timestamp] pairs of s,
-// separated by ", ".
-func appendDatapoints(dst []byte, s *query.Series, noNulls bool) []byte {
+// separated by ", ", handing them to out every 1,024 points.
+func appendDatapoints(dst []byte, s *query.Series, noNulls bool, out *flusher) []byte {
 	var ts tsCounter
 	counting := ts.init(s.Start, s.Step, len(s.Values))
 	first := true
 	ints := s.Ints // nil unless a function made Python ints
 	for i, v := range s.Values {
+		if i&1023 == 1023 {
+			dst = out.flush(dst)
+		}
 		if noNulls && v != v {
 			if counting {
 				ts.next()

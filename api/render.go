@@ -41,6 +41,9 @@ func (s *server) render(c echo.Context) error {
 	}
 	bp := getBuffer()
 	defer putBuffer(bp)
+	if p.format == "json" && !p.pretty {
+		return streamJSON(c, bp, p, res.Series)
+	}
 	b := (*bp)[:0]
 	contentType := "application/json"
 	switch p.format {
@@ -70,6 +73,36 @@ func (s *server) render(c echo.Context) error {
 	}
 	*bp = b
 	return c.Blob(http.StatusOK, contentType, b)
+}
+
+// streamChunk is the size of the pieces a streamed answer is written in.
+const streamChunk = 64 << 10
+
+// streamJSON sends the compact JSON answer (inside the jsonp call when
+// asked) as AppendJSON writes it, in pieces of streamChunk bytes while it
+// is encoded, with buffer bp, so that a large answer never sits whole in
+// memory. Encoding cannot fail, so the 200 is sent first.
+func streamJSON(c echo.Context, bp *[]byte, p renderParams, series []*query.Series) error {
+	b := (*bp)[:0]
+	contentType := "application/json"
+	if p.jsonp != "" {
+		b, contentType = append(append(b, p.jsonp...), '('), "text/javascript"
+	}
+	res := c.Response()
+	if res.Header().Get(echo.HeaderContentType) == "" {
+		res.Header().Set(echo.HeaderContentType, contentType)
+	}
+	res.WriteHeader(http.StatusOK)
+	out := &flusher{w: res, size: streamChunk}
+	b = appendJSON(b, series, RenderOptions{NoNullPoints: p.req.NoNullPoints}, out)
+	if p.jsonp != "" {
+		b = append(b, ')')
+	}
+	if out.err == nil {
+		_, out.err = res.Write(b)
+	}
+	*bp = b
+	return out.err
 }
 
 // encodedSize is an upper estimate of the bytes of the answer in format,

@@ -45,12 +45,21 @@ func CheckConsolidation(series []*Series, maxDataPoints int) error {
 		return nil
 	}
 	for _, s := range series {
-		if s == nil || s.Step <= 0 || consolidationFuncs[s.ConsolidationFunc] {
-			continue
+		if err := checkConsolidation(s, maxDataPoints, timeRange); err != nil {
+			return err
 		}
-		if maxDataPoints == 1 && len(s.Values) > 1 || maxDataPoints > 1 && float64(maxDataPoints) < float64(timeRange)/float64(s.Step) {
-			return fmt.Errorf("%w: invalid consolidation function %q of %s (consolidateBy)", ErrBadTarget, s.ConsolidationFunc, s.Name)
-		}
+	}
+	return nil
+}
+
+// checkConsolidation is CheckConsolidation of one series of a response
+// spanning timeRange seconds.
+func checkConsolidation(s *Series, maxDataPoints int, timeRange int64) error {
+	if s == nil || s.Step <= 0 || consolidationFuncs[s.ConsolidationFunc] {
+		return nil
+	}
+	if maxDataPoints == 1 && len(s.Values) > 1 || maxDataPoints > 1 && float64(maxDataPoints) < float64(timeRange)/float64(s.Step) {
+		return fmt.Errorf("%w: invalid consolidation function %q of %s (consolidateBy)", ErrBadTarget, s.ConsolidationFunc, s.Name)
 	}
 	return nil
 }
@@ -64,25 +73,32 @@ func Consolidate(series []*Series, maxDataPoints int) {
 		return
 	}
 	for _, s := range series {
-		if s == nil || s.Step <= 0 {
-			continue
-		}
-		if maxDataPoints == 1 {
-			// graphite-web PR #2054: one point of everything, no nudge.
-			if len(s.Values) > 1 {
-				consolidateValues(s, len(s.Values), 0)
-			}
-			continue
-		}
-		steps := float64(timeRange) / float64(s.Step)
-		if !(float64(maxDataPoints) < steps) {
-			continue
-		}
-		vpp := int64(math.Ceil(steps / float64(maxDataPoints)))
-		drop := min(nudge(s, vpp), int64(len(s.Values)))
-		s.Values = s.Values[drop:]
-		consolidateValues(s, int(vpp), int(drop))
+		consolidateSeries(s, maxDataPoints, timeRange)
 	}
+}
+
+// consolidateSeries consolidates one series as Consolidate does, in a
+// response whose series span timeRange seconds (max(End) - min(Start)
+// before any consolidation).
+func consolidateSeries(s *Series, maxDataPoints int, timeRange int64) {
+	if s == nil || s.Step <= 0 {
+		return
+	}
+	if maxDataPoints == 1 {
+		// graphite-web PR #2054: one point of everything, no nudge.
+		if len(s.Values) > 1 {
+			consolidateValues(s, len(s.Values), 0)
+		}
+		return
+	}
+	steps := float64(timeRange) / float64(s.Step)
+	if !(float64(maxDataPoints) < steps) {
+		return
+	}
+	vpp := int64(math.Ceil(steps / float64(maxDataPoints)))
+	drop := min(nudge(s, vpp), int64(len(s.Values)))
+	s.Values = s.Values[drop:]
+	consolidateValues(s, int(vpp), int(drop))
 }
 
 // responseTimeRange returns max(End) - min(Start) over all non-nil series.
@@ -169,6 +185,16 @@ func floorMod(a, b int64) int64 {
 // dropped by the nudge are still counted there); a bucket is an int when
 // graphite-web's function over the bucket's values gives one (pyint.Agg).
 func consolidateValues(s *Series, vpp, off int) {
+	if s.Ints == nil && sumsBuckets(s.ConsolidationFunc) {
+		consolidateSums(s, vpp)
+		return
+	}
+	consolidateEach(s, vpp, off)
+}
+
+// consolidateEach is consolidateValues with the reducer of the series'
+// function, bucket by bucket.
+func consolidateEach(s *Series, vpp, off int) {
 	vals := s.Values
 	reduce := reducer(s.ConsolidationFunc)
 	ints := s.Ints
@@ -193,6 +219,52 @@ func consolidateValues(s *Series, vpp, off int) {
 			vals[n] = reduce(bucket, nonNull)
 		} else {
 			vals[n] = math.NaN()
+		}
+		n++
+	}
+	s.Step *= int64(vpp)
+	s.ValuesPerPoint = vpp
+	s.Values = vals[:min(int64(n), timestampCount(s.Start, s.End, s.Step))]
+}
+
+// sumsBuckets reports whether the consolidation function name reduces a
+// bucket from its sum and its count of non-null values: sum, avg_zero and
+// the averages (every name reducer does not list averages).
+func sumsBuckets(name string) bool {
+	switch name {
+	case "max", "min", "first", "last":
+		return false
+	}
+	return true
+}
+
+// consolidateSums is consolidateValues for a series of floats and a
+// function that sumsBuckets: one pass a bucket counts and adds its
+// non-null values, left to right from 0 as sumNonNull does, so the
+// results are the same bit for bit.
+func consolidateSums(s *Series, vpp int) {
+	vals := s.Values
+	name := s.ConsolidationFunc
+	n := 0
+	for i := 0; i < len(vals); i += vpp {
+		bucket := vals[i:min(i+vpp, len(vals))]
+		sum, nonNull := 0.0, 0
+		for _, v := range bucket {
+			// A stored NaN is a value: it is counted and added.
+			if v == v || IsStoredNaN(v) {
+				sum += v
+				nonNull++
+			}
+		}
+		switch {
+		case !(nonNull > 0 && float64(nonNull)/float64(vpp) >= s.XFilesFactor):
+			vals[n] = math.NaN()
+		case name == "sum":
+			vals[n] = sum
+		case name == "avg_zero":
+			vals[n] = sum / float64(len(bucket))
+		default:
+			vals[n] = sum / float64(nonNull)
 		}
 		n++
 	}

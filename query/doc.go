@@ -13,6 +13,10 @@
 //	  ▼
 //	Consolidate (maxDataPoints, per-bucket xFilesFactor) ─► DrawNullAsZero ─► NonEmpty (noNullPoints)
 //
+// A render whose targets are all paths consolidates each series for
+// maxDataPoints as soon as it is read, with the same results (see
+// fetchearly.go), so that it never holds every value it read.
+//
 // Times are int64 unix seconds. Archive selection follows whisper: the
 // archive is chosen from now - from, so Now matters even for old ranges.
 //

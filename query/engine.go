@@ -238,9 +238,18 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		}
 		exprs[i] = asGraphiteWebReads(ex)
 	}
-	r := &renderer{engine: e, req: req, shown: shown, stitch: stitch, prefetched: prefetchedPaths(req.Targets),
-		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
+	newRenderer := func(early *earlyConsolidation) *renderer {
+		return &renderer{engine: e, req: req, shown: shown, stitch: stitch, prefetched: prefetchedPaths(req.Targets), early: early,
+			budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
+	}
+	r := newRenderer(earlyFor(req, stitch, exprs))
 	res, err := r.run(ctx, exprs)
+	if errors.Is(err, errEarlyMismatch) {
+		// A series widened the response's range: read again, whole.
+		r.budget.Release()
+		r = newRenderer(nil)
+		res, err = r.run(ctx, exprs)
+	}
 	if err != nil {
 		r.budget.Release()
 		return Result{}, err
@@ -322,11 +331,11 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 		}
 		out = append(out, ss...)
 	}
+	r.recycle()
 	if req.MaxDataPoints > 0 {
-		if err := CheckConsolidation(out, req.MaxDataPoints); err != nil {
+		if err := r.consolidateAll(out); err != nil {
 			return Result{}, err
 		}
-		Consolidate(out, req.MaxDataPoints)
 	}
 	if req.DrawNullAsZero {
 		DrawNullAsZero(out)
@@ -347,10 +356,17 @@ type renderer struct {
 	stitch bool
 	// raw is set for FetchRaw: series carry their file's aggregation
 	// method and xFilesFactor rather than the consolidation defaults.
-	raw    bool
-	budget *budget.Request
-	series int
-	points int
+	raw bool
+	// early, when set, consolidates series as they are read.
+	early *earlyConsolidation
+	// pooling is set while functions are evaluated: their inputs are read
+	// into pooled buffers, kept in pooled until recycle.
+	pooling bool
+	poolMu  sync.Mutex
+	pooled  []*[]float64
+	budget  *budget.Request
+	series  int
+	points  int
 	// values caches carbonapi's fetches across the targets of a request.
 	values map[parser.MetricRequest][]*types.MetricData
 	// calls records the arguments of the function calls being evaluated.

@@ -220,6 +220,8 @@ func (r *renderer) evaluate(ctx context.Context, target string, e parser.Expr) (
 	if r.values == nil {
 		r.values = make(map[parser.MetricRequest][]*types.MetricData)
 	}
+	r.pooling = true
+	defer func() { r.pooling = false }()
 	ev := evaluator{}
 	values, err := ev.Fetch(ctx, []parser.Expr{e}, r.req.From, r.req.Until, r.values)
 	if err != nil {

@@ -16,9 +16,11 @@ import (
 // fetchWorkers is how many files of one pattern are read at once.
 var fetchWorkers = max(4, 2*runtime.GOMAXPROCS(0))
 
-// fetched is the outcome of reading one leaf.
+// fetched is the outcome of reading one leaf: its series and the values
+// read for it (more than it holds when it was consolidated early).
 type fetched struct {
 	series *Series
+	points int
 	err    error
 }
 
@@ -54,6 +56,12 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 		return nil, err
 	}
 	results := make([]fetched, len(leaves))
+	first := 0
+	if r.early != nil && !r.early.known {
+		if first, err = r.readFirst(ctx, pattern, leaves, results, from, until); err != nil {
+			return nil, err
+		}
+	}
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -61,7 +69,7 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 	var wg sync.WaitGroup
 	var errOnce sync.Once
 	var firstErr error
-	for range min(fetchWorkers, len(leaves)) {
+	for range min(fetchWorkers, len(leaves)-first) {
 		wg.Go(func() {
 			for i := range work {
 				results[i] = r.fetchOne(ctx, pattern, leaves[i].Path, from, until)
@@ -72,7 +80,7 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 			}
 		})
 	}
-	for i := range leaves {
+	for i := first; i < len(leaves); i++ {
 		if ctx.Err() != nil {
 			break
 		}
@@ -92,25 +100,49 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 			continue
 		}
 		r.series++
-		r.points += len(f.series.Values)
+		r.points += f.points
 		out = append(out, f.series)
 	}
 	return out, nil
 }
 
-// fetchOne reads one leaf; a nil series means it was skipped.
+// fetchOne reads one leaf; a nil series means it was skipped. When the
+// render consolidates early and knows its range, the values are read into
+// a pooled buffer and consolidated at once where they may be (see
+// fetchearly.go).
 func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, until int64) fetched {
 	rule, cf, xff := r.aggregation(metric)
-	reserve := func(n int64) error { return r.budget.Points(ctx, n, metric) }
-	ws, err := r.engine.storage.Fetch(ctx, metric, from, until, r.req.Now, whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule, Reserve: reserve})
+	early := r.early != nil && r.early.known
+	var kept, read int64
+	reserve := func(n int64) error {
+		read, kept = n, n
+		if early {
+			kept = r.early.kept(n)
+		}
+		return r.budget.PointsKept(ctx, n, kept, metric)
+	}
+	opts := whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule, Reserve: reserve}
+	var buf *[]float64
+	if early || r.pooling {
+		buf = getValues()
+		opts.Values = *buf
+	}
+	ws, err := r.engine.storage.Fetch(ctx, metric, from, until, r.req.Now, opts)
+	skip := err != nil
 	switch {
 	case errors.Is(err, whisperfs.ErrNoData):
-		return fetched{}
+		err = nil
 	case errors.Is(err, whisperfs.ErrCorrupt), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
 		r.engine.skipped(metric, err)
-		return fetched{}
+		err = nil
 	case err != nil:
-		return fetched{err: storageError(metric, err)}
+		err = storageError(metric, err)
+	}
+	if skip {
+		if buf != nil {
+			putValues(buf)
+		}
+		return fetched{err: err}
 	}
 	s := &Series{
 		Name:              metric,
@@ -127,7 +159,30 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 	if r.raw {
 		fileAggregation(s, ws)
 	}
-	return fetched{series: s}
+	if !early {
+		if buf != nil {
+			// A function's input: its values go back to the pool once
+			// the render's functions are evaluated (see recycle).
+			if cap(ws.Values) > cap(*buf) {
+				*buf = ws.Values
+			}
+			r.keep(buf)
+		}
+		return fetched{series: s, points: len(ws.Values)}
+	}
+	if !r.early.fits(s) {
+		// Kept whole: its memory is charged now, and the buffer is its.
+		if err := r.budget.Bytes(ctx, (read-kept)*BytesPerPoint, metric); err != nil {
+			return fetched{err: err}
+		}
+		return fetched{series: s, points: len(ws.Values)}
+	}
+	r.early.consolidate(s)
+	if cap(ws.Values) > cap(*buf) {
+		*buf = ws.Values // the buffer was too small: keep the larger one
+	}
+	putValues(buf)
+	return fetched{series: s, points: len(ws.Values)}
 }
 
 // reservePattern reserves, before any file of a pattern is read, the
@@ -143,5 +198,18 @@ func (r *renderer) reservePattern(ctx context.Context, pattern string, leaves []
 	if err != nil || n <= 0 {
 		return nil // the read itself skips or reports the file
 	}
-	return r.budget.Reserve(ctx, n*int64(len(leaves)), "pattern "+pattern)
+	what := "pattern " + pattern
+	if r.early == nil {
+		return r.budget.Reserve(ctx, n*int64(len(leaves)), what)
+	}
+	// Consolidating early, each series keeps a few values, and each
+	// worker holds one read buffer at a time.
+	kept := r.early.kept(n) * int64(len(leaves))
+	if !r.early.known {
+		kept += n - r.early.kept(n) // the first series is read whole
+	}
+	if err := r.budget.ReserveKept(ctx, n*int64(len(leaves)), kept, what); err != nil {
+		return err
+	}
+	return r.budget.Bytes(ctx, n*int64(min(fetchWorkers, len(leaves)))*BytesPerPoint, what)
 }

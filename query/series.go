@@ -47,6 +47,9 @@ type Series struct {
 	// Draw is how graph functions (color, alpha, dashed, stacked, …) asked
 	// for the series to be drawn; only images read it.
 	Draw DrawOptions
+	// consolidated is set on a series consolidated for maxDataPoints as
+	// soon as it was read (see fetchearly.go).
+	consolidated bool
 }
 
 // DrawOptions are the drawing options graphite-web's graph functions set

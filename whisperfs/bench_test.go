@@ -32,6 +32,29 @@ func benchmarkFetch(b *testing.B, step, points int64) {
 func BenchmarkFetch1440(b *testing.B)  { benchmarkFetch(b, 60, 1440) }
 func BenchmarkFetch10080(b *testing.B) { benchmarkFetch(b, 60, 10080) }
 
+// BenchmarkTreeFetchInto10080 reads a week of minutely points through a
+// tree into a reused buffer, as the engine reads a pattern: it opens the
+// file (openat2), reads and decodes without allocating the values.
+func BenchmarkTreeFetchInto10080(b *testing.B) {
+	const step, points = 60, 10080
+	dir := b.TempDir()
+	writeRaw(b, dir, "bench.wsp", encodeFile(Average, 0, fullArchive(step, points, valueOf)))
+	tree, err := NewTree(dir, TreeOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	buf := make([]float64, points)
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := tree.Fetch(ctx, "bench", testNow-step*points, testNow, testNow, FetchOptions{Values: buf})
+		if err != nil || len(s.Values) != points {
+			b.Fatalf("fetch: %v, %d values", err, len(s.Values))
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*points), "ns/point")
+}
+
 var (
 	bigTreeOnce sync.Once
 	bigTreeDir  string

@@ -42,6 +42,14 @@ type Series struct {
 //
 // The slots are then read as ReadArchive describes.
 func (f *File) Fetch(from, until, now int64) (Series, error) {
+	return f.FetchInto(nil, from, until, now)
+}
+
+// FetchInto is Fetch decoding the values into dst when its capacity holds
+// them, so that a caller reading many files can reuse one buffer: the
+// result's Values then share dst's array. With a smaller dst it allocates,
+// as Fetch does.
+func (f *File) FetchInto(dst []float64, from, until, now int64) (Series, error) {
 	if from > until {
 		return Series{}, fmt.Errorf("%w: from %d is after until %d", ErrInvalidInterval, from, until)
 	}
@@ -51,7 +59,7 @@ func (f *File) Fetch(from, until, now int64) (Series, error) {
 	}
 	from = max(from, oldest)
 	until = min(until, now)
-	return f.ReadArchive(f.header.archiveFor(now-from), from, until)
+	return f.readArchive(dst, f.header.archiveFor(now-from), from, until)
 }
 
 // archiveFor returns the index of the first archive whose retention is at
@@ -91,6 +99,11 @@ func (h Header) ArchiveFor(from, now int64) int {
 // from the end of the archive to its start. A range longer than the ring
 // returns only as many slots as the offsets span, as whisper does.
 func (f *File) ReadArchive(i int, from, until int64) (Series, error) {
+	return f.readArchive(nil, i, from, until)
+}
+
+// readArchive is ReadArchive decoding into dst when its capacity suffices.
+func (f *File) readArchive(dst []float64, i int, from, until int64) (Series, error) {
 	if i < 0 || i >= len(f.header.Archives) {
 		return Series{}, fmt.Errorf("archive %d of %s does not exist: the file has %d", i, f.name, len(f.header.Archives))
 	}
@@ -115,12 +128,12 @@ func (f *File) ReadArchive(i int, from, until int64) (Series, error) {
 
 	bp := getBuffer(4)
 	defer putBuffer(bp)
-	if err := f.readFull(*bp, a.Offset); err != nil {
+	base, err := f.baseOf(a, *bp)
+	if err != nil {
 		return Series{}, err
 	}
-	base := int64(binary.BigEndian.Uint32(*bp))
 	if base == 0 {
-		s.Values = nanSlice(slots)
+		s.Values = fillNaN(valuesBuffer(dst, int(slots)))
 		return s, nil
 	}
 
@@ -146,16 +159,41 @@ func (f *File) ReadArchive(i int, from, until int64) (Series, error) {
 			return Series{}, err
 		}
 	}
-	s.Values = decodePoints(buf, fromInterval, step)
+	s.Values = decodePoints(valuesBuffer(dst, len(buf)/PointSize), buf, fromInterval, step)
 	return s, nil
 }
 
-// decodePoints turns packed points into values, keeping a value only where
-// its stored interval is the expected one (elsewhere it is null, NaN) and
-// turning every NaN stored in the file into StoredNaN. It allocates the
-// result only.
-func decodePoints(buf []byte, first, step int64) []float64 {
-	values := make([]float64, len(buf)/PointSize)
+// baseOf returns the base interval of archive a (the interval of its
+// first point, 0 while the archive is empty), reading it into buf (4
+// bytes) unless NewFile's first read holds it already. Only a base that is
+// set is taken from there: whisper writes it once, when the archive gets
+// its first point.
+func (f *File) baseOf(a ArchiveInfo, buf []byte) (int64, error) {
+	if end := a.Offset + 4; end <= int64(f.headLen) {
+		if base := int64(binary.BigEndian.Uint32(f.head[a.Offset:end])); base != 0 {
+			return base, nil
+		}
+	}
+	if err := f.readFull(buf[:4], a.Offset); err != nil {
+		return 0, err
+	}
+	return int64(binary.BigEndian.Uint32(buf[:4])), nil
+}
+
+// valuesBuffer returns dst resliced to n values when its capacity holds
+// them, else a new slice of n values.
+func valuesBuffer(dst []float64, n int) []float64 {
+	if cap(dst) >= n {
+		return dst[:n]
+	}
+	return make([]float64, n)
+}
+
+// decodePoints turns packed points into values, writing one per point of
+// buf into values (which holds exactly that many) and returning it: a value
+// is kept only where its stored interval is the expected one (elsewhere it
+// is null, NaN), and every NaN stored in the file becomes StoredNaN.
+func decodePoints(values []float64, buf []byte, first, step int64) []float64 {
 	expected := first
 	for i := range values {
 		p := buf[i*PointSize : i*PointSize+PointSize]
@@ -174,8 +212,8 @@ func decodePoints(buf []byte, first, step int64) []float64 {
 	return values
 }
 
-func nanSlice(n int64) []float64 {
-	v := make([]float64, n)
+// fillNaN sets every value of v to null and returns v.
+func fillNaN(v []float64) []float64 {
 	nan := math.NaN()
 	for i := range v {
 		v[i] = nan

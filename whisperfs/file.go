@@ -16,6 +16,9 @@ type File struct {
 	size   int64
 	header Header
 	mtime  time.Time
+	// head holds the first headLen bytes of the file, read by NewFile.
+	head    [headBytes]byte
+	headLen int
 }
 
 // Open opens the whisper file at path read-only and decodes its header.
@@ -52,6 +55,14 @@ func openFile(fh *os.File, name string) (*File, error) {
 	return f, nil
 }
 
+// headAhead is how many archives' info NewFile reads with the metadata;
+// the bytes read also hold the first point of the first archive of a file
+// with up to 7 archives.
+const headAhead = 8
+
+// headBytes is the size of the read NewFile starts with.
+const headBytes = MetadataSize + headAhead*ArchiveInfoSize
+
 // NewFile decodes the header of a whisper file held by r, which has size
 // bytes, and returns a File that reads from r. The name is used in errors.
 // Closing the File does not close r.
@@ -62,11 +73,15 @@ func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if size < MetadataSize {
 		return nil, corrupt("size %d is smaller than the %d-byte metadata", size, MetadataSize)
 	}
-	var meta [MetadataSize]byte
-	if _, err := r.ReadAt(meta[:], 0); err != nil {
+	// One read takes the metadata and the archive list of up to
+	// headAhead archives, so that a usual header costs a single read,
+	// and the first point of the first archive after it (see baseOf).
+	f := &File{r: r, name: name, size: size}
+	got := f.head[:min(int64(len(f.head)), size)]
+	if n, err := r.ReadAt(got, 0); n < len(got) {
 		return nil, corrupt("read metadata: %v", err)
 	}
-	h, count := decodeMetadata(meta[:])
+	h, count := decodeMetadata(got[:MetadataSize])
 	if count == 0 || count > maxArchives {
 		return nil, corrupt("archive count %d is outside [1, %d]", count, maxArchives)
 	}
@@ -74,15 +89,21 @@ func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if MetadataSize+infoSize > size {
 		return nil, corrupt("header of %d archives needs %d bytes, file has %d", count, MetadataSize+infoSize, size)
 	}
-	info := make([]byte, infoSize)
-	if _, err := r.ReadAt(info, MetadataSize); err != nil {
-		return nil, corrupt("read archive info: %v", err)
+	var info []byte
+	if MetadataSize+infoSize <= int64(len(got)) {
+		info = got[MetadataSize : MetadataSize+infoSize]
+	} else {
+		info = make([]byte, infoSize)
+		if _, err := r.ReadAt(info, MetadataSize); err != nil {
+			return nil, corrupt("read archive info: %v", err)
+		}
 	}
 	decodeArchives(&h, info, count)
 	if err := h.validate(size); err != nil {
 		return nil, corrupt("%v", err)
 	}
-	return &File{r: r, name: name, size: size, header: h}, nil
+	f.header, f.headLen = h, len(got)
+	return f, nil
 }
 
 // Name returns the name the file was opened with.

@@ -56,6 +56,8 @@ type Tree struct {
 	// readDir lists a directory; tests replace it to count listings.
 	readDir func(string) ([]os.DirEntry, error)
 	index   indexPtr
+	// beneath opens files for reads below the root (see openForFetch).
+	beneath beneathRoot
 }
 
 // NewTree returns a tree rooted at dir, which must be a directory.
@@ -204,6 +206,10 @@ type FetchOptions struct {
 	// read and before any value is; an error from it ends the fetch
 	// without reading, and is returned as it is.
 	Reserve func(values int64) error
+	// Values, when its capacity holds the values read, is the buffer they
+	// are decoded into (see File.FetchInto); the Series returned then
+	// shares its array. Stitched reads ignore it.
+	Values []float64
 }
 
 // Fetch opens the metric name, reads [from, until] as File.Fetch (or, with
@@ -214,7 +220,7 @@ func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64, o
 	if err := ctx.Err(); err != nil {
 		return Series{}, err
 	}
-	f, err := t.Open(name)
+	f, err := t.openForFetch(name)
 	if err != nil {
 		return Series{}, err
 	}
@@ -232,7 +238,7 @@ func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64, o
 		}
 		s, err = f.FetchStitched(from, until, now, rule)
 	} else {
-		s, err = f.Fetch(from, until, now)
+		s, err = f.FetchInto(opts.Values, from, until, now)
 	}
 	if err != nil && !errors.Is(err, ErrNoData) {
 		return Series{}, fmt.Errorf("fetch %q: %w", name, err)

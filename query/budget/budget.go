@@ -59,6 +59,13 @@ func NewRequest(limits Limits, pool *Pool) *Request {
 // takes their memory from what Reserve set aside or else from the pool,
 // waiting for it only while the request holds none (see Pool.Acquire).
 func (r *Request) Points(ctx context.Context, n int64, what string) error {
+	return r.PointsKept(ctx, n, n, what)
+}
+
+// PointsKept is Points for n points read of which only kept stay in
+// memory, such as a series consolidated as soon as it is read: all n count
+// against MaxPoints, the memory of kept is taken.
+func (r *Request) PointsKept(ctx context.Context, n, kept int64, what string) error {
 	if r == nil || n <= 0 {
 		return nil
 	}
@@ -69,7 +76,7 @@ func (r *Request) Points(ctx context.Context, n int64, what string) error {
 		return r.exceeded(n, what)
 	}
 	r.points = total
-	bytes := n * r.limits.BytesPerPoint
+	bytes := min(kept, n) * r.limits.BytesPerPoint
 	fromCredit := min(bytes, r.credit)
 	r.credit -= fromCredit
 	r.mu.Unlock()
@@ -82,6 +89,13 @@ func (r *Request) Points(ctx context.Context, n int64, what string) error {
 // fails with ErrExceeded when n points alone would take the request past
 // MaxPoints, so that an oversized read is refused before it starts.
 func (r *Request) Reserve(ctx context.Context, n int64, what string) error {
+	return r.ReserveKept(ctx, n, n, what)
+}
+
+// ReserveKept is Reserve for n points of which only kept will stay in
+// memory (see PointsKept): n is checked against MaxPoints, the memory of
+// kept is set aside.
+func (r *Request) ReserveKept(ctx context.Context, n, kept int64, what string) error {
 	if r == nil || n <= 0 {
 		return nil
 	}
@@ -91,7 +105,7 @@ func (r *Request) Reserve(ctx context.Context, n int64, what string) error {
 		return r.exceeded(n, what)
 	}
 	r.mu.Unlock()
-	bytes := n * r.limits.BytesPerPoint
+	bytes := min(kept, n) * r.limits.BytesPerPoint
 	if err := r.Bytes(ctx, bytes, what); err != nil {
 		return err
 	}

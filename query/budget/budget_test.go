@@ -126,3 +126,21 @@ func BenchmarkExprShape(b *testing.B) {
 		ExprShape(target)
 	}
 }
+
+func TestPointsKeptCountsAllTakesKept(t *testing.T) {
+	pool := NewPool(1000, time.Millisecond, "-memory-limit-mb")
+	ctx := context.Background()
+	r := NewRequest(Limits{BytesPerPoint: 10, MaxPoints: 100}, pool)
+	require.NoError(t, r.ReserveKept(ctx, 60, 6, "pattern a.*"))
+	assert.Equal(t, int64(60), pool.InUse(), "only the kept points' memory is set aside")
+	assert.ErrorIs(t, r.ReserveKept(ctx, 101, 1, "pattern b.*"), ErrExceeded, "the limit counts every point read")
+	require.NoError(t, r.PointsKept(ctx, 60, 6, "metric a.x"))
+	assert.Equal(t, int64(60), r.PointsCharged())
+	assert.Equal(t, int64(60), pool.InUse(), "kept points use the reserved memory")
+	require.NoError(t, r.PointsKept(ctx, 30, 3, "metric a.y"))
+	assert.Equal(t, int64(90), pool.InUse())
+	err := r.PointsKept(ctx, 20, 1, "metric a.z")
+	require.ErrorIs(t, err, ErrExceeded, "90 + 20 points read pass 100 even if one is kept")
+	r.Release()
+	assert.Equal(t, int64(0), pool.InUse())
+}

@@ -1,0 +1,175 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/go-graphite/carbonapi/pkg/parser"
+)
+
+// Early consolidation.
+//
+// A render whose targets are all paths (no function) and that asks for
+// maxDataPoints would hold every value it read until Consolidate runs at
+// the end: 400 series of 10,080 points are 32 MB, consolidated to 500
+// points 1.6 MB. graphite-web consolidates each series with the range of
+// the whole response (max(End) - min(Start), see Consolidate), which is
+// known only once every series is read; but the series of a pattern share
+// their retentions as a rule, so the first series read gives it. The
+// renderer reads that series as it is, then consolidates each later one
+// as soon as it is read, into a small slice, when its range lies inside
+// the first one's (so it cannot widen the response's range), giving the
+// read buffer back to a pool. Series outside that range are kept whole
+// and consolidated at the end with the others, and if one of them widens
+// the response's range after all, the early results are wrong and the
+// render starts again without early consolidation (errEarlyMismatch).
+
+// earlyConsolidation is the state of a render that consolidates its series
+// as they are read.
+type earlyConsolidation struct {
+	maxDataPoints int
+	// known is set once the first series is read; start and end are its
+	// range, taken as the response's.
+	known      bool
+	start, end int64
+}
+
+// errEarlyMismatch is returned by run when a series widened the
+// response's range beyond the one early consolidation assumed.
+var errEarlyMismatch = errors.New("early consolidation assumed another time range")
+
+// earlyFor returns the early consolidation state of a render of exprs, or
+// nil when the render may not consolidate early: without maxDataPoints, in
+// stitch mode, or when a target is a function, whose inputs need all
+// their values.
+func earlyFor(req Request, stitch bool, exprs []parser.Expr) *earlyConsolidation {
+	if req.MaxDataPoints <= 0 || stitch {
+		return nil
+	}
+	for _, ex := range exprs {
+		if ex != nil && !ex.IsName() {
+			return nil
+		}
+	}
+	return &earlyConsolidation{maxDataPoints: req.MaxDataPoints}
+}
+
+// kept is the most values a series of n values keeps after
+// consolidation: with consolidation, ceil(len/valuesPerPoint) is at most
+// maxDataPoints + 1; without, n is at most the steps of the range plus one,
+// which is then at most maxDataPoints + 1.
+func (e *earlyConsolidation) kept(n int64) int64 {
+	return min(n, int64(e.maxDataPoints)+2)
+}
+
+// fits reports whether s, just read, may be consolidated now: the
+// response's range is known and s lies inside it, and its consolidation
+// function is one graphite-web knows (an unknown one fails the render at
+// the end, as without early consolidation).
+func (e *earlyConsolidation) fits(s *Series) bool {
+	return e.known && s.Start >= e.start && s.End <= e.end && consolidationFuncs[s.ConsolidationFunc]
+}
+
+// consolidate consolidates s, whose values are in a pooled buffer, into a
+// slice of its own, and marks it consolidated.
+func (e *earlyConsolidation) consolidate(s *Series) {
+	consolidateSeries(s, e.maxDataPoints, e.end-e.start)
+	s.Values = append(make([]float64, 0, len(s.Values)), s.Values...)
+	s.consolidated = true
+}
+
+// consolidateAll consolidates, at the end of a render, the series not
+// consolidated as they were read, with the range of the whole response.
+// It fails with errEarlyMismatch when that range is not the one the early
+// ones were consolidated with.
+func (r *renderer) consolidateAll(out []*Series) error {
+	mdp := r.req.MaxDataPoints
+	e := r.early
+	if e == nil || !e.known {
+		if err := CheckConsolidation(out, mdp); err != nil {
+			return err
+		}
+		Consolidate(out, mdp)
+		return nil
+	}
+	for _, s := range out {
+		if s != nil && !s.consolidated && (s.Start < e.start || s.End > e.end) {
+			return errEarlyMismatch
+		}
+	}
+	timeRange := e.end - e.start
+	for _, s := range out {
+		if s != nil && !s.consolidated {
+			if err := checkConsolidation(s, mdp, timeRange); err != nil {
+				return err
+			}
+		}
+	}
+	for _, s := range out {
+		if s != nil && !s.consolidated {
+			consolidateSeries(s, mdp, timeRange)
+		}
+	}
+	return nil
+}
+
+// readFirst reads leaves in order until one gives a series, whose range
+// becomes the response's, and returns how many it read.
+func (r *renderer) readFirst(ctx context.Context, pattern string, leaves []Node, results []fetched, from, until int64) (int, error) {
+	i := 0
+	for ; i < len(leaves) && !r.early.known; i++ {
+		results[i] = r.fetchOne(ctx, pattern, leaves[i].Path, from, until)
+		if err := results[i].err; err != nil {
+			return i, err
+		}
+		if s := results[i].series; s != nil {
+			r.early.known, r.early.start, r.early.end = true, s.Start, s.End
+		}
+	}
+	return i, nil
+}
+
+// maxPooledValues is the largest values buffer kept for reuse (2 MiB):
+// a year at 10-minute steps is 52,560 values.
+const maxPooledValues = 1 << 18
+
+// valuesPool holds the buffers fetches decode into before consolidating.
+var valuesPool sync.Pool
+
+// keep records a pooled buffer that a function's input was read into, to
+// be given back by recycle.
+func (r *renderer) keep(bp *[]float64) {
+	r.poolMu.Lock()
+	r.pooled = append(r.pooled, bp)
+	r.poolMu.Unlock()
+}
+
+// recycle gives back to the pool the buffers the functions' inputs were
+// read into. It is called once every target is evaluated: the series a
+// function returns are copies (see fromMetricData), so nothing refers to
+// the inputs any more.
+func (r *renderer) recycle() {
+	for _, bp := range r.pooled {
+		putValues(bp)
+	}
+	r.pooled = nil
+	r.values = nil
+}
+
+// getValues returns a pooled values buffer, empty, or nil when the pool is.
+func getValues() *[]float64 {
+	if bp, ok := valuesPool.Get().(*[]float64); ok {
+		return bp
+	}
+	return new([]float64)
+}
+
+// putValues gives a buffer back to the pool, unless it is too large to
+// keep. The caller must not use it afterwards.
+func putValues(bp *[]float64) {
+	if cap(*bp) <= maxPooledValues {
+		*bp = (*bp)[:0]
+		valuesPool.Put(bp)
+	}
+}
