@@ -10,45 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/graphite-render/graphite-render/fixtures"
 )
-
-// runGen implements "graphite-render gen": it writes a named fixture tree.
-func runGen(args []string, stdout, stderr io.Writer, clock func() time.Time) int {
-	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	set := fs.String("set", "perf", "which tree: perf (2,000 metrics, 24 h), scale (16,000 metrics, 24 h, for the cluster simulation), demo, seed or tagged (carbon's _tagged layouts and a .tagged-series list)")
-	dir := fs.String("dir", "", "directory to write into (required; existing files are refused)")
-	nowS := fs.String("now", "", "the time the data ends: unix seconds or an at-time (default: the clock)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	sets := map[string]func() []fixtures.Spec{"perf": fixtures.Perf, "scale": fixtures.Scale, "demo": fixtures.Demo, "seed": fixtures.Seed, "tagged": fixtures.TaggedSpecs}
-	specs, ok := sets[*set]
-	if !ok || *dir == "" {
-		fmt.Fprintf(stderr, "graphite-render gen: -dir is required and -set is perf, scale, demo, seed or tagged (got %q)\n", *set)
-		return 2
-	}
-	clockNow := clock().Unix()
-	now, err := timeFlag("now", *nowS, clockNow, clockNow)
-	if err != nil {
-		fmt.Fprintf(stderr, "graphite-render gen: %v\n", err)
-		return 2
-	}
-	start := time.Now()
-	list := specs()
-	write := func() error { return fixtures.Write(*dir, now, list...) }
-	if *set == "tagged" {
-		write = func() error { return fixtures.WriteTagged(*dir, now) }
-	}
-	if err := write(); err != nil {
-		fmt.Fprintf(stderr, "graphite-render gen: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "wrote %d metrics of set %s into %s (now=%d) in %.1fs\n", len(list), *set, *dir, now, time.Since(start).Seconds())
-	return 0
-}
 
 // benchQueries are the four queries of the performance goal, for the perf
 // tree.
