@@ -12,7 +12,7 @@ type indexNode struct {
 	name  uint32 // offset of the name in treeIndex.names
 	first uint32 // index of the first child in treeIndex.nodes
 	count uint32 // number of children, sorted by name; set for directories
-	nlen  uint8  // length of the name (a file name has at most 255 bytes)
+	nlen  uint16 // length of the name
 	flags nodeFlags
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -122,7 +123,7 @@ func (b *indexBuild) dir(n uint32, rel string) error {
 	var links map[uint32]dirID // linked directories with a known identity
 	for i, e := range b.entries {
 		if i == 0 || b.entries[i-1].name != e.name {
-			b.nodes = append(b.nodes, indexNode{name: e.off, nlen: uint8(len(e.name))})
+			b.nodes = append(b.nodes, indexNode{name: e.off, nlen: uint16(len(e.name))})
 		}
 		// A leaf and a directory of the same name are one node.
 		c := uint32(len(b.nodes) - 1)
@@ -203,7 +204,7 @@ func (b *indexBuild) list(n uint32, rel string) (entered bool, err error) {
 // add records the entry name of the directory rel (node n) in b.entries
 // when it is a metric or a directory of the tree.
 func (b *indexBuild) add(n uint32, rel string, name []byte, typ fs.FileMode) {
-	if len(name) == 0 || name[0] == '.' {
+	if len(name) == 0 || name[0] == '.' || len(name) > math.MaxUint16 {
 		return
 	}
 	kind := kindOther

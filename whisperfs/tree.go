@@ -7,8 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -200,7 +201,7 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	for p, leaf := range w.nodes {
 		out = append(out, Node{Path: p, Leaf: leaf})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	slices.SortFunc(out, func(a, b Node) int { return strings.Compare(a.Path, b.Path) })
 	return out, nil
 }
 
