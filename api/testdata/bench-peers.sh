@@ -28,15 +28,15 @@ case ${1:-} in
     if [ ! -e "$dir" ]; then
       (cd "$here/../.." && go run ./cmd/graphite-render gen -set perf -dir "$dir")
     fi
-    gcpid=$("$peers" start-go-carbon "$dir" "$gc")
-    capid=$("$peers" start-carbonapi "$ca" carbonapi_v3_pb "http://127.0.0.1:$gc")
+    gcpid=$(bash "$peers" start-go-carbon "$dir" "$gc")
+    capid=$(bash "$peers" start-carbonapi "$ca" carbonapi_v3_pb "http://127.0.0.1:$gc")
     echo "go-carbon http://127.0.0.1:$gc pid $gcpid"
     echo "carbonapi http://127.0.0.1:$ca pid $capid"
     echo "graphite-render bench -url http://OURS -pid OURPID -carbonapi-url http://127.0.0.1:$ca -carbonapi-pid $capid"
     ;;
   stop)
-    "$peers" stop "${3:-18191}"
-    "$peers" stop "${2:-18190}"
+    bash "$peers" stop "${3:-18191}"
+    bash "$peers" stop "${2:-18190}"
     ;;
   *)
     echo "usage: $0 start WHISPER_DIR [GOCARBON_PORT] [CARBONAPI_PORT] | stop [GOCARBON_PORT] [CARBONAPI_PORT]" >&2

@@ -168,6 +168,11 @@ func (cfg benchConfig) run(base, path string, conns, pid int) (loadResult, error
 	return loadRun(base, []loadRequest{{method: http.MethodGet, path: path + cfg.suffix}}, conns, cfg.dur, pid, cfg.gzip), nil
 }
 
+// wrkTimeout is wrk's per-request timeout. wrk's default, 2 s, drops the
+// slowest answers of a heavy render from the count and the percentiles
+// instead of measuring them.
+const wrkTimeout = "60s"
+
 // wrkRun runs wrk against target with threads threads and conns
 // connections and reads its summary.
 func wrkRun(target string, threads, conns int, dur time.Duration, pid int) (loadResult, error) {
@@ -185,14 +190,23 @@ func wrkRun(target string, threads, conns int, dur time.Duration, pid int) (load
 			}
 		}
 	}()
-	out, err := exec.Command("wrk", "-t"+strconv.Itoa(threads), "-c"+strconv.Itoa(conns), "-d"+dur.String(), "--latency", target).CombinedOutput()
+	out, err := exec.Command("wrk", "-t"+strconv.Itoa(threads), "-c"+strconv.Itoa(conns), "-d"+dur.String(),
+		"--timeout", wrkTimeout, "--latency", target).CombinedOutput()
 	close(stop)
 	<-done
 	if err != nil {
 		return loadResult{}, fmt.Errorf("wrk: %w: %s", err, out)
 	}
 	res := loadResult{URL: target, Connections: conns, Seconds: dur.Seconds(), PeakRSSMB: peak}
-	for _, line := range strings.Split(string(out), "\n") {
+	parseWrk(string(out), &res)
+	return res, nil
+}
+
+// parseWrk reads wrk's summary (with --latency) into res: requests a
+// second, p50 and p99, and as errors the non-2xx answers and the socket
+// errors (timeouts included).
+func parseWrk(out string, res *loadResult) {
+	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
 		switch {
 		case len(f) == 2 && f[0] == "Requests/sec:":
@@ -202,10 +216,16 @@ func wrkRun(target string, threads, conns int, dur time.Duration, pid int) (load
 		case len(f) == 2 && f[0] == "99%":
 			res.P99ms = wrkMillis(f[1])
 		case len(f) >= 5 && f[0] == "Non-2xx":
-			res.Errors, _ = strconv.Atoi(f[len(f)-1])
+			n, _ := strconv.Atoi(f[len(f)-1])
+			res.Errors += n
+		case len(f) >= 2 && f[0] == "Socket" && f[1] == "errors:":
+			// Socket errors: connect 0, read 0, write 0, timeout 3
+			for i := 3; i < len(f); i += 2 {
+				n, _ := strconv.Atoi(strings.TrimSuffix(f[i], ","))
+				res.Errors += n
+			}
 		}
 	}
-	return res, nil
 }
 
 // wrkMillis converts a wrk latency such as 367.00us or 1.39ms to ms.

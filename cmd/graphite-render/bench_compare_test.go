@@ -125,3 +125,26 @@ func TestBenchCompareGoClient(t *testing.T) {
 		assert.Equal(t, theirs.URL, p.Carbonapi.URL)
 	}
 }
+
+func TestParseWrk(t *testing.T) {
+	out := `Running 3s test @ http://127.0.0.1:18984/render?target=x
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.12s   512.00ms   4.01s    70.00%
+  Latency Distribution
+     50%    3.05s 
+     75%    3.50s 
+     90%    3.90s 
+     99%    4.01s 
+  8 requests in 3.00s, 12.00MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 3
+Requests/sec:      2.66
+Transfer/sec:      4.00MB
+`
+	var res loadResult
+	parseWrk(out, &res)
+	assert.Equal(t, loadResult{PerSecond: 2.66, P50ms: 3050, P99ms: 4010, Errors: 6}, res)
+	assert.Equal(t, 0.367, wrkMillis("367.00us"))
+	assert.Equal(t, 1.39, wrkMillis("1.39ms"))
+}
