@@ -22,8 +22,8 @@ import (
 func (t *Tree) Leaves(ctx context.Context, fn func(path string) error) error {
 	w := walker{t: t, ctx: ctx, pattern: "**"}
 	if idx := t.index.Load(); idx != nil {
-		w.path = append(w.path, idx.root)
-		return w.leavesIndexed(idx.root, nil, fn)
+		w.idx, w.path = idx, append(w.path, 0)
+		return w.leavesIndexed(0, nil, fn)
 	}
 	fi, err := os.Stat(t.real)
 	if err != nil {
@@ -38,7 +38,7 @@ func (t *Tree) Leaves(ctx context.Context, fn func(path string) error) error {
 type leafEntry struct {
 	name string
 	dir  bool
-	node *indexNode // for the index walk
+	node uint32 // for the index walk
 }
 
 // compareEntries orders entries by the paths below them: a leaf's path ends
@@ -67,18 +67,20 @@ func (e leafEntry) byteAt(i int) int {
 
 // leavesIndexed is Leaves below the index directory n, whose path is
 // prefix (with its trailing dot).
-func (w *walker) leavesIndexed(n *indexNode, prefix []byte, fn func(string) error) error {
-	kids := n.kids()
-	if err := w.visit(len(kids)); err != nil {
+func (w *walker) leavesIndexed(n uint32, prefix []byte, fn func(string) error) error {
+	x := w.idx
+	lo, hi := x.kids(n)
+	if err := w.visit(int(hi - lo)); err != nil {
 		return err
 	}
-	entries := make([]leafEntry, 0, len(kids))
-	for _, c := range kids {
-		if c.leaf {
-			entries = append(entries, leafEntry{name: c.name, node: c})
+	entries := make([]leafEntry, 0, hi-lo)
+	for c := lo; c < hi; c++ {
+		nd := x.node(c)
+		if nd.leaf() {
+			entries = append(entries, leafEntry{name: x.name(c), node: c})
 		}
-		if c.dir && !c.link {
-			entries = append(entries, leafEntry{name: c.name, dir: true, node: c})
+		if nd.dir() && !nd.link() {
+			entries = append(entries, leafEntry{name: x.name(c), dir: true, node: c})
 		}
 	}
 	slices.SortFunc(entries, compareEntries)
@@ -90,7 +92,7 @@ func (w *walker) leavesIndexed(n *indexNode, prefix []byte, fn func(string) erro
 			}
 			continue
 		}
-		if e.node.lazy {
+		if x.node(e.node).lazy() {
 			if err := w.inDir(taggedDir, nil, func() error { return w.leavesDisk(taggedDir, append(path, '.'), fn) }); err != nil {
 				return err
 			}
@@ -114,7 +116,7 @@ func (w *walker) leavesDisk(rel string, prefix []byte, fn func(string) error) er
 	if err := w.ctx.Err(); err != nil {
 		return fmt.Errorf("list metrics: %w", err)
 	}
-	list, err := w.t.readDir(w.t.abs(rel))
+	list, err := w.t.list(w.t.abs(rel))
 	if err != nil {
 		return nil // an unreadable or vanished directory has no metrics
 	}

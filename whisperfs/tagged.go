@@ -16,7 +16,7 @@ import (
 // in carbon's layout, so it is meant to run once, in the background.
 func (t *Tree) TaggedFiles(ctx context.Context, fn func(dir1, dir2, base string) error) error {
 	top := filepath.Join(t.real, taggedDir)
-	l1, err := t.readDir(top)
+	l1, err := t.list(top)
 	if err != nil {
 		return nil // no _tagged directory: nothing to list
 	}
@@ -24,7 +24,7 @@ func (t *Tree) TaggedFiles(ctx context.Context, fn func(dir1, dir2, base string)
 		if !d1.IsDir() || strings.HasPrefix(d1.Name(), ".") {
 			continue
 		}
-		l2, err := t.readDir(filepath.Join(top, d1.Name()))
+		l2, err := t.list(filepath.Join(top, d1.Name()))
 		if err != nil {
 			continue
 		}
@@ -35,7 +35,7 @@ func (t *Tree) TaggedFiles(ctx context.Context, fn func(dir1, dir2, base string)
 			if !d2.IsDir() || strings.HasPrefix(d2.Name(), ".") {
 				continue
 			}
-			files, err := t.readDir(filepath.Join(top, d1.Name(), d2.Name()))
+			files, err := t.list(filepath.Join(top, d1.Name(), d2.Name()))
 			if err != nil {
 				continue
 			}

@@ -7,8 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -53,7 +54,9 @@ type Tree struct {
 	maxHits   int
 	maxVisits int
 	outside   bool
-	// readDir lists a directory; tests replace it to count listings.
+	// readDir, when set, lists directories instead of the file system
+	// (os.ReadDir, and listDir for index builds); tests set it to count
+	// listings.
 	readDir func(string) ([]os.DirEntry, error)
 	index   indexPtr
 	// beneath opens files for reads below the root (see openForFetch).
@@ -73,7 +76,7 @@ func NewTree(dir string, opts TreeOptions) (*Tree, error) {
 	if fi, err := os.Stat(real); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("whisper root %s is not a directory", dir)
 	}
-	t := &Tree{dir: filepath.Clean(dir), real: real, maxHits: opts.MaxMatches, outside: opts.FollowOutsideSymlinks, readDir: os.ReadDir}
+	t := &Tree{dir: filepath.Clean(dir), real: real, maxHits: opts.MaxMatches, outside: opts.FollowOutsideSymlinks}
 	if t.maxHits <= 0 {
 		t.maxHits = DefaultMaxMatches
 	}
@@ -82,6 +85,15 @@ func NewTree(dir string, opts TreeOptions) (*Tree, error) {
 		t.maxVisits = DefaultMaxFindVisits
 	}
 	return t, nil
+}
+
+// list lists the directory at the absolute path p, through readDir when
+// a test set it.
+func (t *Tree) list(p string) ([]os.DirEntry, error) {
+	if t.readDir != nil {
+		return t.readDir(p)
+	}
+	return os.ReadDir(p)
 }
 
 // Dir returns the directory the tree is rooted at.
@@ -180,8 +192,8 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	// A pattern without wildcards costs a few stats on disk, and answering
 	// it there finds a metric created since the last index build.
 	if idx := t.index.Load(); idx != nil && hasWildcard(pattern) {
-		w.path = append(w.path, idx.root)
-		if err := w.findIndexed(idx.root, nil, matchers); err != nil {
+		w.idx, w.path = idx, append(w.path, 0)
+		if err := w.findIndexed(0, nil, matchers); err != nil {
 			return nil, err
 		}
 	} else if err := w.walkDisk(matchers); err != nil {
@@ -191,7 +203,7 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	for p, leaf := range w.nodes {
 		out = append(out, Node{Path: p, Leaf: leaf})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	slices.SortFunc(out, func(a, b Node) int { return strings.Compare(a.Path, b.Path) })
 	return out, nil
 }
 

@@ -65,12 +65,11 @@ func (w *walker) enterDir(id dirID, known bool) bool {
 	return true
 }
 
-// enterNode pushes the index directory n (after following same) onto the
-// index walk's path, or reports false when the walk is already inside it.
-func (w *walker) enterNode(n *indexNode) bool {
-	if n.same != nil {
-		n = n.same
-	}
+// enterNode pushes the index directory n (after following nodeSame) onto
+// the index walk's path, or reports false when the walk is already inside
+// it.
+func (w *walker) enterNode(n uint32) bool {
+	n = w.idx.real(n)
 	for _, a := range w.path {
 		if a == n {
 			return false

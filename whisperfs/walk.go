@@ -27,8 +27,9 @@ type walker struct {
 	// visits counts the directory entries and index nodes looked at;
 	// nextCheck is the count at which the context is checked next.
 	visits, nextCheck int
-	inside            []dirID      // disk walk: the directories it is in, root first
-	path              []*indexNode // index walk: likewise
+	inside            []dirID    // disk walk: the directories it is in, root first
+	path              []uint32   // index walk: likewise, as nodes of idx
+	idx               *treeIndex // the index an index walk reads
 }
 
 // walkDisk answers ms from the file system, starting at the root. A root
@@ -56,7 +57,7 @@ func (w *walker) walk(rel string, prefix []string, ms []segmentMatcher) error {
 	case m.isLiteral():
 		return w.literal(rel, prefix, m.literal, rest)
 	}
-	entries, err := w.t.readDir(w.t.abs(rel))
+	entries, err := w.t.list(w.t.abs(rel))
 	if err != nil {
 		return nil // an unreadable or vanished directory matches nothing
 	}
@@ -116,7 +117,7 @@ func (w *walker) globstar(rel string, prefix []string, rest []segmentMatcher) er
 	if err := w.walk(rel, prefix, next); err != nil {
 		return err
 	}
-	entries, err := w.t.readDir(w.t.abs(rel))
+	entries, err := w.t.list(w.t.abs(rel))
 	if err != nil {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -29,6 +30,23 @@ func TestGen(t *testing.T) {
 	assert.Contains(t, errOut, "exist")
 	code, _, _ = cli(fileNow, "gen", "-set", "nope", "-dir", dir)
 	assert.Equal(t, 2, code)
+}
+
+func TestGenFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "many")
+	code, out, errOut := cli(fileNow, "gen", "-files", "30", "-dir", dir, "-now", fmt.Sprint(fileNow))
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "wrote 30 metrics (2 hosts")
+	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{})
+	require.NoError(t, err)
+	nodes, err := tree.Find(context.Background(), "servers.*.*.*")
+	require.NoError(t, err)
+	assert.Len(t, nodes, 30)
+	assert.Equal(t, "servers.host002.cpu-1.wait", nodes[len(nodes)-1].Path, "host002 has cpu-0 and half of cpu-1")
+
+	code, _, errOut = cli(fileNow, "gen", "-files", "-3", "-dir", dir)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "-files=-3")
 }
 
 func TestBench(t *testing.T) {

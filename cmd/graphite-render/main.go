@@ -79,10 +79,13 @@ func usage(w io.Writer) {
         diagnose every whisper file of a tree: starving rollups, config drift, stale metrics
   graphite-render load [-url http://127.0.0.1:8080] [-c 8] [-d 10s] [-mix all|dashboard|cabot|find] [-q PATH]... [-pid N] [-json]
         load a server with a realistic request mix; report req/s, p50/p99, errors, peak RSS
-  graphite-render gen -set perf|demo|seed -dir DIR [-now T]
-        write a fixture tree (perf: the 2,000 metrics of the performance goal)
-  graphite-render bench [-url http://127.0.0.1:8080] [-d 10s] [-pid N] [-suffix '&now=T']
-        run the four performance queries at 1 and 8 connections against any Graphite URL
+  graphite-render gen -set perf|scale|demo|seed|tagged -dir DIR [-now T] [-files N]
+        write a fixture tree (perf: the 2,000 metrics of the performance goal; -files N: a
+        perf-like tree of N sparse 60s:1d files for scale runs)
+  graphite-render bench [-url http://127.0.0.1:8080] [-d 10s] [-pid N] [-suffix '&now=T'] [-client go|wrk]
+                        [-carbonapi-url URL [-carbonapi-pid N]] [-t 2] [-json]
+        run the four performance queries at 1 and 8 connections against any Graphite URL, or
+        against ours and carbonapi side by side (wrk by default) with the ratios
   graphite-render -version
 `)
 }

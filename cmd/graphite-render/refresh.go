@@ -16,11 +16,15 @@ const firstRetry = 5 * time.Second
 // refreshIndex rebuilds the tree's index every interval until ctx ends,
 // logging each refresh. A failed refresh keeps the previous index and is
 // retried sooner (see retryDelay). An interval of 0 or less turns
-// refreshing off.
+// refreshing off. The refreshes run on a thread of lower priority (see
+// lowerThreadPriority), so that a rebuild, which spends a core on
+// directory listings for a few seconds a million files, takes the CPU
+// only when requests leave it.
 func refreshIndex(ctx context.Context, tree *whisperfs.Tree, interval time.Duration, log *slog.Logger) {
 	if interval <= 0 {
 		return
 	}
+	lowerThreadPriority()
 	r := indexRefresher{build: tree.BuildIndex, interval: interval, log: log, after: time.After, now: time.Now}
 	r.run(ctx)
 }

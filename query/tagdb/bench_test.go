@@ -110,6 +110,7 @@ func bigDB(b *testing.B) *DB {
 		if err != nil {
 			b.Fatal(err)
 		}
+		db.ranked.Wait()
 		benchDB = db
 	})
 	return benchDB
@@ -130,6 +131,7 @@ func BenchmarkIndexBuild(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		db.ranked.Wait() // the ranks, computed in the background
 		runtime.GC()
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)

@@ -13,7 +13,8 @@ import (
 // concurrent use; writers are serialised by DB.
 //
 // A series costs its name, a slot of 40 bytes, 4 bytes a tag in its
-// pairs and 4 in the postings, and an entry of the name map.
+// pairs and 4 in the postings, an entry of the name map and 4 bytes of
+// rank.
 type Index struct {
 	mu sync.RWMutex
 	// series is indexed by slot; a deleted series leaves a slot with an
@@ -46,6 +47,13 @@ type Index struct {
 	// nextTag and nextValue are the ids the index gives new tags and
 	// values when no store does.
 	nextTag, nextValue int64
+	// rank is the place of each slot's name in byte order, for the
+	// slots below its length (see rank.go); ranking is set while new
+	// ranks are computed in the background, and ranked counts those
+	// computations.
+	rank    []uint32
+	ranking bool
+	ranked  sync.WaitGroup
 }
 
 // seriesRec is one registered series: its name, and where its pairs
@@ -267,7 +275,8 @@ func (ix *Index) remove(path string) {
 }
 
 // settle sorts the values that writes appended to each tag's sorted list,
-// merging them into the sorted part.
+// merging them into the sorted part, and ranks the names again when many
+// are new (see maybeRerank).
 func (ix *Index) settle() {
 	for _, te := range ix.tags {
 		if te.unsorted == 0 {
@@ -291,6 +300,7 @@ func (ix *Index) settle() {
 		}
 		te.unsorted = 0
 	}
+	ix.maybeRerank()
 }
 
 // valueOf returns the value of tag te in the series at slot, and whether

@@ -301,16 +301,6 @@ func (ix *Index) passesAll(slot uint32, filters []filter) bool {
 	return true
 }
 
-// paths returns the names of the series at slots, sorted in byte order.
-func (ix *Index) paths(slots []uint32) []string {
-	out := make([]string, len(slots))
-	for i, s := range slots {
-		out[i] = ix.series[s].path
-	}
-	sortStrings(out)
-	return out
-}
-
 // FindSeries returns the names of the series that every expression
 // selects, sorted, as graphite-web's find_series. Errors wrap ErrBadExpr.
 func (ix *Index) FindSeries(specs []string) ([]string, error) {
