@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -178,6 +180,9 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	// A pattern without wildcards costs a few stats on disk, and answering
 	// it there finds a metric created since the last index build.
 	if idx := t.index.Load(); idx != nil && hasWildcard(pattern) {
+		if walksOnce(idx.root, matchers) {
+			w.nodes = nil
+		}
 		w.path = append(w.path, idx.root)
 		if err := w.findIndexed(idx.root, nil, matchers); err != nil {
 			return nil, err
@@ -185,12 +190,38 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	} else if err := w.walkDisk(matchers); err != nil {
 		return nil, err
 	}
+	if w.nodes == nil {
+		// The index's children are sorted by name, so the walk's order is
+		// the paths' order unless a name holds a byte below '.'.
+		byPath := func(a, b Node) int { return strings.Compare(a.Path, b.Path) }
+		if !slices.IsSortedFunc(w.once, byPath) {
+			slices.SortFunc(w.once, byPath)
+		}
+		if w.once == nil {
+			return []Node{}, nil
+		}
+		return w.once, nil
+	}
 	out := make([]Node, 0, len(w.nodes))
 	for p, leaf := range w.nodes {
 		out = append(out, Node{Path: p, Leaf: leaf})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// walksOnce reports whether an index walk of ms from root meets each path
+// at most once, so that its matches need no set: a ** can reach a path by
+// more than one of its depths, and the root's lazy _tagged directory is
+// walked on disk, where a directory and a .wsp file share a path.
+func walksOnce(root *indexNode, ms []segmentMatcher) bool {
+	for _, m := range ms {
+		if m.globstar {
+			return false
+		}
+	}
+	c := root.child(taggedDir)
+	return c == nil || !c.lazy || !ms[0].match(taggedDir)
 }
 
 // FetchOptions choose how Tree.Fetch reads a metric.

@@ -23,7 +23,8 @@ type walker struct {
 	t       *Tree
 	ctx     context.Context
 	pattern string
-	nodes   map[string]bool // path → leaf
+	nodes   map[string]bool // path → leaf; nil when the walk meets each path once (see once)
+	once    []Node          // the matches of a walk that meets each path once
 	// visits counts the directory entries and index nodes looked at;
 	// nextCheck is the count at which the context is checked next.
 	visits, nextCheck int
@@ -167,6 +168,13 @@ func (w *walker) inDir(rel string, info fs.FileInfo, f func() error) error {
 // add records a node; a leaf wins over a branch of the same path.
 func (w *walker) add(path []string, leaf bool) error {
 	p := strings.Join(path, ".")
+	if w.nodes == nil {
+		if len(w.once) >= w.t.maxHits {
+			return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
+		}
+		w.once = append(w.once, Node{Path: p, Leaf: leaf})
+		return nil
+	}
 	if _, ok := w.nodes[p]; !ok && len(w.nodes) >= w.t.maxHits {
 		return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
 	}
