@@ -184,7 +184,11 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 			w.nodes = nil
 		}
 		w.path = append(w.path, idx.root)
-		if err := w.findIndexed(idx.root, nil, matchers); err != nil {
+		// One prefix array for the whole walk: each level writes its
+		// segment in place.
+		prefix := make([]string, 0, len(matchers)+1)
+		if err := w.findIndexed(idx.root, prefix, matchers); err != nil {
+			w.releaseMatches()
 			return nil, err
 		}
 	} else if err := w.walkDisk(matchers); err != nil {
@@ -193,14 +197,12 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	if w.nodes == nil {
 		// The index's children are sorted by name, so the walk's order is
 		// the paths' order unless a name holds a byte below '.'.
+		out := w.onceNodes()
 		byPath := func(a, b Node) int { return strings.Compare(a.Path, b.Path) }
-		if !slices.IsSortedFunc(w.once, byPath) {
-			slices.SortFunc(w.once, byPath)
+		if !slices.IsSortedFunc(out, byPath) {
+			slices.SortFunc(out, byPath)
 		}
-		if w.once == nil {
-			return []Node{}, nil
-		}
-		return w.once, nil
+		return out, nil
 	}
 	out := make([]Node, 0, len(w.nodes))
 	for p, leaf := range w.nodes {
