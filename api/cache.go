@@ -111,7 +111,7 @@ func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeo
 			if sent, err := sendGzipped(c, e.ContentType, e.Gzip); sent {
 				return err
 			}
-			return c.Blob(http.StatusOK, e.ContentType, e.Body)
+			return blob(c, http.StatusOK, e.ContentType, e.Body)
 		}
 	}
 }

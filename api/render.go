@@ -69,7 +69,7 @@ func (s *server) render(c echo.Context) error {
 		}
 	}
 	*bp = b
-	return c.Blob(http.StatusOK, contentType, b)
+	return blob(c, http.StatusOK, contentType, b)
 }
 
 // encodedSize is an upper estimate of the bytes of the answer in format,
