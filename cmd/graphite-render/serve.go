@@ -175,7 +175,9 @@ func runServe(args []string, stderr io.Writer, clock func() time.Time) int {
 		fmt.Fprintf(stderr, "graphite-render: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	out := newBufferedLog(stderr, logFlushInterval)
+	defer out.Close()
+	log := slog.New(flushOnWarn{Handler: slog.NewTextHandler(out, nil), out: out})
 	if cfg.memLimitMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.memLimitMB << 20)
 	}
