@@ -191,21 +191,24 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 
 	// route answers GET, HEAD and POST at path. The form is read before the
 	// other middleware (the cache, then the limiter), so a slow body holds
-	// no slot.
-	route := func(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
-		h = chain(h, append([]echo.MiddlewareFunc{form}, mw...)...)
+	// no slot; only a cached answer found by its raw query string
+	// (cachedRaw) comes before.
+	routeAfter := func(pre echo.MiddlewareFunc, path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+		h = chain(h, append([]echo.MiddlewareFunc{pre, form}, mw...)...)
 		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
 			e.Add(m, path, h)
 		}
 	}
+	none := func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	route := func(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) { routeAfter(none, path, h, mw...) }
 	get := func(path string, h echo.HandlerFunc) {
 		e.GET(path, h)
 		e.HEAD(path, h)
 	}
 	// carbonapi_v3_pb calls (a storage node's answers to carbonapi, see
 	// node_v3.go) share the paths of graphite-web's render and find.
-	route("/render", s.render, s.protobufRoute(s.renderV3, renders), s.responseCache(cache, cacheRender, cacheTimeout), renders)
-	route("/metrics/find", s.find, s.protobufRoute(s.findV3, finds), s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	routeAfter(s.cachedRaw(cache, cacheRender), "/render", s.render, s.protobufRoute(s.renderV3, renders), s.responseCache(cache, cacheRender, cacheTimeout), renders)
+	routeAfter(s.cachedRaw(cache, cacheFind), "/metrics/find", s.find, s.protobufRoute(s.findV3, finds), s.responseCache(cache, cacheFind, cacheTimeout), finds)
 	route("/metrics", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
 	route("/info", s.infoV3, infos)
 	route("/_internal/capabilities", s.capabilitiesV3)
