@@ -143,9 +143,9 @@ func New(opts Options) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(partialAnswers, requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
-	e.Use(compression()...)
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+	edge := []echo.MiddlewareFunc{partialAnswers, requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly}
+	edge = append(edge, compression()...)
+	edge = append(edge, func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 			return next(c)
@@ -154,8 +154,9 @@ func New(opts Options) *echo.Echo {
 	if len(opts.Users) > 0 {
 		auth := newAuthenticator(opts.Users, authOptions{failuresPerMinute: opts.AuthFailuresPerMinute,
 			concurrency: opts.AuthConcurrency, trustForwardedFor: opts.TrustForwardedFor, now: opts.Clock})
-		e.Use(auth.middleware(map[string]bool{"/lb_check": true}))
+		edge = append(edge, auth.middleware(map[string]bool{"/lb_check": true}))
 	}
+	e.Use(aroundRoute(edge...))
 	s.routes(e, opts)
 	return e
 }
@@ -235,6 +236,17 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	ui.Register(e)
 	// /lb_check is behind no limiter and no auth: a busy server is alive.
 	get("/lb_check", func(c echo.Context) error { return c.String(http.StatusOK, "Ok.\n") })
+}
+
+// aroundRoute returns the server's one echo middleware: mw, the first
+// outermost, chained once around whatever handler the router chose for
+// the request (its route, or echo's 404 or 405). Echo applies its
+// middleware anew on every request, a closure each; this costs none. It
+// must be the only middleware given to Use, since it calls the routed
+// handler itself rather than the next middleware.
+func aroundRoute(mw ...echo.MiddlewareFunc) echo.MiddlewareFunc {
+	h := chain(func(c echo.Context) error { return c.Handler()(c) }, mw...)
+	return func(echo.HandlerFunc) echo.HandlerFunc { return h }
 }
 
 // chain wraps h in mw, the first outermost, once. Echo wraps a route's
