@@ -235,8 +235,15 @@ func setCacheHeaders(h http.Header, now, expires time.Time, ttl time.Duration, n
 		expires = now.Add(max(ttl, 0))
 	}
 	age := max(expires.Sub(now)/time.Second, 0)
-	h.Set("Expires", expires.UTC().Format(http.TimeFormat))
-	h.Set("Cache-Control", fmt.Sprintf("max-age=%d", age))
+	// One buffer for both values, and the canonical keys set directly:
+	// this runs for every render, cached or not.
+	b := make([]byte, 0, 64)
+	b = expires.UTC().AppendFormat(b, http.TimeFormat)
+	n := len(b)
+	b = strconv.AppendInt(append(b, "max-age="...), int64(age), 10)
+	s := string(b)
+	h["Expires"] = []string{s[:n]}
+	h["Cache-Control"] = []string{s[n:]}
 }
 
 // cacheKey is the normalised request: the kind, then for renders from,
