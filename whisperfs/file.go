@@ -52,6 +52,10 @@ func openFile(fh *os.File, name string) (*File, error) {
 	return f, nil
 }
 
+// prefixArchives is how many archives' entries NewFile reads along with
+// the metadata.
+const prefixArchives = 8
+
 // NewFile decodes the header of a whisper file held by r, which has size
 // bytes, and returns a File that reads from r. The name is used in errors.
 // Closing the File does not close r.
@@ -62,11 +66,14 @@ func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if size < MetadataSize {
 		return nil, corrupt("size %d is smaller than the %d-byte metadata", size, MetadataSize)
 	}
-	var meta [MetadataSize]byte
-	if _, err := r.ReadAt(meta[:], 0); err != nil {
+	// One read takes the metadata and, for files of up to
+	// prefixArchives archives (nearly all), the archive table too.
+	var prefix [MetadataSize + prefixArchives*ArchiveInfoSize]byte
+	head := prefix[:min(int64(len(prefix)), size)]
+	if _, err := r.ReadAt(head, 0); err != nil {
 		return nil, corrupt("read metadata: %v", err)
 	}
-	h, count := decodeMetadata(meta[:])
+	h, count := decodeMetadata(head[:MetadataSize])
 	if count == 0 || count > maxArchives {
 		return nil, corrupt("archive count %d is outside [1, %d]", count, maxArchives)
 	}
@@ -74,9 +81,14 @@ func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
 	if MetadataSize+infoSize > size {
 		return nil, corrupt("header of %d archives needs %d bytes, file has %d", count, MetadataSize+infoSize, size)
 	}
-	info := make([]byte, infoSize)
-	if _, err := r.ReadAt(info, MetadataSize); err != nil {
-		return nil, corrupt("read archive info: %v", err)
+	var info []byte
+	if MetadataSize+infoSize <= int64(len(head)) {
+		info = head[MetadataSize : MetadataSize+infoSize]
+	} else {
+		info = make([]byte, infoSize)
+		if _, err := r.ReadAt(info, MetadataSize); err != nil {
+			return nil, corrupt("read archive info: %v", err)
+		}
 	}
 	decodeArchives(&h, info, count)
 	if err := h.validate(size); err != nil {
