@@ -61,7 +61,14 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 	var wg sync.WaitGroup
 	var errOnce sync.Once
 	var firstErr error
-	for range min(fetchWorkers, len(leaves)) {
+	dispatch := leaves
+	if len(leaves) == 1 {
+		// One series, a light render, is read here: a worker goroutine,
+		// its stack growing anew each time, cost more than the read.
+		results[0] = r.fetchOne(ctx, pattern, leaves[0].Path, from, until)
+		firstErr, dispatch = results[0].err, nil
+	}
+	for range min(fetchWorkers, len(dispatch)) {
 		wg.Go(func() {
 			for i := range work {
 				results[i] = r.fetchOne(ctx, pattern, leaves[i].Path, from, until)
@@ -72,7 +79,7 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 			}
 		})
 	}
-	for i := range leaves {
+	for i := range dispatch {
 		if ctx.Err() != nil {
 			break
 		}
