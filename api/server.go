@@ -210,7 +210,7 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	// node_v3.go) share the paths of graphite-web's render and find.
 	routeAfter(s.cachedRaw(cache, cacheRender), "/render", s.render, s.protobufRoute(s.renderV3, renders), s.responseCache(cache, cacheRender, cacheTimeout), renders)
 	routeAfter(s.cachedRaw(cache, cacheFind), "/metrics/find", s.find, s.protobufRoute(s.findV3, finds), s.responseCache(cache, cacheFind, cacheTimeout), finds)
-	route("/metrics", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	routeAfter(s.cachedRaw(cache, cacheFind), "/metrics", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
 	route("/info", s.infoV3, infos)
 	route("/_internal/capabilities", s.capabilitiesV3)
 	route("/metrics/expand", s.expand, finds)
