@@ -177,9 +177,18 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		matchers = append(matchers, m)
 	}
 	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
+	idx := t.index.Load()
+	if idx != nil && !hasWildcard(pattern) {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("find %q: %w", pattern, err)
+		}
+		if nodes, ok := t.findLeafIndexed(idx, segs); ok {
+			return nodes, nil
+		}
+	}
 	// A pattern without wildcards costs a few stats on disk, and answering
 	// it there finds a metric created since the last index build.
-	if idx := t.index.Load(); idx != nil && hasWildcard(pattern) {
+	if idx != nil && hasWildcard(pattern) {
 		if walksOnce(idx.root, matchers) {
 			w.nodes = nil
 		}
@@ -210,6 +219,33 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
+}
+
+// findLeafIndexed answers a pattern without wildcards, segs, that names a
+// leaf below directories the index holds as plain directories (not
+// reached through a link, not another name of one, not _tagged) with one
+// stat, of the file, where the disk walk takes one a segment: the
+// directories are taken as the last index build saw them, as a wildcard
+// find takes them, and the file's own stat, the disk walk's last step,
+// decides. It reports false, for the disk walk to answer, in every other
+// case: a branch, a name the index lacks (created since its build), a
+// path through a link, a file gone or changed.
+func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string) ([]Node, bool) {
+	n := idx.root
+	for _, seg := range segs[:len(segs)-1] {
+		c := n.child(seg)
+		if c == nil || !c.dir || c.link || c.same != nil || c.lazy {
+			return nil, false
+		}
+		n = c
+	}
+	if c := n.child(segs[len(segs)-1]); c == nil || !c.leaf {
+		return nil, false
+	}
+	if kind, _ := t.statKind(filepath.Join(segs...) + leafSuffix); kind != kindFile {
+		return nil, false
+	}
+	return []Node{{Path: strings.Join(segs, "."), Leaf: true}}, true
 }
 
 // walksOnce reports whether an index walk of ms from root meets each path
