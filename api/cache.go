@@ -41,6 +41,8 @@ const (
 // the form reader and before the route's limiter, so a hit takes no slot;
 // twenty identical concurrent requests evaluate once. A request with
 // noCache, or a cacheTimeout that is not positive, bypasses the cache.
+// Each answer it stores is also found by its request's raw key (see
+// cachedRaw).
 func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeout time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -67,7 +69,10 @@ func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeo
 			if cache == nil || noCache || ttl <= 0 {
 				return next(c)
 			}
-			key, ok := s.cacheKey(kind, form)
+			// The raw key and the normalised one are built from the same
+			// reading of the clock, so that they name the same answer.
+			now := s.clock()
+			key, ok := s.cacheKey(kind, form, now)
 			if vars := templateParams(form, formOrder(c.Request())); kind == cacheRender && len(vars) > 1 {
 				// The order of template[NAME] parameters can change the
 				// answer; the key has them by name only.
@@ -100,20 +105,99 @@ func (s *server) responseCache(cache *responsecache.Cache, kind cacheKind, timeo
 			if err != nil {
 				return err
 			}
+			if raw, ok := rawCacheKey(kind, c.Request(), now); ok {
+				// Without an entry under key (not kept) this adds nothing.
+				cache.AddAlias(raw, key, rawKeyTTL(kind, ttl))
+			}
 			if outcome == responsecache.Miss {
 				return handlerErr
 			}
-			if kind == cacheFind {
-				c.Response().Header().Set("Cache-Control", "no-cache")
-				c.Response().Header().Set("Pragma", "no-cache")
-			}
 			expires = e.Expires
-			if sent, err := sendGzipped(c, e.ContentType, e.Gzip); sent {
-				return err
-			}
-			return c.Blob(http.StatusOK, e.ContentType, e.Body)
+			return s.sendCached(c, kind, e, false)
 		}
 	}
+}
+
+// cachedRaw answers a request from the cache by its raw key (see
+// rawCacheKey), before its form is parsed: a repeated dashboard request
+// then costs a map lookup more than /version. A request it does not find
+// goes on to the route, whose responseCache adds its key.
+func (s *server) cachedRaw(cache *responsecache.Cache, kind cacheKind) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		if cache == nil {
+			return next
+		}
+		return func(c echo.Context) error {
+			raw, ok := rawCacheKey(kind, c.Request(), s.clock())
+			if !ok {
+				return next(c)
+			}
+			e, hit := cache.Get(raw)
+			if !hit {
+				return next(c)
+			}
+			return s.sendCached(c, kind, e, kind == cacheRender)
+		}
+	}
+}
+
+// sendCached sends a cached answer with its kind's headers: find's
+// no-cache ones, or for a render (with renderHeaders; otherwise
+// responseCache has arranged them) the entry's Expires and the seconds
+// left until it.
+func (s *server) sendCached(c echo.Context, kind cacheKind, e responsecache.Entry, renderHeaders bool) error {
+	h := c.Response().Header()
+	if kind == cacheFind {
+		h.Set("Cache-Control", "no-cache")
+		h.Set("Pragma", "no-cache")
+	}
+	if renderHeaders {
+		setCacheHeaders(h, s.clock(), e.Expires, 0, false)
+	}
+	if sent, err := sendGzipped(c, e.ContentType, e.Gzip); sent {
+		return err
+	}
+	return blob(c, http.StatusOK, e.ContentType, e.Body)
+}
+
+// rawCacheKey is a request's first-level cache key, built without parsing
+// it: the kind and the path, for renders the arrival time rounded down to
+// cacheGranularity, the Accept headers (which choose the content type and
+// the carbonapi_v3_pb route) and the query string as sent. Two requests
+// with the same raw key have the same form and so the same normalised key
+// (cacheKey). Only GET and HEAD requests without a body that are not
+// carbonapi_v3_pb calls (whose answers are never cached) have one.
+func rawCacheKey(kind cacheKind, r *http.Request, now time.Time) (string, bool) {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.ContentLength != 0 || protobufCall(r) {
+		return "", false
+	}
+	b := make([]byte, 0, 64+len(r.URL.Path)+len(r.URL.RawQuery))
+	b = append(b, "raw\x00"...)
+	b = append(b, kind...)
+	b = append(b, '\x00')
+	b = append(b, r.URL.Path...)
+	if kind == cacheRender {
+		g := int64(cacheGranularity / time.Second)
+		b = append(b, '\x00')
+		b = strconv.AppendInt(b, now.Unix()/g*g, 10)
+	}
+	for _, a := range r.Header.Values("Accept") {
+		b = append(b, "\x00accept="...)
+		b = append(b, a...)
+	}
+	b = append(b, "\x00?"...)
+	b = append(b, r.URL.RawQuery...)
+	return string(b), true
+}
+
+// rawKeyTTL is how long a raw key may find its answer: a render's raw key
+// holds the time rounded to cacheGranularity, so after that long no
+// request builds it again.
+func rawKeyTTL(kind cacheKind, ttl time.Duration) time.Duration {
+	if kind == cacheRender {
+		return min(ttl, cacheGranularity)
+	}
+	return ttl
 }
 
 // cacheParams reads cacheTimeout (seconds, default def) and noCache as
@@ -151,12 +235,19 @@ func setCacheHeaders(h http.Header, now, expires time.Time, ttl time.Duration, n
 		expires = now.Add(max(ttl, 0))
 	}
 	age := max(expires.Sub(now)/time.Second, 0)
-	h.Set("Expires", expires.UTC().Format(http.TimeFormat))
-	h.Set("Cache-Control", fmt.Sprintf("max-age=%d", age))
+	// One buffer for both values, and the canonical keys set directly:
+	// this runs for every render, cached or not.
+	b := make([]byte, 0, 64)
+	b = expires.UTC().AppendFormat(b, http.TimeFormat)
+	n := len(b)
+	b = strconv.AppendInt(append(b, "max-age="...), int64(age), 10)
+	s := string(b)
+	h["Expires"] = []string{s[:n]}
+	h["Cache-Control"] = []string{s[n:]}
 }
 
 // cacheKey is the normalised request: the kind, then for renders from,
-// until and now resolved to Unix seconds (against the arrival time rounded
+// until and now resolved to Unix seconds (against arrival rounded
 // down to cacheGranularity), then every other parameter by name, values
 // in order, so targets keep theirs and a jsonp callback or format never
 // reaches another request's answer. cacheTimeout is part of it, as in
@@ -164,13 +255,13 @@ func setCacheHeaders(h http.Header, now, expires time.Time, ttl time.Duration, n
 // HEAD and POST (url-encoded or multipart) with the same parameters share
 // entries. It reports false for a render whose parameters do not parse,
 // which the handler then answers with its error.
-func (s *server) cacheKey(kind cacheKind, form url.Values) (string, bool) {
+func (s *server) cacheKey(kind cacheKind, form url.Values, arrival time.Time) (string, bool) {
 	var b strings.Builder
 	b.WriteString(string(kind))
 	skip := map[string]bool{}
 	if kind == cacheRender {
 		g := int64(cacheGranularity / time.Second)
-		now := time.Unix(s.clock().Unix()/g*g, 0)
+		now := time.Unix(arrival.Unix()/g*g, 0)
 		p, err := parseRenderParams(form, now, s.loc)
 		if err != nil {
 			return "", false

@@ -33,14 +33,62 @@ func nodeName(n query.Node) string {
 // matches. Nodes of equal name come in path order: graphite-web leaves them
 // in the random order its store yields them, which no client can rely on.
 func byName(nodes []query.Node) []query.Node {
-	out := slices.Clone(nodes)
-	slices.SortStableFunc(out, func(a, b query.Node) int {
-		if c := strings.Compare(nodeName(a), nodeName(b)); c != 0 {
+	named := make([]namedNode, len(nodes))
+	for i, n := range nodes {
+		named[i] = namedNode{name: nodeName(n), node: n}
+	}
+	slices.SortStableFunc(named, func(a, b namedNode) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Path, b.Path)
+		return strings.Compare(a.node.Path, b.node.Path)
 	})
+	out := make([]query.Node, len(nodes))
+	for i, n := range named {
+		out[i] = n.node
+	}
 	return out
+}
+
+// namedNode is a node with its name, which sorting compares often.
+type namedNode struct {
+	name string
+	node query.Node
+}
+
+// distinctNames returns the names among nodes in name order, each once,
+// as branch names and leaf names: the node of a name with the smallest
+// path decides whether it is a branch, as it comes first in byName's
+// order. Finds usually match many nodes under few names, so this costs a
+// pass over the nodes and a sort of the names, not a sort of the nodes.
+func distinctNames(nodes []query.Node) (branches, leaves []string) {
+	type first struct {
+		name, path string
+		leaf       bool
+	}
+	var firsts []first
+	at := make(map[string]int)
+	for _, nd := range nodes {
+		name := nodeName(nd)
+		i, ok := at[name]
+		if !ok {
+			at[name] = len(firsts)
+			firsts = append(firsts, first{name: name, path: nd.Path, leaf: nd.Leaf})
+			continue
+		}
+		if nd.Path < firsts[i].path {
+			firsts[i].path, firsts[i].leaf = nd.Path, nd.Leaf
+		}
+	}
+	slices.SortFunc(firsts, func(a, b first) int { return strings.Compare(a.name, b.name) })
+	for _, f := range firsts {
+		if f.leaf {
+			leaves = append(leaves, f.name)
+		} else {
+			branches = append(branches, f.name)
+		}
+	}
+	return branches, leaves
 }
 
 // CompleterQuery rewrites a completer query as graphite-web's find_view
@@ -96,26 +144,14 @@ func AppendTreeJSON(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 		w.b = append(w.b, '0'+'1'-flag)
 		w.close('}', false)
 	}
-	sorted := byName(nodes)
-	if opt.Wildcards && len(sorted) > 1 {
+	if opt.Wildcards && len(nodes) > 1 {
 		allLeaves := true
-		for _, nd := range sorted {
+		for _, nd := range nodes {
 			allLeaves = allLeaves && nd.Leaf
 		}
 		item("*", "*", allLeaves)
 	}
-	var branches, leaves []string
-	for i, nd := range sorted {
-		name := nodeName(nd)
-		if i > 0 && nodeName(sorted[i-1]) == name {
-			continue // sorted by name: equal names are adjacent
-		}
-		if nd.Leaf {
-			leaves = append(leaves, name)
-		} else {
-			branches = append(branches, name)
-		}
-	}
+	branches, leaves := distinctNames(nodes)
 	for _, name := range branches {
 		item(unquotePlus(name), name, false)
 	}

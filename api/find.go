@@ -155,9 +155,9 @@ func sendJSONAs(c echo.Context, form map[string][]string, b []byte, suffix strin
 			return paramError("jsonp", cb, "a callback is a JavaScript identifier path such as cb or a.b_1")
 		}
 		out := append(append([]byte(cb), '('), b...)
-		return c.Blob(http.StatusOK, "text/javascript"+suffix, append(out, ')'))
+		return blob(c, http.StatusOK, "text/javascript"+suffix, append(out, ')'))
 	}
-	return c.Blob(http.StatusOK, "application/json"+suffix, b)
+	return blob(c, http.StatusOK, "application/json"+suffix, b)
 }
 
 // intFlags reads integer parameters as graphite-web's views do, with

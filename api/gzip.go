@@ -70,7 +70,7 @@ func sendGzipped(c echo.Context, contentType string, gz []byte) (bool, error) {
 	// headers are on the wire, so that only shows in tests' recorders.
 	res.Writer = u.Unwrap()
 	res.Header().Set(echo.HeaderContentEncoding, "gzip")
-	return true, c.Blob(http.StatusOK, contentType, gz)
+	return true, blob(c, http.StatusOK, contentType, gz)
 }
 
 // gzipPool holds compressors for gzipBytes.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -20,7 +21,8 @@ const (
 )
 
 // requestLog writes one line per request: method, path, status, duration
-// and, for renders, the number of series and points.
+// and, for renders, the number of series and points. The attributes are
+// typed (LogAttrs), which spares boxing each into an interface.
 func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -29,29 +31,33 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			if err != nil {
 				c.Error(err)
 			}
-			attrs := []any{
-				"method", c.Request().Method,
-				"path", c.Request().URL.Path,
-				"status", c.Response().Status,
-				"duration", time.Since(start),
+			status := c.Response().Status
+			level := slog.LevelInfo
+			if status >= http.StatusInternalServerError {
+				level = slog.LevelError
 			}
-			if n, ok := c.Get(statSeries).(int); ok {
-				attrs = append(attrs, "series", n, "points", c.Get(statPoints))
-			}
-			if why, ok := c.Get(statMiss).(string); ok {
-				attrs = append(attrs, "miss", why)
-			}
-			if failed, _ := query.PartialOf(c.Request().Context()).Failed(); len(failed) > 0 {
-				attrs = append(attrs, "failed_backends", failed)
-			}
-			if err != nil {
-				attrs = append(attrs, "error", err.Error())
-			}
-			if c.Response().Status >= http.StatusInternalServerError {
-				log.Error("request", attrs...)
+			if !log.Enabled(context.Background(), level) {
 				return nil
 			}
-			log.Info("request", attrs...)
+			attrs := make([]slog.Attr, 0, 10)
+			attrs = append(attrs,
+				slog.String("method", c.Request().Method),
+				slog.String("path", c.Request().URL.Path),
+				slog.Int("status", status),
+				slog.Duration("duration", time.Since(start)))
+			if n, ok := c.Get(statSeries).(int); ok {
+				attrs = append(attrs, slog.Int("series", n), slog.Any("points", c.Get(statPoints)))
+			}
+			if why, ok := c.Get(statMiss).(string); ok {
+				attrs = append(attrs, slog.String("miss", why))
+			}
+			if failed, _ := query.PartialOf(c.Request().Context()).Failed(); len(failed) > 0 {
+				attrs = append(attrs, slog.Any("failed_backends", failed))
+			}
+			if err != nil {
+				attrs = append(attrs, slog.String("error", err.Error()))
+			}
+			log.LogAttrs(context.Background(), level, "request", attrs...)
 			return nil
 		}
 	}

@@ -72,7 +72,7 @@ func (s *server) render(c echo.Context) error {
 		}
 	}
 	*bp = b
-	return c.Blob(http.StatusOK, contentType, b)
+	return blob(c, http.StatusOK, contentType, b)
 }
 
 // streamChunk is the size of the pieces a streamed answer is written in.

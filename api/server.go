@@ -143,9 +143,9 @@ func New(opts Options) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler
 	e.Pre(middleware.RemoveTrailingSlash())
-	e.Use(partialAnswers, requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
-	e.Use(compression()...)
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+	edge := []echo.MiddlewareFunc{partialAnswers, requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly}
+	edge = append(edge, compression()...)
+	edge = append(edge, func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 			return next(c)
@@ -154,8 +154,9 @@ func New(opts Options) *echo.Echo {
 	if len(opts.Users) > 0 {
 		auth := newAuthenticator(opts.Users, authOptions{failuresPerMinute: opts.AuthFailuresPerMinute,
 			concurrency: opts.AuthConcurrency, trustForwardedFor: opts.TrustForwardedFor, now: opts.Clock})
-		e.Use(auth.middleware(map[string]bool{"/lb_check": true}))
+		edge = append(edge, auth.middleware(map[string]bool{"/lb_check": true}))
 	}
+	e.Use(aroundRoute(edge...))
 	s.routes(e, opts)
 	return e
 }
@@ -191,21 +192,25 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 
 	// route answers GET, HEAD and POST at path. The form is read before the
 	// other middleware (the cache, then the limiter), so a slow body holds
-	// no slot.
-	route := func(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	// no slot; only a cached answer found by its raw query string
+	// (cachedRaw) comes before.
+	routeAfter := func(pre echo.MiddlewareFunc, path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+		h = chain(h, append([]echo.MiddlewareFunc{pre, form}, mw...)...)
 		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
-			e.Add(m, path, h, append([]echo.MiddlewareFunc{form}, mw...)...)
+			e.Add(m, path, h)
 		}
 	}
+	none := func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	route := func(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) { routeAfter(none, path, h, mw...) }
 	get := func(path string, h echo.HandlerFunc) {
 		e.GET(path, h)
 		e.HEAD(path, h)
 	}
 	// carbonapi_v3_pb calls (a storage node's answers to carbonapi, see
 	// node_v3.go) share the paths of graphite-web's render and find.
-	route("/render", s.render, s.protobufRoute(s.renderV3, renders), s.responseCache(cache, cacheRender, cacheTimeout), renders)
-	route("/metrics/find", s.find, s.protobufRoute(s.findV3, finds), s.responseCache(cache, cacheFind, cacheTimeout), finds)
-	route("/metrics", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	routeAfter(s.cachedRaw(cache, cacheRender), "/render", s.render, s.protobufRoute(s.renderV3, renders), s.responseCache(cache, cacheRender, cacheTimeout), renders)
+	routeAfter(s.cachedRaw(cache, cacheFind), "/metrics/find", s.find, s.protobufRoute(s.findV3, finds), s.responseCache(cache, cacheFind, cacheTimeout), finds)
+	routeAfter(s.cachedRaw(cache, cacheFind), "/metrics", s.find, s.responseCache(cache, cacheFind, cacheTimeout), finds)
 	route("/info", s.infoV3, infos)
 	route("/_internal/capabilities", s.capabilitiesV3)
 	route("/metrics/expand", s.expand, finds)
@@ -215,10 +220,10 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	}
 	route("/metrics/get-metadata", s.getMetadata, infos)
 	e.Any("/metrics/set-metadata", s.setMetadata)
-	e.Any("/events/get_data", s.eventsData, form, finds)
-	e.Any("/events/get_dat", s.eventsData, form, finds)
-	e.Any("/events", s.eventsRoot, readRawBody(s.maxBody, bodyWait, bodyFlag), finds)
-	e.Any("/events/:id", s.eventDetail, form, finds)
+	e.Any("/events/get_data", chain(s.eventsData, form, finds))
+	e.Any("/events/get_dat", chain(s.eventsData, form, finds))
+	e.Any("/events", chain(s.eventsRoot, readRawBody(s.maxBody, bodyWait, bodyFlag), finds))
+	e.Any("/events/:id", chain(s.eventDetail, form, finds))
 	get("/functions", s.functions)
 	get("/functions/*", s.function)
 	// graphite-web answers /version for every method, as Django's default
@@ -231,6 +236,28 @@ func (s *server) routes(e *echo.Echo, opts Options) {
 	ui.Register(e)
 	// /lb_check is behind no limiter and no auth: a busy server is alive.
 	get("/lb_check", func(c echo.Context) error { return c.String(http.StatusOK, "Ok.\n") })
+}
+
+// aroundRoute returns the server's one echo middleware: mw, the first
+// outermost, chained once around whatever handler the router chose for
+// the request (its route, or echo's 404 or 405). Echo applies its
+// middleware anew on every request, a closure each; this costs none. It
+// must be the only middleware given to Use, since it calls the routed
+// handler itself rather than the next middleware.
+func aroundRoute(mw ...echo.MiddlewareFunc) echo.MiddlewareFunc {
+	h := chain(func(c echo.Context) error { return c.Handler()(c) }, mw...)
+	return func(echo.HandlerFunc) echo.HandlerFunc { return h }
+}
+
+// chain wraps h in mw, the first outermost, once. Echo wraps a route's
+// own middleware around its handler again on every request, which costs
+// a closure a middleware per request; chained at registration they cost
+// nothing.
+func chain(h echo.HandlerFunc, mw ...echo.MiddlewareFunc) echo.HandlerFunc {
+	for i := len(mw) - 1; i >= 0; i-- {
+		h = mw[i](h)
+	}
+	return h
 }
 
 // timeout gives each request a deadline that reaches the engine and the

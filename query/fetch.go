@@ -69,6 +69,12 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 	var wg sync.WaitGroup
 	var errOnce sync.Once
 	var firstErr error
+	if len(leaves)-first == 1 {
+		// One series left, a light render, is read here: a worker
+		// goroutine, its stack growing anew each time, cost more than the read.
+		results[first] = r.fetchOne(ctx, pattern, leaves[first].Path, from, until)
+		firstErr, first = results[first].err, len(leaves)
+	}
 	for range min(fetchWorkers, len(leaves)-first) {
 		wg.Go(func() {
 			for i := range work {

@@ -41,13 +41,17 @@ func ReportFailure(ctx context.Context, backend, reason string) {
 	}
 }
 
-// Failed returns the failed backends, sorted, and their reasons.
+// Failed returns the failed backends, sorted, and their reasons; both
+// are nil when none failed.
 func (p *Partial) Failed() ([]string, map[string]string) {
 	if p == nil {
 		return nil, nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if len(p.failed) == 0 {
+		return nil, nil // every request asks; nearly all have none
+	}
 	names := make([]string, 0, len(p.failed))
 	reasons := make(map[string]string, len(p.failed))
 	for b, r := range p.failed {

@@ -53,11 +53,13 @@ type Cache struct {
 	calls map[string]*call
 }
 
-// item is one stored entry.
+// item is one stored entry, or an alias of the entry under target.
 type item struct {
 	key   string
-	entry Entry
+	entry Entry // an alias's holds only its Expires
 	size  int64
+	// target, when not empty, makes the item an alias (see AddAlias).
+	target string
 }
 
 // call is a fill in progress; done is closed when it has finished, and ok
@@ -115,7 +117,50 @@ func (c *Cache) getLocked(key string) (Entry, bool) {
 		return Entry{}, false
 	}
 	c.lru.MoveToFront(el)
-	return it.entry, true
+	if it.target == "" {
+		return it.entry, true
+	}
+	tel, ok := c.items[it.target]
+	if ok && tel.Value.(*item).target != "" {
+		ok = false // aliases of aliases are not followed
+	}
+	var e Entry
+	if ok {
+		e, ok = c.getLocked(it.target)
+	}
+	if !ok {
+		c.removeLocked(el)
+	}
+	return e, ok
+}
+
+// AddAlias makes alias a second key of the live entry under key, for at
+// most ttl: Get and Do under alias answer key's entry for as long as both
+// live, and an entry stored under key later replaces it for the alias too.
+// It lets a caller look an answer up by a key that is cheap to build
+// before the one that is expensive. It costs the two keys' bytes. It
+// reports false, adding nothing, when key holds no live entry or is an
+// alias itself.
+func (c *Cache) AddAlias(alias, key string, ttl time.Duration) bool {
+	size := int64(len(alias)+len(key)) + entryOverhead
+	if ttl <= 0 || alias == key || size > c.max {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok || el.Value.(*item).target != "" || !c.now().Before(el.Value.(*item).entry.Expires) {
+		return false
+	}
+	if old, ok := c.items[alias]; ok {
+		c.removeLocked(old)
+	}
+	c.items[alias] = c.lru.PushFront(&item{key: alias, entry: Entry{Expires: c.now().Add(ttl)}, size: size, target: key})
+	c.used += size
+	for c.used > c.max {
+		c.removeLocked(c.lru.Back())
+	}
+	return true
 }
 
 // Add stores e under key for ttl and returns it with Expires set; it

@@ -72,6 +72,12 @@ type serveConfig struct {
 	idleTimeout       time.Duration
 	maxConns          int // 0: derived from the descriptor limit, see connCeiling
 
+	// pprofListen, cpuProfile and memProfile turn on profiling (see
+	// profiling.go); all are off by default.
+	pprofListen string
+	cpuProfile  string
+	memProfile  string
+
 	hooks serveHooks
 }
 
@@ -81,6 +87,8 @@ type serveHooks struct {
 	storage func(query.Storage) query.Storage
 	// firstIndex replaces tree.BuildIndex for the first index build.
 	firstIndex func(ctx context.Context, tree *whisperfs.Tree) (whisperfs.IndexStats, error)
+	// pprofReady receives the pprof listener's address.
+	pprofReady func(addr string)
 }
 
 // parseServeFlags parses the flags of the default (serve) action.
@@ -129,6 +137,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&cfg.clusterFile, "cluster-config", "", "YAML file of backend groups (protocol, lbMethod, servers, timeouts, hashing); see the README's Cluster section")
 	fs.StringVar(&cfg.tagDB, "tagdb", "", "the tag and events database: a SQLite file with graphite-web's tags and events tables (graphite-web's graphite.db is opened in place; a new file is created); empty: graphite.db beside the whisper directory, as graphite-web keeps it; none: memory only")
 	fs.BoolVar(&cfg.tagDBReadOnly, "tagdb-readonly", false, "refuse tag registrations (/tags/tagSeries, /tags/tagMultiSeries, /tags/delSeries) and new events (POST /events), and open the tag database read-only")
+	fs.StringVar(&cfg.pprofListen, "pprof-listen", "", "address of a separate listener serving Go's profiles under /debug/pprof/ (net/http/pprof), such as 127.0.0.1:6060; never on -listen (empty: off)")
+	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run into this file at shutdown (empty: off)")
+	fs.StringVar(&cfg.memProfile, "memprofile", "", "write an allocation profile into this file at shutdown (empty: off)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -169,7 +180,9 @@ func runServe(args []string, stderr io.Writer, clock func() time.Time) int {
 		fmt.Fprintf(stderr, "graphite-render: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	out := newBufferedLog(stderr, logFlushInterval)
+	defer out.Close()
+	log := slog.New(flushOnWarn{Handler: slog.NewTextHandler(out, nil), out: out})
 	if cfg.memLimitMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.memLimitMB << 20)
 	}
@@ -302,6 +315,15 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
+	}
+	prof, err := startProfiling(cfg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer prof.stop()
+	if cfg.hooks.pprofReady != nil && prof.addr != "" {
+		cfg.hooks.pprofReady(prof.addr)
 	}
 	srv := newHTTPServer(cfg, handler, ln, log)
 	log.Info("graphite-render listening", "addr", "http://"+ln.Addr().String(), "whisper_dir", dir, "version", version,
