@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/graphite-render/graphite-render/query"
 
@@ -81,7 +82,8 @@ const streamChunk = 64 << 10
 // streamJSON sends the compact JSON answer (inside the jsonp call when
 // asked) as AppendJSON writes it, in pieces of streamChunk bytes while it
 // is encoded, with buffer bp, so that a large answer never sits whole in
-// memory. Encoding cannot fail, so the 200 is sent first.
+// memory. Encoding cannot fail, so the 200 goes out with the first piece;
+// an answer smaller than one piece is sent whole with its length.
 func streamJSON(c echo.Context, bp *[]byte, p renderParams, series []*query.Series) error {
 	b := (*bp)[:0]
 	contentType := "application/json"
@@ -92,11 +94,16 @@ func streamJSON(c echo.Context, bp *[]byte, p renderParams, series []*query.Seri
 	if res.Header().Get(echo.HeaderContentType) == "" {
 		res.Header().Set(echo.HeaderContentType, contentType)
 	}
-	res.WriteHeader(http.StatusOK)
 	out := &flusher{w: res, size: streamChunk}
 	b = appendJSON(b, series, RenderOptions{NoNullPoints: p.req.NoNullPoints}, out)
 	if p.jsonp != "" {
 		b = append(b, ')')
+	}
+	if !res.Committed {
+		// Nothing was flushed: the answer fits one piece and goes out
+		// whole with its Content-Length (see blob).
+		res.Header()["Content-Length"] = []string{strconv.Itoa(len(b))}
+		res.WriteHeader(http.StatusOK)
 	}
 	if out.err == nil {
 		_, out.err = res.Write(b)
