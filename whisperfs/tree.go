@@ -205,9 +205,9 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 			w.nodes = nil
 		}
 		w.idx, w.path = idx, append(w.path, 0)
-		// One prefix array for the whole walk: each level writes its
-		// segment in place.
-		prefix := make([]string, 0, len(matchers)+1)
+		// One prefix array for the whole walk, deep enough for the ** of
+		// usual trees: each level writes its segment in place.
+		prefix := make([]string, 0, max(len(matchers)+1, 16))
 		if err := w.findIndexed(0, prefix, matchers); err != nil {
 			w.releaseMatches()
 			return nil, err
