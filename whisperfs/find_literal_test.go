@@ -45,3 +45,19 @@ func TestIndexedLiteralFind(t *testing.T) {
 	_, err := trees["index"].Find(ctx, "servers.host1.cpu-0.system")
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// BenchmarkFindLiteral100kIndexed is the light render's find: one metric
+// named without wildcards, below indexed directories.
+func BenchmarkFindLiteral100kIndexed(b *testing.B) {
+	tree, err := NewTree(bigTree(b), TreeOptions{})
+	require.NoError(b, err)
+	_, err = tree.BuildIndex(context.Background())
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		nodes, err := tree.Find(context.Background(), "servers.host0042.cpu-0.user")
+		if err != nil || len(nodes) != 1 {
+			b.Fatalf("find: %v, %d nodes", err, len(nodes))
+		}
+	}
+}

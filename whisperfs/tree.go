@@ -189,15 +189,41 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		matchers = append(matchers, m)
 	}
 	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
+	idx := t.index.Load()
+	if idx != nil && !hasWildcard(pattern) {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("find %q: %w", pattern, err)
+		}
+		if nodes, ok := t.findLeafIndexed(idx, segs); ok {
+			return nodes, nil
+		}
+	}
 	// A pattern without wildcards costs a few stats on disk, and answering
 	// it there finds a metric created since the last index build.
-	if idx := t.index.Load(); idx != nil && hasWildcard(pattern) {
+	if idx != nil && hasWildcard(pattern) {
+		if walksOnce(idx, matchers) {
+			w.nodes = nil
+		}
 		w.idx, w.path = idx, append(w.path, 0)
-		if err := w.findIndexed(0, nil, matchers); err != nil {
+		// One prefix array for the whole walk, deep enough for the ** of
+		// usual trees: each level writes its segment in place.
+		prefix := make([]string, 0, max(len(matchers)+1, 16))
+		if err := w.findIndexed(0, prefix, matchers); err != nil {
+			w.releaseMatches()
 			return nil, err
 		}
 	} else if err := w.walkDisk(matchers); err != nil {
 		return nil, err
+	}
+	if w.nodes == nil {
+		// The index's children are sorted by name, so the walk's order is
+		// the paths' order unless a name holds a byte below '.'.
+		out := w.onceNodes()
+		byPath := func(a, b Node) int { return strings.Compare(a.Path, b.Path) }
+		if !slices.IsSortedFunc(out, byPath) {
+			slices.SortFunc(out, byPath)
+		}
+		return out, nil
 	}
 	out := make([]Node, 0, len(w.nodes))
 	for p, leaf := range w.nodes {
@@ -205,6 +231,51 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	}
 	slices.SortFunc(out, func(a, b Node) int { return strings.Compare(a.Path, b.Path) })
 	return out, nil
+}
+
+// findLeafIndexed answers a pattern without wildcards, segs, that names a
+// leaf below directories the index holds as plain directories (not
+// reached through a link, not another name of one, not _tagged) with one
+// stat, of the file, where the disk walk takes one a segment: the
+// directories are taken as the last index build saw them, as a wildcard
+// find takes them, and the file's own stat, the disk walk's last step,
+// decides. It reports false, for the disk walk to answer, in every other
+// case: a branch, a name the index lacks (created since its build), a
+// path through a link, a file gone or changed.
+func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string) ([]Node, bool) {
+	var n uint32 // the root
+	for _, seg := range segs[:len(segs)-1] {
+		c, ok := idx.child(n, seg)
+		if !ok {
+			return nil, false
+		}
+		if nd := idx.node(c); !nd.dir() || nd.flags&(nodeLink|nodeSame|nodeLazy) != 0 {
+			return nil, false
+		}
+		n = c
+	}
+	if c, ok := idx.child(n, segs[len(segs)-1]); !ok || !idx.node(c).leaf() {
+		return nil, false
+	}
+	if kind, _ := t.statKind(filepath.Join(segs...) + leafSuffix); kind != kindFile {
+		return nil, false
+	}
+	return []Node{{Path: strings.Join(segs, "."), Leaf: true}}, true
+}
+
+// walksOnce reports whether a walk of ms over the index idx from its root
+// meets each path at most once, so that its matches need no set: a ** can
+// reach a path by more than one of its depths, and the root's lazy
+// _tagged directory is walked on disk, where a directory and a .wsp file
+// share a path.
+func walksOnce(idx *treeIndex, ms []segmentMatcher) bool {
+	for _, m := range ms {
+		if m.globstar {
+			return false
+		}
+	}
+	c, ok := idx.child(0, taggedDir)
+	return !ok || !idx.node(c).lazy() || !ms[0].match(taggedDir)
 }
 
 // FetchOptions choose how Tree.Fetch reads a metric.

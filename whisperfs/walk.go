@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // entryKind is what a directory entry is, after following a permitted link.
@@ -23,7 +24,10 @@ type walker struct {
 	t       *Tree
 	ctx     context.Context
 	pattern string
-	nodes   map[string]bool // path → leaf
+	nodes   map[string]bool // path → leaf; nil when the walk meets each path once (see once)
+	// once holds the matches of a walk that meets each path once (see
+	// onceNodes); nil until the first.
+	once *matchBuf
 	// visits counts the directory entries and index nodes looked at;
 	// nextCheck is the count at which the context is checked next.
 	visits, nextCheck int
@@ -167,12 +171,72 @@ func (w *walker) inDir(rel string, info fs.FileInfo, f func() error) error {
 
 // add records a node; a leaf wins over a branch of the same path.
 func (w *walker) add(path []string, leaf bool) error {
+	if w.nodes == nil {
+		if w.once == nil {
+			w.once = matchBufs.Get().(*matchBuf)
+		}
+		m := w.once
+		if len(m.ends) >= w.t.maxHits {
+			return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
+		}
+		for i, seg := range path {
+			if i > 0 {
+				m.names = append(m.names, '.')
+			}
+			m.names = append(m.names, seg...)
+		}
+		m.ends = append(m.ends, len(m.names))
+		m.leaf = append(m.leaf, leaf)
+		return nil
+	}
 	p := strings.Join(path, ".")
 	if _, ok := w.nodes[p]; !ok && len(w.nodes) >= w.t.maxHits {
 		return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
 	}
 	w.nodes[p] = w.nodes[p] || leaf
 	return nil
+}
+
+// matchBuf collects the matches of a walk that meets each path once: their
+// paths one after the other in names, each ending at its entry of ends,
+// and whether each is a leaf. Walks reuse them through matchBufs.
+type matchBuf struct {
+	names []byte
+	ends  []int
+	leaf  []bool
+}
+
+// matchBufs holds matchBufs for reuse; one that grew past maxPooledNames
+// is dropped instead, so that one huge find does not pin its memory.
+var matchBufs = sync.Pool{New: func() any { return new(matchBuf) }}
+
+// maxPooledNames is the largest names buffer, in bytes, kept for reuse.
+const maxPooledNames = 1 << 20
+
+// onceNodes returns the matches of a walk that met each path once, with
+// their paths cut from one string: two allocations, not one a match.
+func (w *walker) onceNodes() []Node {
+	m := w.once
+	if m == nil {
+		return []Node{}
+	}
+	out := make([]Node, len(m.ends))
+	all, start := string(m.names), 0
+	for i, end := range m.ends {
+		out[i] = Node{Path: all[start:end], Leaf: m.leaf[i]}
+		start = end
+	}
+	w.releaseMatches()
+	return out
+}
+
+// releaseMatches hands the walk's match buffer back for reuse.
+func (w *walker) releaseMatches() {
+	if m := w.once; m != nil && cap(m.names) <= maxPooledNames {
+		m.names, m.ends, m.leaf = m.names[:0], m.ends[:0], m.leaf[:0]
+		matchBufs.Put(m)
+	}
+	w.once = nil
 }
 
 // leafName returns the metric name of a file called name: the name without
