@@ -57,7 +57,7 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			if err != nil {
 				attrs = append(attrs, slog.String("error", err.Error()))
 			}
-			log.LogAttrs(context.Background(), level, "request", attrs...)
+			log.LogAttrs(context.Background(), level, "request", attrs...) // the one message the buffered log holds back
 			return nil
 		}
 	}

@@ -287,6 +287,11 @@ if [ -n "$booted" ]; then
   [ "$body" = "$expected" ] || fail "after the upgrade the service renders differently"
   newpid=$(inside systemctl show -p MainPID --value graphite-render)
   [ "$newpid" != "$pid" ] || fail "the upgrade did not restart the service"
+  # journald may take a moment to store the start-up line.
+  for _ in $(seq 20); do
+    inside journalctl -u graphite-render --no-pager | grep -q "version=${upgrade_version%-*}" && break
+    sleep 0.5
+  done
   inside journalctl -u graphite-render --no-pager | grep -q "version=${upgrade_version%-*}" || fail "the restarted service is not $upgrade_version"
   ok "upgrade to $upgrade_version: restarted, kept LISTEN=127.0.0.1:8083 from the edited /etc/default/graphite-render and serves there"
 

@@ -74,18 +74,23 @@ func (b *bufferedLog) flushEvery(d time.Duration) {
 	}
 }
 
+// requestMessage is the message of the per-request log line, the only
+// line that is held back in the buffer.
+const requestMessage = "request"
+
 // flushOnWarn is a slog.Handler that flushes its buffered output after
-// every record of level Warn or above, so that warnings and errors are
-// never held back.
+// every record but an Info request line, so that warnings, errors and the
+// start-up lines (the address and version a service manager's journal
+// shows) are never held back.
 type flushOnWarn struct {
 	slog.Handler
 	out *bufferedLog
 }
 
-// Handle passes r on and flushes after a warning or an error.
+// Handle passes r on and flushes after anything but an Info request line.
 func (h flushOnWarn) Handle(ctx context.Context, r slog.Record) error {
 	err := h.Handler.Handle(ctx, r)
-	if r.Level >= slog.LevelWarn {
+	if r.Level >= slog.LevelWarn || r.Message != requestMessage {
 		_ = h.out.Flush()
 	}
 	return err
