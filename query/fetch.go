@@ -195,9 +195,14 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 // memory of all its leaves as if each were the size of the first (the
 // files of one pattern usually share their retentions), so that a render
 // is admitted or refused as a whole; each file then charges its own size.
+// Consolidating early, it also charges the read buffers the workers hold.
 func (r *renderer) reservePattern(ctx context.Context, pattern string, leaves []whisperfs.Node, from, until int64) error {
 	sz, ok := r.engine.storage.(Sizer)
-	if !ok || len(leaves) < 2 {
+	// A single leaf charges its own read, unless it is consolidated as it
+	// is read: then only what it keeps is charged by the read, and its
+	// read buffer is charged here.
+	single := len(leaves) == 1 && r.early != nil && r.early.known
+	if !ok || (len(leaves) < 2 && !single) {
 		return nil
 	}
 	n, err := sz.FetchSize(ctx, leaves[0].Path, from, until, r.req.Now, r.stitch)

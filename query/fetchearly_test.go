@@ -152,6 +152,16 @@ func TestEarlyConsolidationHoldsLittleMemory(t *testing.T) {
 	early.Release()
 	assert.Zero(t, pool.InUse())
 
+	// Targets of one file each: the first is read whole, every later one
+	// charges its read buffer as well as what it keeps, so that a render
+	// of many large files is never admitted for less than it reads at once.
+	req.Targets = []string{"h.00", "h.01", "h.02"}
+	singles, err := e.Render(context.Background(), req)
+	require.NoError(t, err)
+	assert.Equal(t, int64((2880+2*(2880+52))*query.BytesPerPoint), pool.InUse())
+	singles.Release()
+	req.Targets = []string{"h.*"}
+
 	small, err := query.NewEngine(query.Options{Storage: tree, MaxPoints: 40*2880 - 1})
 	require.NoError(t, err)
 	_, err = small.Render(context.Background(), req)
