@@ -1,12 +1,6 @@
 package api
 
-import (
-	"encoding/json"
-	"os"
-	"testing"
-
-	"github.com/stretchr/testify/require"
-)
+import "testing"
 
 const eventsGoldenFile = "testdata/golden/events-graphite-web.json"
 
@@ -15,23 +9,15 @@ const eventsGoldenFile = "testdata/golden/events-graphite-web.json"
 // starts graphite-web (its database empty) and records them again.
 func TestGoldenEvents(t *testing.T) {
 	cases := eventCases()
-	var recorded []recordedTag
-	if *update {
-		base := startGraphiteWeb(t, t.TempDir())
-		for _, c := range cases {
-			recorded = append(recorded, recordedTag{Request: c.request(), Answer: askEventURL(t, base, c)})
-		}
-		b, err := json.MarshalIndent(recorded, "", " ")
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(eventsGoldenFile, b, 0o644))
-	} else {
-		b, err := os.ReadFile(eventsGoldenFile)
-		require.NoError(t, err, "record with: go test ./api -run GoldenEvents -update")
-		require.NoError(t, json.Unmarshal(b, &recorded))
+	requests := make([]string, len(cases))
+	for i, c := range cases {
+		requests[i] = c.request()
 	}
-	require.Len(t, recorded, len(cases), "the cases changed; re-record with -update")
+	recorded := recordedAnswers(t, eventsGoldenFile, "GoldenEvents", requests, func() func(int) compatAnswer {
+		base := startGraphiteWeb(t, t.TempDir())
+		return func(i int) compatAnswer { return askEventURL(t, base, cases[i]) }
+	})
 	checkEventCases(t, cases, func(i int, c eventCase) compatAnswer {
-		require.Equal(t, recorded[i].Request, c.request(), "case %d changed; re-record with -update", i)
-		return recorded[i].Answer
+		return recorded[i]
 	}, ourEventsServer(t))
 }
