@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/graphite-render/graphite-render/query/events"
+	"github.com/graphite-render/graphite-render/query/internal/sqlitedump"
 )
 
 // postedAt is the clock of the replayed posts; every one has its own when.
@@ -85,23 +86,10 @@ func rows(t *testing.T, path string) []string {
 	return out
 }
 
-// graphiteWebFile writes graphite-web's recorded tables into a new SQLite
-// file.
+// graphiteWebFile writes graphite-web's recorded tables into a new
+// SQLite file.
 func graphiteWebFile(t *testing.T) string {
-	t.Helper()
-	dump, err := os.ReadFile("testdata/graphite-web-events.sql")
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "graphite.db")
-	db, err := sql.Open("sqlite", path)
-	require.NoError(t, err)
-	defer db.Close()
-	for _, stmt := range strings.Split(string(dump), ";\n") {
-		if s := strings.TrimSpace(stmt); s != "" && !strings.HasPrefix(s, "--") {
-			_, err := db.Exec(s)
-			require.NoError(t, err, s)
-		}
-	}
-	return path
+	return sqlitedump.File(t, "testdata/graphite-web-events.sql")
 }
 
 // TestRowsAreGraphiteWebs stores what graphite-web was sent in a new file

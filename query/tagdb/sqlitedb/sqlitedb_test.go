@@ -4,14 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/graphite-render/graphite-render/query/internal/sqlitedump"
 	"github.com/graphite-render/graphite-render/query/tagdb"
 )
 
@@ -72,20 +71,7 @@ func rows(t *testing.T, path string) []string {
 // graphiteWebFile writes graphite-web's recorded tables into a new
 // SQLite file.
 func graphiteWebFile(t *testing.T) string {
-	t.Helper()
-	dump, err := os.ReadFile("testdata/graphite-web-tags.sql")
-	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "graphite.db")
-	db, err := sql.Open("sqlite", path)
-	require.NoError(t, err)
-	defer db.Close()
-	for _, stmt := range strings.Split(string(dump), ";\n") {
-		if s := strings.TrimSpace(stmt); s != "" && !strings.HasPrefix(s, "--") {
-			_, err := db.Exec(s)
-			require.NoError(t, err, s)
-		}
-	}
-	return path
+	return sqlitedump.File(t, "testdata/graphite-web-tags.sql")
 }
 
 // TestRowsAreGraphiteWebs registers what graphite-web was sent into a new
