@@ -122,27 +122,13 @@ func TestGoldenFunctions(t *testing.T) {
 		t.Run(suite, func(t *testing.T) {
 			cases := functionCases(t, suite)
 			golden := filepath.Join("testdata", "golden", suite+".json")
-			recorded := map[string]compatAnswer{}
-			if *update {
+			theirs := recordedFunctionAnswers(t, golden, "GoldenFunctions", cases, func() string {
 				if base == "" {
 					base = startGraphiteWeb(t, dir)
 				}
-				for _, c := range cases {
-					recorded[c.request()] = askURL(t, base, c)
-				}
-				b, err := json.MarshalIndent(recorded, "", " ")
-				require.NoError(t, err)
-				require.NoError(t, os.WriteFile(golden, b, 0o644))
-			} else {
-				b, err := os.ReadFile(golden)
-				require.NoError(t, err, "record with: go test ./api -run GoldenFunctions -args -update")
-				require.NoError(t, json.Unmarshal(b, &recorded))
-			}
-			checkFunctions(t, suite, cases, func(c compatCase) compatAnswer {
-				a, ok := recorded[c.request()]
-				require.True(t, ok, "no recorded answer for %s; re-record with -update", c.path)
-				return a
-			}, ours)
+				return base
+			})
+			checkFunctions(t, suite, cases, theirs, ours)
 		})
 	}
 }

@@ -44,3 +44,31 @@ func recordedAnswers(t *testing.T, file, test string, requests []string, start f
 	}
 	return answers
 }
+
+// recordedFunctionAnswers returns the function checkFunctions asks for
+// graphite-web's answer to a case of a function suite, recorded in
+// golden by request. With -update it asks graphite-web at base() and
+// records them again first; test names the test in the message that says
+// how to re-record.
+func recordedFunctionAnswers(t *testing.T, golden, test string, cases []compatCase, base func() string) func(compatCase) compatAnswer {
+	t.Helper()
+	recorded := map[string]compatAnswer{}
+	if *update {
+		url := base()
+		for _, c := range cases {
+			recorded[c.request()] = askURL(t, url, c)
+		}
+		b, err := json.MarshalIndent(recorded, "", " ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(golden, b, 0o644))
+	} else {
+		b, err := os.ReadFile(golden)
+		require.NoError(t, err, "record with: go test ./api -run %s -args -update", test)
+		require.NoError(t, json.Unmarshal(b, &recorded))
+	}
+	return func(c compatCase) compatAnswer {
+		a, ok := recorded[c.request()]
+		require.True(t, ok, "no recorded answer for %s; re-record with -update", c.path)
+		return a
+	}
+}

@@ -1,12 +1,8 @@
 package api
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/stretchr/testify/require"
 )
 
 // tagFunctionSuite is the call list of functions over tagged series.
@@ -21,23 +17,6 @@ func TestGoldenTagFunctions(t *testing.T) {
 	dir := tagTree(t)
 	cases := functionCases(t, tagFunctionSuite)
 	golden := filepath.Join("testdata", "golden", tagFunctionSuite+".json")
-	recorded := map[string]compatAnswer{}
-	if *update {
-		base := startGraphiteWeb(t, dir)
-		for _, c := range cases {
-			recorded[c.request()] = askURL(t, base, c)
-		}
-		b, err := json.MarshalIndent(recorded, "", " ")
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(golden, b, 0o644))
-	} else {
-		b, err := os.ReadFile(golden)
-		require.NoError(t, err, "record with: go test ./api -run GoldenTagFunctions -args -update")
-		require.NoError(t, json.Unmarshal(b, &recorded))
-	}
-	checkFunctions(t, tagFunctionSuite, cases, func(c compatCase) compatAnswer {
-		a, ok := recorded[c.request()]
-		require.True(t, ok, "no recorded answer for %s; re-record with -update", c.path)
-		return a
-	}, ourTagServer(t, dir))
+	theirs := recordedFunctionAnswers(t, golden, "GoldenTagFunctions", cases, func() string { return startGraphiteWeb(t, dir) })
+	checkFunctions(t, tagFunctionSuite, cases, theirs, ourTagServer(t, dir))
 }
