@@ -209,20 +209,15 @@ func ourEventsServer(t *testing.T) http.Handler {
 	return New(Options{Engine: engine, Events: store, Clock: func() time.Time { return time.Unix(compatNow, 0) }})
 }
 
+// askEventHandler sends a case to an in-process handler.
 func askEventHandler(h http.Handler, c eventCase) compatAnswer {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, c.httpRequest(""))
-	return compatAnswer{Status: rec.Code, ContentType: rec.Header().Get("Content-Type"), Body: rec.Body.String()}
+	return serveAnswer(h, c.httpRequest(""))
 }
 
+// askEventURL sends a case to a live server.
 func askEventURL(t *testing.T, base string, c eventCase) compatAnswer {
 	t.Helper()
-	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(c.httpRequest(base))
-	require.NoError(t, err, c.request())
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return compatAnswer{Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: string(body)}
+	return liveAnswer(t, c.httpRequest(base))
 }
 
 // tagsObject matches the tags object of a series in a render's JSON.

@@ -54,9 +54,25 @@ func askHandler(h http.Handler, c compatCase) compatAnswer {
 	} else {
 		req = httptest.NewRequest(http.MethodGet, c.request(), nil)
 	}
+	return serveAnswer(h, req)
+}
+
+// serveAnswer sends req to an in-process handler and returns its answer.
+func serveAnswer(h http.Handler, req *http.Request) compatAnswer {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return compatAnswer{Status: rec.Code, ContentType: rec.Header().Get("Content-Type"), Body: rec.Body.String()}
+}
+
+// liveAnswer sends req to a live server and returns its answer.
+func liveAnswer(t *testing.T, req *http.Request) compatAnswer {
+	t.Helper()
+	resp, err := (&http.Client{Timeout: 120 * time.Second}).Do(req)
+	require.NoError(t, err, req.URL.String())
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return compatAnswer{Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: string(body)}
 }
 
 // askURL sends a case to a live server.

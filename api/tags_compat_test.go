@@ -319,20 +319,15 @@ func ourTagServer(t *testing.T, dir string) http.Handler {
 	return h
 }
 
+// askTagHandler sends a case to an in-process handler.
 func askTagHandler(h http.Handler, c tagCase) compatAnswer {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, c.httpRequest(""))
-	return compatAnswer{Status: rec.Code, ContentType: rec.Header().Get("Content-Type"), Body: rec.Body.String()}
+	return serveAnswer(h, c.httpRequest(""))
 }
 
+// askTagURL sends a case to a live server.
 func askTagURL(t *testing.T, base string, c tagCase) compatAnswer {
 	t.Helper()
-	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(c.httpRequest(base))
-	require.NoError(t, err, c.request())
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return compatAnswer{Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: string(body)}
+	return liveAnswer(t, c.httpRequest(base))
 }
 
 // compareTagAnswers returns "" when ours matches theirs: the same status
