@@ -1,8 +1,11 @@
 package piped
 
+import "github.com/graphite-render/graphite-render/query/grammar"
+
 // The parser reads a target as far as Rewrite needs it: function calls
 // with their positional and keyword arguments, piped calls, and atoms
-// (path expressions and literals), each a span of the target.
+// (path expressions and literals), each a span of the target, with
+// grammar's scanner.
 //
 //	expression := (call | atom) { ws '|' ws call }
 //	call       := name '(' [arg { ',' arg }] ')'
@@ -37,31 +40,9 @@ type arg struct {
 func (n *node) isCall() bool { return n.name != "" }
 func (n *node) isExpr() bool { return n.head != nil }
 
+// parser builds the tree of one target with grammar's scanner.
 type parser struct {
-	s string
-}
-
-// ws skips whitespace at i.
-func (p *parser) ws(i int) int {
-	for i < len(p.s) && (p.s[i] == ' ' || p.s[i] == '\t' || p.s[i] == '\n' || p.s[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// ident returns the end of the identifier ([A-Za-z_][A-Za-z0-9_]*) at i,
-// or i when there is none.
-func (p *parser) ident(i int) int {
-	j := i
-	for j < len(p.s) {
-		c := p.s[j]
-		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > i && c >= '0' && c <= '9' {
-			j++
-			continue
-		}
-		break
-	}
-	return j
+	grammar.Scanner
 }
 
 // expression parses an expression at i.
@@ -69,10 +50,10 @@ func (p *parser) expression(i, depth int) (*node, bool) {
 	if depth > maxDepth {
 		return nil, false
 	}
-	i = p.ws(i)
+	i = p.WS(i)
 	var head *node
 	var ok bool
-	if j := p.ident(i); j > i && j < len(p.s) && p.s[j] == '(' {
+	if j := p.Ident(i); j > i && j < len(p.Src()) && p.Src()[j] == '(' {
 		head, ok = p.call(i, j, depth)
 	} else {
 		head, ok = p.atom(i)
@@ -82,13 +63,13 @@ func (p *parser) expression(i, depth int) (*node, bool) {
 	}
 	n := head
 	for {
-		k := p.ws(n.end)
-		if k >= len(p.s) || p.s[k] != '|' {
+		k := p.WS(n.end)
+		if k >= len(p.Src()) || p.Src()[k] != '|' {
 			return n, true
 		}
-		k = p.ws(k + 1)
-		j := p.ident(k)
-		if j == k || j >= len(p.s) || p.s[j] != '(' {
+		k = p.WS(k + 1)
+		j := p.Ident(k)
+		if j == k || j >= len(p.Src()) || p.Src()[j] != '(' {
 			return nil, false
 		}
 		c, ok := p.call(k, j, depth)
@@ -103,111 +84,43 @@ func (p *parser) expression(i, depth int) (*node, bool) {
 	}
 }
 
-// call parses the call whose name spans [i, j); a '(' is at j.
+// call parses the call whose name spans [i, j); a '(' is at j. An
+// argument may be a keyword one (name=value, but not name==…) wherever it
+// stands; unreadable tells graphite-web's order apart.
 func (p *parser) call(i, j, depth int) (*node, bool) {
-	n := &node{start: i, name: p.s[i:j]}
-	k := p.ws(j + 1)
-	if k < len(p.s) && p.s[k] == ')' {
-		n.end = k + 1
-		return n, true
-	}
-	for {
-		k = p.ws(k)
+	s := p.Src()
+	n := &node{start: i, name: s[i:j]}
+	end, ok := p.Args(j, func(k int) (int, bool) {
 		a := arg{start: k}
-		if v, ok := p.keyword(k); ok {
+		if _, v, named := p.Keyword(k); named && (v >= len(s) || s[v] != '=') {
 			a.keyword, k = true, v
 		}
 		val, ok := p.expression(k, depth+1)
 		if !ok {
-			return nil, false
+			return 0, false
 		}
 		a.val = val
 		n.args = append(n.args, a)
-		k = p.ws(val.end)
-		if k >= len(p.s) {
-			return nil, false
-		}
-		switch p.s[k] {
-		case ',':
-			k++
-		case ')':
-			n.end = k + 1
-			return n, true
-		default:
-			return nil, false
-		}
-	}
-}
-
-// keyword reports whether a keyword argument name= starts at i and
-// returns where its value starts.
-func (p *parser) keyword(i int) (int, bool) {
-	j := p.ident(i)
-	if j == i {
-		return i, false
-	}
-	k := p.ws(j)
-	if k < len(p.s) && p.s[k] == '=' && (k+1 >= len(p.s) || p.s[k+1] != '=') {
-		return k + 1, true
-	}
-	return i, false
-}
-
-// atom parses a string literal, or a path expression or other literal, at
-// i.
-func (p *parser) atom(i int) (*node, bool) {
-	if i < len(p.s) && (p.s[i] == '"' || p.s[i] == '\'') {
-		end, ok := p.str(i)
-		return &node{start: i, end: end}, ok
-	}
-	depth := 0
-	k := i
-	for ; k < len(p.s); k++ {
-		switch c := p.s[k]; c {
-		case '\\':
-			k++
-			continue
-		case '{', '[':
-			depth++
-			continue
-		case '}', ']':
-			depth--
-			continue
-		case ',':
-			if depth > 0 {
-				continue
-			}
-		case ')', '(', '|', ' ', '\t', '\n', '\r', '"', '\'':
-		default:
-			continue
-		}
-		break
-	}
-	if k > len(p.s) {
-		k = len(p.s)
-	}
-	if k == i || depth != 0 {
+		return val.end, true
+	})
+	if !ok {
 		return nil, false
 	}
-	return &node{start: i, end: k}, true
+	n.end = end
+	return n, true
 }
 
-// str returns the end of the string literal at i. A backslash escapes the
-// next character and a doubled quote stays inside, as in pyparsing's
-// quotedString.
-func (p *parser) str(i int) (int, bool) {
-	q := p.s[i]
-	for k := i + 1; k < len(p.s); k++ {
-		switch c := p.s[k]; {
-		case c == '\\':
-			k++
-		case c == q:
-			if k+1 < len(p.s) && p.s[k+1] == q {
-				k++
-				continue
-			}
-			return k + 1, true
-		}
+// atom parses a string literal (which may span lines), or a path
+// expression or other literal read as a bare atom, at i.
+func (p *parser) atom(i int) (*node, bool) {
+	s := p.Src()
+	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
+		end, ok := p.String(i, true)
+		return &node{start: i, end: end}, ok
 	}
-	return i, false
+	end, ok := p.Atom(i)
+	if !ok {
+		return nil, false
+	}
+	return &node{start: i, end: end}, true
 }

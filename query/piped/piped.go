@@ -29,13 +29,16 @@
 // call to it, so a piped chain ends before the piped call that holds one,
 // and a target whose first element holds one is that element's function
 // name, read as a metric path; graphite-web ignores the rest of the
-// target. The package imports only the standard library.
+// target. The package imports only the standard library and package
+// grammar, whose scanner its parser builds on.
 package piped
 
 import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/graphite-render/graphite-render/query/grammar"
 )
 
 // Input is the name of the call Rewrite wraps around the first argument
@@ -84,9 +87,9 @@ func Rewrite(target string, maxLen int) (string, error) {
 	if !strings.Contains(target, "|") {
 		return target, nil
 	}
-	p := &parser{s: target}
+	p := &parser{grammar.New(target)}
 	root, ok := p.expression(0, 0)
-	if !ok || p.ws(root.end) != len(target) {
+	if !ok || p.WS(root.end) != len(target) {
 		return target, nil
 	}
 	w := &writer{src: target, max: maxLen}

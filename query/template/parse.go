@@ -1,6 +1,6 @@
 package template
 
-import "regexp"
+import "github.com/graphite-render/graphite-render/query/grammar"
 
 // The parser follows graphite-web 1.1.8's target grammar as far as
 // template() needs it: which spans are path expressions (the only text
@@ -73,52 +73,25 @@ func (n *node) hasTemplate() bool {
 	return false
 }
 
-// parser reads one target.
+// parser builds the tree of one target with grammar's scanner.
 type parser struct {
-	s string
-}
-
-// number is graphite-web's number literal: an integer, a float with digits
-// on both sides of the point, or either with an exponent.
-var number = regexp.MustCompile(`^-?\d+(?:\.\d+)?(?:[eE]-?\d+)?`)
-
-// ws skips the whitespace at i.
-func (p *parser) ws(i int) int {
-	for i < len(p.s) && (p.s[i] == ' ' || p.s[i] == '\t' || p.s[i] == '\n' || p.s[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// ident returns the end of the identifier ([A-Za-z_][A-Za-z0-9_]*) at i,
-// or i if there is none.
-func (p *parser) ident(i int) int {
-	j := i
-	for j < len(p.s) {
-		c := p.s[j]
-		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || j > i && c >= '0' && c <= '9' {
-			j++
-			continue
-		}
-		break
-	}
-	return j
+	grammar.Scanner
 }
 
 // opens reports whether an identifier ends at j and a '(' follows it.
 func (p *parser) opens(i, j int) bool {
-	k := p.ws(j)
-	return j > i && k < len(p.s) && p.s[k] == '('
+	k := p.WS(j)
+	return j > i && k < len(p.Src()) && p.Src()[k] == '('
 }
 
 // expression parses an expression at i.
 func (p *parser) expression(i int) (*node, bool) {
-	i = p.ws(i)
+	i = p.WS(i)
 	var head *node
 	var ok bool
-	j := p.ident(i)
+	j := p.Ident(i)
 	switch {
-	case p.opens(i, j) && p.s[i:j] == "template":
+	case p.opens(i, j) && p.Src()[i:j] == "template":
 		if head, ok = p.template(i, j); !ok {
 			head, ok = p.call(i, j)
 		}
@@ -133,14 +106,14 @@ func (p *parser) expression(i int) (*node, bool) {
 	n := &node{kind: kindExpr, start: head.start, end: head.end, children: []*node{head}}
 	for {
 		k := n.end
-		for k < len(p.s) && p.s[k] == ' ' {
+		for k < len(p.Src()) && p.Src()[k] == ' ' {
 			k++
 		}
-		if k >= len(p.s) || p.s[k] != '|' {
+		if k >= len(p.Src()) || p.Src()[k] != '|' {
 			return n, true
 		}
-		k = p.ws(k + 1)
-		e := p.ident(k)
+		k = p.WS(k + 1)
+		e := p.Ident(k)
 		if !p.opens(k, e) {
 			return n, true
 		}
@@ -153,77 +126,52 @@ func (p *parser) expression(i int) (*node, bool) {
 	}
 }
 
-// call parses the call whose name spans [i, j).
+// call parses the call whose name spans [i, j), a '(' following it
+// after whitespace. Keyword arguments come after the positional ones.
 func (p *parser) call(i, j int) (*node, bool) {
-	n := &node{kind: kindCall, start: i, name: p.s[i:j]}
+	s := p.Src()
+	n := &node{kind: kindCall, start: i, name: s[i:j]}
 	if n.name == "template" {
 		n.kind, n.invalid = kindTemplate, true
 	}
-	k := p.ws(j) + 1 // past '('
-	if k = p.ws(k); k < len(p.s) && p.s[k] == ')' {
-		n.end = k + 1
-		return n, true
-	}
 	keywords := false
-	for {
-		k = p.ws(k)
+	end, ok := p.Args(p.WS(j), func(k int) (int, bool) {
 		var kw string
-		if v, named := p.keyword(k); named {
-			keywords, kw, k = true, p.s[k:p.ident(k)], p.ws(v)
+		if nameEnd, v, named := p.Keyword(k); named {
+			keywords, kw, k = true, s[k:nameEnd], p.WS(v)
 		} else if keywords {
-			return nil, false
+			return 0, false
 		}
 		a, end, ok := p.arg(k)
 		if !ok {
-			return nil, false
+			return 0, false
 		}
 		if a != nil {
 			n.children = append(n.children, a)
 		}
 		n.callArgs = append(n.callArgs, callArg{keyword: kw, start: k, end: end, expr: a})
-		k = p.ws(end)
-		if k >= len(p.s) {
-			return nil, false
-		}
-		switch p.s[k] {
-		case ',':
-			k++
-		case ')':
-			n.end = k + 1
-			return n, true
-		default:
-			return nil, false
-		}
+		return end, true
+	})
+	if !ok {
+		return nil, false
 	}
-}
-
-// keyword reports whether a keyword argument name= starts at i and
-// returns where its value starts.
-func (p *parser) keyword(i int) (int, bool) {
-	j := p.ident(i)
-	if j == i || p.s[i] >= '0' && p.s[i] <= '9' {
-		return i, false
-	}
-	k := p.ws(j)
-	if k < len(p.s) && p.s[k] == '=' {
-		return k + 1, true
-	}
-	return i, false
+	n.end = end
+	return n, true
 }
 
 // arg parses an argument at i and returns its node if it is an expression
 // (nil for a literal) and where it ends.
 func (p *parser) arg(i int) (*node, int, bool) {
-	i = p.ws(i)
+	i = p.WS(i)
 	for _, kw := range []string{"true", "false", "none", "inf"} {
-		if p.keywordLiteral(i, kw) {
+		if p.CaselessKeyword(i, kw) {
 			return nil, i + len(kw), true
 		}
 	}
-	if end, ok := p.number(i); ok {
+	if end, ok := p.Number(i); ok {
 		return nil, end, true
 	}
-	if end, ok := p.str(i); ok {
+	if end, ok := p.String(i, false); ok {
 		return nil, end, true
 	}
 	e, ok := p.expression(i)
@@ -233,70 +181,12 @@ func (p *parser) arg(i int) (*node, int, bool) {
 	return e, e.end, true
 }
 
-// keywordLiteral reports whether the caseless keyword kw stands at i, not
-// followed by a letter, digit, _ or $.
-func (p *parser) keywordLiteral(i int, kw string) bool {
-	if i+len(kw) > len(p.s) {
-		return false
-	}
-	for k := 0; k < len(kw); k++ {
-		if c := p.s[i+k] | 0x20; c != kw[k] {
-			return false
-		}
-	}
-	if j := i + len(kw); j < len(p.s) {
-		c := p.s[j]
-		return !(c == '_' || c == '$' || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z')
-	}
-	return true
-}
-
-// number returns the end of the number literal at i: a number followed
-// by ',', ')' or the end of the line.
-func (p *parser) number(i int) (int, bool) {
-	m := number.FindStringIndex(p.s[i:])
-	if m == nil {
-		return i, false
-	}
-	end := i + m[1]
-	k := p.ws(end)
-	if k >= len(p.s) || p.s[k] == ',' || p.s[k] == ')' || p.s[end] == '\n' {
-		return end, true
-	}
-	return i, false
-}
-
-// str returns the end of the quoted string at i. A backslash escapes the
-// next character and a doubled quote stays inside, as in pyparsing's
-// quotedString; a string does not span lines.
-func (p *parser) str(i int) (int, bool) {
-	if i >= len(p.s) || p.s[i] != '"' && p.s[i] != '\'' {
-		return i, false
-	}
-	q := p.s[i]
-	for k := i + 1; k < len(p.s); k++ {
-		switch c := p.s[k]; {
-		case c == '\\':
-			k++
-		case c == '\n' || c == '\r':
-			return i, false
-		case c == q:
-			if k+1 < len(p.s) && p.s[k+1] == q {
-				k++
-				continue
-			}
-			return k + 1, true
-		}
-	}
-	return i, false
-}
-
 // template parses template(...) at i, whose name ends at j.
 func (p *parser) template(i, j int) (*node, bool) {
-	k := p.ws(p.ws(j) + 1)
+	k := p.WS(p.WS(j) + 1)
 	var inner *node
 	var ok bool
-	e := p.ident(k)
+	e := p.Ident(k)
 	if p.opens(k, e) {
 		inner, ok = p.call(k, e)
 	}
@@ -306,16 +196,16 @@ func (p *parser) template(i, j int) (*node, bool) {
 		}
 	}
 	n := &node{kind: kindTemplate, start: i, children: []*node{inner}}
-	k = p.ws(inner.end)
-	if k < len(p.s) && p.s[k] == ',' {
+	k = p.WS(inner.end)
+	if k < len(p.Src()) && p.Src()[k] == ',' {
 		var args []tmplArg
 		if args, k, ok = p.literals(k + 1); !ok {
 			return nil, false
 		}
 		n.args = args
 	}
-	k = p.ws(k)
-	if k >= len(p.s) || p.s[k] != ')' {
+	k = p.WS(k)
+	if k >= len(p.Src()) || p.Src()[k] != ')' {
 		return nil, false
 	}
 	n.end = k + 1
@@ -328,27 +218,36 @@ func (p *parser) literals(i int) ([]tmplArg, int, bool) {
 	var args []tmplArg
 	keywords := false
 	for k := i; ; {
-		k = p.ws(k)
+		k = p.WS(k)
 		var name string
-		if v, named := p.keyword(k); named {
+		if nameEnd, v, named := p.Keyword(k); named {
 			if len(args) > 0 && !keywords {
 				return nil, 0, false
 			}
-			keywords, name, k = true, p.s[k:p.ident(k)], p.ws(v)
+			keywords, name, k = true, p.Src()[k:nameEnd], p.WS(v)
 		} else if keywords {
 			return nil, 0, false
 		}
-		end, ok := p.number(k)
+		end, ok := p.Number(k)
 		if !ok {
-			if end, ok = p.str(k); !ok {
+			if end, ok = p.String(k, false); !ok {
 				return nil, 0, false
 			}
 		}
 		args = append(args, tmplArg{name: name, start: k, end: end})
-		k = p.ws(end)
-		if k >= len(p.s) || p.s[k] != ',' {
+		k = p.WS(end)
+		if k >= len(p.Src()) || p.Src()[k] != ',' {
 			return args, k, true
 		}
 		k++
 	}
+}
+
+// path parses a path expression at i (see grammar's Scanner.Path).
+func (p *parser) path(i int) (*node, bool) {
+	end, ok := p.Path(i)
+	if !ok {
+		return nil, false
+	}
+	return &node{kind: kindPath, start: i, end: end}, true
 }

@@ -31,7 +31,7 @@
 // A target reaches Expand with the piped input of the functions that
 // evaluate it again already wrapped as piped.Input(X, S) (see package
 // piped): X is expanded with the variables, S without. The package
-// imports only the standard library and package piped.
+// imports only the standard library and packages grammar and piped.
 package template
 
 import (
@@ -43,6 +43,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/graphite-render/graphite-render/query/grammar"
 	"github.com/graphite-render/graphite-render/query/piped"
 )
 
@@ -83,7 +84,7 @@ func Expand(target string, vars []Var, lim Limits) (string, error) {
 	if !strings.Contains(target, "template") {
 		return target, nil
 	}
-	p := &parser{s: target}
+	p := &parser{grammar.New(target)}
 	root, ok := p.expression(0)
 	if !ok || !root.hasTemplate() {
 		return target, nil

@@ -1,4 +1,4 @@
-package template
+package grammar
 
 // Path expressions, as graphite-web's grammar reads them: elements
 // separated by dots, each made of metric characters, escaped symbols and
@@ -12,38 +12,39 @@ func pathChar(c byte) bool {
 	return c > ' ' && c != 0x7f && !pathSymbol(c)
 }
 
-// path parses a path expression at i.
-func (p *parser) path(i int) (*node, bool) {
-	end, ok := p.element(i)
+// Path returns the end of the path expression at i, or false when none
+// starts there.
+func (s Scanner) Path(i int) (int, bool) {
+	end, ok := s.element(i)
 	if !ok {
-		return nil, false
+		return i, false
 	}
-	for end < len(p.s) && p.s[end] == '.' {
-		e, ok := p.element(end + 1)
+	for end < len(s.src) && s.src[end] == '.' {
+		e, ok := s.element(end + 1)
 		if !ok {
 			break
 		}
 		end = e
 	}
-	return &node{kind: kindPath, start: i, end: end}, true
+	return end, true
 }
 
-// element parses one dot-separated element of a path expression.
-func (p *parser) element(i int) (int, bool) {
+// element scans one dot-separated element of a path expression.
+func (s Scanner) element(i int) (int, bool) {
 	k := i
-	for k < len(p.s) {
-		if e, ok := p.partial(k); ok {
+	for k < len(s.src) {
+		if e, ok := s.partial(k); ok {
 			k = e
 			continue
 		}
-		if p.s[k] != '{' {
+		if s.src[k] != '{' {
 			break
 		}
-		e, ok := p.partial(k + 1)
-		for ok && e < len(p.s) && p.s[e] == ',' {
-			e, ok = p.partial(e + 1)
+		e, ok := s.partial(k + 1)
+		for ok && e < len(s.src) && s.src[e] == ',' {
+			e, ok = s.partial(e + 1)
 		}
-		if !ok || e >= len(p.s) || p.s[e] != '}' {
+		if !ok || e >= len(s.src) || s.src[e] != '}' {
 			break
 		}
 		k = e + 1
@@ -51,15 +52,15 @@ func (p *parser) element(i int) (int, bool) {
 	return k, k > i
 }
 
-// partial parses a run of path characters and escaped symbols.
-func (p *parser) partial(i int) (int, bool) {
+// partial scans a run of path characters and escaped symbols.
+func (s Scanner) partial(i int) (int, bool) {
 	k := i
-	for k < len(p.s) {
-		c := p.s[k]
+	for k < len(s.src) {
+		c := s.src[k]
 		switch {
 		case pathChar(c):
 			k++
-		case c == '\\' && k+1 < len(p.s) && (p.s[k+1] == '=' || pathSymbol(p.s[k+1])):
+		case c == '\\' && k+1 < len(s.src) && (s.src[k+1] == '=' || pathSymbol(s.src[k+1])):
 			k += 2
 		default:
 			return k, k > i
