@@ -84,21 +84,35 @@ func consolidateSeries(s *Series, maxDataPoints int, timeRange int64) {
 	if s == nil || s.Step <= 0 {
 		return
 	}
+	start, drop, vpp := consolidationPlan(s.Start, s.Step, len(s.Values), maxDataPoints, timeRange)
+	if vpp == 0 {
+		return
+	}
+	s.Start = start
+	s.Values = s.Values[drop:]
+	consolidateValues(s, vpp, drop)
+}
+
+// consolidationPlan is how consolidateSeries consolidates a series of n
+// values from start at step (> 0) in a response spanning timeRange
+// seconds: its new Start, how many leading values it drops (see nudge)
+// and how many values make a bucket; vpp is 0 when the series is left as
+// it is.
+func consolidationPlan(start, step int64, n, maxDataPoints int, timeRange int64) (newStart int64, drop, vpp int) {
 	if maxDataPoints == 1 {
 		// graphite-web PR #2054: one point of everything, no nudge.
-		if len(s.Values) > 1 {
-			consolidateValues(s, len(s.Values), 0)
+		if n > 1 {
+			return start, 0, n
 		}
-		return
+		return start, 0, 0
 	}
-	steps := float64(timeRange) / float64(s.Step)
+	steps := float64(timeRange) / float64(step)
 	if !(float64(maxDataPoints) < steps) {
-		return
+		return start, 0, 0
 	}
-	vpp := int64(math.Ceil(steps / float64(maxDataPoints)))
-	drop := min(nudge(s, vpp), int64(len(s.Values)))
-	s.Values = s.Values[drop:]
-	consolidateValues(s, int(vpp), int(drop))
+	v := int64(math.Ceil(steps / float64(maxDataPoints)))
+	newStart, d := nudge(start, step, v)
+	return newStart, int(min(d, int64(n))), int(v)
 }
 
 // responseTimeRange returns max(End) - min(Start) over all non-nil series.
@@ -123,9 +137,9 @@ func responseTimeRange(series []*Series) (int64, bool) {
 	return maxEnd - minStart, hasValues
 }
 
-// nudge moves s.Start forward onto a multiple of the consolidated step
-// (secondsPerPoint = vpp*Step) and returns how many leading values must be
-// dropped to go with it. graphite-web does this so that the buckets stay
+// nudge moves start forward onto a multiple of the consolidated step
+// (secondsPerPoint = vpp*step) and returns it with how many leading values
+// must be dropped to go with it. graphite-web does this so that the buckets stay
 // aligned to the same wall-clock boundaries from one request to the next
 // and a refreshing graph does not jitter.
 //
@@ -155,11 +169,10 @@ func responseTimeRange(series []*Series) (int64, bool) {
 // The nudge is always positive and a multiple of Step (secondsPerPoint is
 // one, so start%secondsPerPoint and start%step agree modulo Step); % is
 // Python's floor modulo, which differs from Go's for negative starts.
-func nudge(s *Series, vpp int64) (drop int64) {
-	secondsPerPoint := vpp * s.Step
-	n := secondsPerPoint + floorMod(s.Start, s.Step) - floorMod(s.Start, secondsPerPoint)
-	s.Start += n
-	return max(n/s.Step-1, 0)
+func nudge(start, step, vpp int64) (newStart, drop int64) {
+	secondsPerPoint := vpp * step
+	n := secondsPerPoint + floorMod(start, step) - floorMod(start, secondsPerPoint)
+	return start + n, max(n/step-1, 0)
 }
 
 // floorMod is Python's a % b for b > 0: the result is in [0, b).
@@ -256,21 +269,29 @@ func consolidateSums(s *Series, vpp int) {
 				nonNull++
 			}
 		}
-		switch {
-		case !(nonNull > 0 && float64(nonNull)/float64(vpp) >= s.XFilesFactor):
-			vals[n] = math.NaN()
-		case name == "sum":
-			vals[n] = sum
-		case name == "avg_zero":
-			vals[n] = sum / float64(len(bucket))
-		default:
-			vals[n] = sum / float64(nonNull)
-		}
+		vals[n] = bucketValue(name, sum, nonNull, len(bucket), vpp, s.XFilesFactor)
 		n++
 	}
 	s.Step *= int64(vpp)
 	s.ValuesPerPoint = vpp
 	s.Values = vals[:min(int64(n), timestampCount(s.Start, s.End, s.Step))]
+}
+
+// bucketValue is the consolidated value of a bucket of length values
+// (vpp, or fewer for the trailing one) of which nonNull are not null and
+// add up to sum, for a function that sumsBuckets: null unless nonNull > 0
+// and nonNull/vpp >= xFilesFactor.
+func bucketValue(name string, sum float64, nonNull, length, vpp int, xFilesFactor float64) float64 {
+	switch {
+	case !(nonNull > 0 && float64(nonNull)/float64(vpp) >= xFilesFactor):
+		return math.NaN()
+	case name == "sum":
+		return sum
+	case name == "avg_zero":
+		return sum / float64(length)
+	default:
+		return sum / float64(nonNull)
+	}
 }
 
 // timestampCount is len(range(start, end+1, step)) for step > 0.

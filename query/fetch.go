@@ -133,7 +133,19 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 		buf = getValues()
 		opts.Values = *buf
 	}
+	var counts *[]int32
+	if early && !r.raw {
+		// Added up in buckets as it is read, when the function allows.
+		counts = getCounts()
+		opts.Buckets = r.early.buckets(cf, *counts)
+	}
 	ws, err := r.engine.storage.Fetch(ctx, metric, from, until, r.req.Now, opts)
+	if counts != nil {
+		if cap(ws.Counts) > cap(*counts) {
+			*counts = ws.Counts
+		}
+		defer putCounts(counts) // after fromBuckets has read ws.Counts
+	}
 	skip := err != nil
 	switch {
 	case errors.Is(err, whisperfs.ErrNoData):
@@ -164,6 +176,14 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 	}
 	if r.raw {
 		fileAggregation(s, ws)
+	}
+	if ws.Per > 0 {
+		r.early.fromBuckets(s, ws)
+		if cap(ws.Values) > cap(*buf) {
+			*buf = ws.Values
+		}
+		putValues(buf)
+		return fetched{series: s, points: ws.Points}
 	}
 	if !early {
 		if buf != nil {

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/go-graphite/carbonapi/pkg/parser"
+
+	"github.com/graphite-render/graphite-render/whisperfs"
 )
 
 // Early consolidation.
@@ -76,6 +78,47 @@ func (e *earlyConsolidation) fits(s *Series) bool {
 func (e *earlyConsolidation) consolidate(s *Series) {
 	consolidateSeries(s, e.maxDataPoints, e.end-e.start)
 	s.Values = append(make([]float64, 0, len(s.Values)), s.Values...)
+	s.consolidated = true
+}
+
+// buckets returns the request that has a series of metric with
+// consolidation function cf added up in buckets as it is read, when it
+// may be consolidated early and its function is one that sumsBuckets:
+// the read then never holds its values (see whisperfs.Buckets). counts is
+// the buffer the bucket counts go into.
+func (e *earlyConsolidation) buckets(cf string, counts []int32) *whisperfs.Buckets {
+	if !consolidationFuncs[cf] || !sumsBuckets(cf) {
+		return nil
+	}
+	timeRange := e.end - e.start
+	return &whisperfs.Buckets{
+		Counts: counts,
+		Plan: func(start, end, step int64, n int) (int, int) {
+			if start < e.start || end > e.end || step <= 0 {
+				return 0, 0
+			}
+			_, drop, vpp := consolidationPlan(start, step, n, e.maxDataPoints, timeRange)
+			return drop, vpp
+		},
+	}
+}
+
+// fromBuckets finishes the consolidation of s, whose read added its values
+// up in buckets as ws says (see buckets): each bucket's value comes from
+// its sum and count as consolidateSums makes it, into a slice of its own.
+func (e *earlyConsolidation) fromBuckets(s *Series, ws whisperfs.Series) {
+	vpp := ws.Per
+	s.Start, _, _ = consolidationPlan(s.Start, s.Step, ws.Points, e.maxDataPoints, e.end-e.start)
+	s.Step *= int64(vpp)
+	s.ValuesPerPoint = vpp
+	values := make([]float64, min(int64(len(ws.Values)), timestampCount(s.Start, s.End, s.Step)))
+	for i := range values {
+		// Every bucket holds vpp values but the last, which holds what
+		// is left.
+		length := min(vpp, ws.Points-ws.Skipped-i*vpp)
+		values[i] = bucketValue(s.ConsolidationFunc, ws.Values[i], int(ws.Counts[i]), length, vpp, s.XFilesFactor)
+	}
+	s.Values = values
 	s.consolidated = true
 }
 
@@ -155,6 +198,26 @@ func (r *renderer) recycle() {
 	}
 	r.pooled = nil
 	r.values = nil
+}
+
+// countsPool holds the buffers bucket counts are read into.
+var countsPool sync.Pool
+
+// getCounts returns a pooled counts buffer.
+func getCounts() *[]int32 {
+	if bp, ok := countsPool.Get().(*[]int32); ok {
+		return bp
+	}
+	return new([]int32)
+}
+
+// putCounts gives a counts buffer back to the pool; the caller must not
+// use it afterwards.
+func putCounts(bp *[]int32) {
+	if cap(*bp) <= maxPooledValues {
+		*bp = (*bp)[:0]
+		countsPool.Put(bp)
+	}
 }
 
 // getValues returns a pooled values buffer, empty, or nil when the pool is.

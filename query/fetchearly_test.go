@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,10 +59,63 @@ func earlyTree(t *testing.T, now int64) *whisperfs.Tree {
 // compares every answer with the series read whole and consolidated
 // afterwards: start, step, values bit for bit (any NaN equal to any NaN
 // of the same kind) and values per point.
+//
+// It does so with every consolidation function a rule may give: those
+// that reduce a bucket from its sum and count (average, sum, avg_zero)
+// are added up as the file is read (whisperfs.Buckets), the others
+// consolidate the values read.
 func TestEarlyConsolidationIsConsolidation(t *testing.T) {
 	const now = 1_700_000_000
-	e, err := query.NewEngine(query.Options{Storage: earlyTree(t, now)})
-	require.NoError(t, err)
+	tree := earlyTree(t, now)
+	for _, rule := range []struct {
+		method  string
+		xff     float64
+		buckets bool
+	}{{"", 0, true}, {"sum", 0, true}, {"avg_zero", 0, true}, {"average", 0.5, true}, {"avg_zero", 0.3, true}, {"max", 0, false}, {"last", 0.2, false}} {
+		storage := &bucketCounter{Tree: tree}
+		opts := query.Options{Storage: storage}
+		if rule.method != "" {
+			opts.Rules = everyMetric{rule.method, rule.xff}
+		}
+		e, err := query.NewEngine(opts)
+		require.NoError(t, err)
+		t.Run("rule "+rule.method, func(t *testing.T) { checkEarlyConsolidation(t, e, now) })
+		if rule.buckets {
+			assert.Positive(t, storage.bucketed.Load(), "%s: series added up in buckets as they are read", rule.method)
+		} else {
+			assert.Zero(t, storage.bucketed.Load(), rule.method)
+		}
+	}
+}
+
+// bucketCounter is a whisperfs.Tree counting the reads it added up in
+// buckets.
+type bucketCounter struct {
+	*whisperfs.Tree
+	bucketed atomic.Int64
+}
+
+func (b *bucketCounter) Fetch(ctx context.Context, metric string, from, until, now int64, opts whisperfs.FetchOptions) (whisperfs.Series, error) {
+	s, err := b.Tree.Fetch(ctx, metric, from, until, now, opts)
+	if s.Per > 0 {
+		b.bucketed.Add(1)
+	}
+	return s, err
+}
+
+// everyMetric is an aggregation rule matching every metric.
+type everyMetric struct {
+	method string
+	xff    float64
+}
+
+func (r everyMetric) MatchAggregation(string) (float64, string, string, bool) {
+	return r.xff, r.method, "every", true
+}
+
+// checkEarlyConsolidation is TestEarlyConsolidationIsConsolidation with
+// one engine.
+func checkEarlyConsolidation(t *testing.T, e *query.Engine, now int64) {
 	half := 0.5
 	cases := []struct {
 		targets []string
@@ -82,6 +136,11 @@ func TestEarlyConsolidationIsConsolidation(t *testing.T) {
 		{[]string{"m.coarse", "a.{1,2}", "m.fine"}, now - 86400, now, 99, nil},
 		{[]string{"n.x", "a.3"}, now - 86400, now, 77, &half},
 		{[]string{"nothing.*", "a.4"}, now - 86400, now, 10, nil},
+		// a.0 and n.x hold values up to now, in the trailing bucket, and
+		// are not the first series read.
+		{[]string{"a.5", "a.0", "n.x"}, now - 86400, now, 77, nil},
+		{[]string{"a.5", "a.0", "n.x"}, now - 7201, now, 37, nil},
+		{[]string{"a.5", "a.0", "n.x"}, now - 7200, now, 1, nil},
 	}
 	for _, tc := range cases {
 		name := fmt.Sprintf("%v from %d until %d mdp %d", tc.targets, now-tc.from, now-tc.until, tc.mdp)

@@ -28,6 +28,13 @@ type Series struct {
 	Archive      int
 	Aggregation  Aggregation
 	XFilesFactor float32
+	// Per is the number of values a bucket holds when the read added its
+	// values up in buckets (see Buckets), 0 otherwise. Values then holds
+	// each bucket's sum and Counts its number of values that are not
+	// null, after the first Skipped of the Points values read were left
+	// out.
+	Per, Skipped, Points int
+	Counts               []int32
 }
 
 // Fetch reads the range [from, until] the way Python's whisper.fetch(path,
@@ -50,6 +57,13 @@ func (f *File) Fetch(from, until, now int64) (Series, error) {
 // result's Values then share dst's array. With a smaller dst it allocates,
 // as Fetch does.
 func (f *File) FetchInto(dst []float64, from, until, now int64) (Series, error) {
+	return f.FetchBuckets(dst, nil, from, until, now)
+}
+
+// FetchBuckets is FetchInto adding the values up in buckets as b plans
+// (see Buckets); when b.Plan declines, the result holds the values as
+// FetchInto's does.
+func (f *File) FetchBuckets(dst []float64, b *Buckets, from, until, now int64) (Series, error) {
 	if from > until {
 		return Series{}, fmt.Errorf("%w: from %d is after until %d", ErrInvalidInterval, from, until)
 	}
@@ -59,7 +73,7 @@ func (f *File) FetchInto(dst []float64, from, until, now int64) (Series, error) 
 	}
 	from = max(from, oldest)
 	until = min(until, now)
-	return f.readArchive(dst, f.header.archiveFor(now-from), from, until)
+	return f.readArchive(dst, b, f.header.archiveFor(now-from), from, until)
 }
 
 // archiveFor returns the index of the first archive whose retention is at
@@ -99,11 +113,17 @@ func (h Header) ArchiveFor(from, now int64) int {
 // from the end of the archive to its start. A range longer than the ring
 // returns only as many slots as the offsets span, as whisper does.
 func (f *File) ReadArchive(i int, from, until int64) (Series, error) {
-	return f.readArchive(nil, i, from, until)
+	return f.readArchive(nil, nil, i, from, until)
 }
 
-// readArchive is ReadArchive decoding into dst when its capacity suffices.
-func (f *File) readArchive(dst []float64, i int, from, until int64) (Series, error) {
+// wholeArchiveSlack is how many bytes more than it needs a read may take
+// to read an archive whole in one pread, which gives its base interval
+// and both halves of a wrapped range without two or three more.
+const wholeArchiveSlack = 8 << 10
+
+// readArchive is ReadArchive decoding into dst when its capacity
+// suffices, and adding the values up as b plans when b is not nil.
+func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) (Series, error) {
 	if i < 0 || i >= len(f.header.Archives) {
 		return Series{}, fmt.Errorf("archive %d of %s does not exist: the file has %d", i, f.name, len(f.header.Archives))
 	}
@@ -128,38 +148,76 @@ func (f *File) readArchive(dst []float64, i int, from, until int64) (Series, err
 
 	bp := getBuffer(4)
 	defer putBuffer(bp)
-	base, err := f.baseOf(a, *bp)
-	if err != nil {
-		return Series{}, err
+	size := a.Size()
+	var base int64
+	var whole []byte
+	if size-(slots-1)*PointSize <= wholeArchiveSlack && f.size >= a.Offset+size {
+		// The range covers nearly all of the archive: one read of all of
+		// it holds the base interval and the range, wrapped or not.
+		resizeBuffer(bp, int(size))
+		whole = *bp
+		if err := f.readFull(whole, a.Offset); err != nil {
+			return Series{}, err
+		}
+		base = int64(binary.BigEndian.Uint32(whole[:4]))
+	} else {
+		var err error
+		if base, err = f.baseOf(a, *bp); err != nil {
+			return Series{}, err
+		}
 	}
 	if base == 0 {
 		s.Values = fillNaN(valuesBuffer(dst, int(slots)))
 		return s, nil
 	}
 
-	size := a.Size()
 	fromOff := floorMod(floorDiv(fromInterval-base, step)*PointSize, size)
 	untilOff := floorMod(floorDiv(untilInterval-base, step)*PointSize, size)
-	n := untilOff - fromOff
-	if fromOff >= untilOff {
-		n = size - fromOff + untilOff
-	}
-	resizeBuffer(bp, int(n))
-	buf := *bp
-	if fromOff < untilOff {
-		if err := f.readFull(buf, a.Offset+fromOff); err != nil {
+	var seg1, seg2 []byte
+	switch {
+	case whole != nil && fromOff < untilOff:
+		seg1 = whole[fromOff:untilOff]
+	case whole != nil:
+		seg1, seg2 = whole[fromOff:], whole[:untilOff]
+	case fromOff < untilOff:
+		resizeBuffer(bp, int(untilOff-fromOff))
+		seg1 = *bp
+		if err := f.readFull(seg1, a.Offset+fromOff); err != nil {
 			return Series{}, err
 		}
-	} else {
+	default:
 		head := size - fromOff
+		resizeBuffer(bp, int(head+untilOff))
+		buf := *bp
 		if err := f.readFull(buf[:head], a.Offset+fromOff); err != nil {
 			return Series{}, err
 		}
 		if err := f.readFull(buf[head:], a.Offset); err != nil {
 			return Series{}, err
 		}
+		seg1 = buf
 	}
-	s.Values = decodePoints(valuesBuffer(dst, len(buf)/PointSize), buf, fromInterval, step)
+	n1 := len(seg1) / PointSize
+	n := n1 + len(seg2)/PointSize
+	if b != nil {
+		if skip, per := b.Plan(s.Start, s.End, step, n); per > 0 {
+			skip = max(skip, 0)
+			nb := bucketsOf(n, skip, per)
+			s.Values = valuesBuffer(dst, nb)
+			s.Counts = b.Counts[:0]
+			if cap(s.Counts) < nb {
+				s.Counts = make([]int32, nb)
+			}
+			s.Counts = s.Counts[:nb]
+			s.Per, s.Skipped, s.Points = per, skip, n
+			sumBuckets(s.Values, s.Counts, seg1, seg2, fromInterval, step, skip, per)
+			return s, nil
+		}
+	}
+	values := valuesBuffer(dst, n)
+	decodePoints(values[:n1], seg1, fromInterval, step)
+	decodePoints(values[n1:], seg2, fromInterval+int64(n1)*step, step)
+	s.Values = values
 	return s, nil
 }
 

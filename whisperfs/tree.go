@@ -293,6 +293,9 @@ type FetchOptions struct {
 	// are decoded into (see File.FetchInto); the Series returned then
 	// shares its array. Stitched reads ignore it.
 	Values []float64
+	// Buckets, when set, asks the read to add its values up in buckets
+	// (see File.FetchBuckets). Stitched reads ignore it.
+	Buckets *Buckets
 }
 
 // Fetch opens the metric name, reads [from, until] as File.Fetch (or, with
@@ -321,7 +324,7 @@ func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64, o
 		}
 		s, err = f.FetchStitched(from, until, now, rule)
 	} else {
-		s, err = f.FetchInto(opts.Values, from, until, now)
+		s, err = f.FetchBuckets(opts.Values, opts.Buckets, from, until, now)
 	}
 	if err != nil && !errors.Is(err, ErrNoData) {
 		return Series{}, fmt.Errorf("fetch %q: %w", name, err)

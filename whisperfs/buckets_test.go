@@ -1,0 +1,164 @@
+package whisperfs
+
+import (
+	"encoding/binary"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// referenceBuckets decodes the points of seg1 and seg2 and adds up each
+// bucket's non-null values from left to right, starting at 0: what
+// sumBuckets must give bit for bit.
+func referenceBuckets(seg1, seg2 []byte, first, step int64, skip, per int) ([]float64, []int32) {
+	n1 := len(seg1) / PointSize
+	values := make([]float64, n1+len(seg2)/PointSize)
+	decodePoints(values[:n1], seg1, first, step)
+	decodePoints(values[n1:], seg2, first+int64(n1)*step, step)
+	var sums []float64
+	var counts []int32
+	for lo := skip; lo < len(values); lo += per {
+		sum, c := 0.0, int32(0)
+		for _, v := range values[lo:min(lo+per, len(values))] {
+			if !IsNull(v) {
+				sum += v
+				c++
+			}
+		}
+		sums, counts = append(sums, sum), append(counts, c)
+	}
+	return sums, counts
+}
+
+// randomPoints packs n points from first at step: most hold their own
+// interval, some a stale one, and the values include stored NaNs of
+// several payloads and signs, infinities and both zeros.
+func randomPoints(r *rand.Rand, n int, first, step int64) []byte {
+	buf := make([]byte, n*PointSize)
+	special := []uint64{0x7FF8000000000000, 0xFFF8000000000000, 0x7FF0000000000001, 0x7FF4000000000000, infBits, infBits | signBit, 0, signBit}
+	stale := r.IntN(4) // runs of stale slots, as in a sparse file
+	for i := range n {
+		ts := uint32(first + int64(i)*step)
+		if stale > 0 && r.IntN(3) == 0 {
+			ts -= uint32(step * int64(1+r.IntN(50)))
+		}
+		v := math.Float64bits(r.NormFloat64() * 1e3)
+		if r.IntN(20) == 0 {
+			v = special[r.IntN(len(special))]
+		}
+		binary.BigEndian.PutUint32(buf[i*PointSize:], ts)
+		binary.BigEndian.PutUint64(buf[i*PointSize+4:], v)
+	}
+	return buf
+}
+
+// TestSumBucketsMatchesDecodedSums checks sumBuckets against decoding and
+// adding, bit for bit, for random points, ring splits, skips and bucket
+// sizes (odd and even numbers of buckets, one bucket, buckets straddling
+// the split).
+func TestSumBucketsMatchesDecodedSums(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const first, step = 1_700_000_040, 60
+	for range 3000 {
+		n := 1 + r.IntN(300)
+		buf := randomPoints(r, n, first, step)
+		split := r.IntN(n + 1)
+		seg1, seg2 := buf[:split*PointSize], buf[split*PointSize:]
+		skip := r.IntN(n + 2)
+		per := 1 + r.IntN(n+3)
+		wantSums, wantCounts := referenceBuckets(seg1, seg2, first, step, skip, per)
+		nb := bucketsOf(n, skip, per)
+		require.Len(t, wantSums, nb, "n %d skip %d per %d", n, skip, per)
+		sums, counts := make([]float64, nb), make([]int32, nb)
+		sumBuckets(sums, counts, seg1, seg2, first, step, skip, per)
+		for i := range nb {
+			require.Equal(t, math.Float64bits(wantSums[i]), math.Float64bits(sums[i]), "bucket %d of n %d split %d skip %d per %d", i, n, split, skip, per)
+		}
+		require.Equal(t, append([]int32{}, wantCounts...), counts)
+	}
+}
+
+// TestFetchBucketsMatchesFetch reads files whose rings wrap, over many
+// ranges, with and without buckets: the buckets add up the values Fetch
+// returns, Plan sees the range Fetch returns, and a Plan that declines
+// leaves the read as Fetch's.
+func TestFetchBucketsMatchesFetch(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	a := fullArchive(60, 1440, func(ts int64) float64 {
+		if ts%7 == 0 {
+			return math.NaN() // stored
+		}
+		return valueOf(ts)
+	})
+	for ts := range a.data {
+		if ts%5 == 0 && ts != a.base {
+			delete(a.data, ts) // a null slot (not the ring's first, which holds the base)
+		}
+	}
+	f := openRaw(t, encodeFile(Average, 0.5, a, fullArchive(600, 1000, valueOf)))
+	for range 500 {
+		from := testNow - int64(r.IntN(90_000))
+		until := from + int64(r.IntN(90_000))
+		want, wantErr := f.Fetch(from, until, testNow)
+		skip, per := r.IntN(5), r.IntN(40)
+		var planned [4]int64
+		b := &Buckets{Plan: func(start, end, step int64, n int) (int, int) {
+			planned = [4]int64{start, end, step, int64(n)}
+			return skip, per
+		}}
+		got, err := f.FetchBuckets(nil, b, from, until, testNow)
+		if wantErr != nil {
+			require.ErrorIs(t, err, wantErr)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, [4]int64{want.Start, want.End, want.Step, int64(len(want.Values))}, planned, "from %d until %d per %d", from, until, per)
+		assert.Equal(t, [3]int64{want.Start, want.End, want.Step}, [3]int64{got.Start, got.End, got.Step})
+		if per == 0 {
+			assert.Zero(t, got.Per)
+			assertValues(t, want.Values, got.Values)
+			continue
+		}
+		assert.Equal(t, [3]int{per, skip, len(want.Values)}, [3]int{got.Per, got.Skipped, got.Points})
+		for i := range got.Values {
+			sum, c := 0.0, int32(0)
+			for _, v := range want.Values[skip+i*per : min(skip+(i+1)*per, len(want.Values))] {
+				if !IsNull(v) {
+					sum, c = sum+v, c+1
+				}
+			}
+			require.Equal(t, math.Float64bits(sum), math.Float64bits(got.Values[i]), "bucket %d of [%d, %d]", i, from, until)
+			require.Equal(t, c, got.Counts[i])
+		}
+		assert.Len(t, got.Values, bucketsOf(len(want.Values), skip, per))
+	}
+}
+
+// TestWholeArchiveReadOnce checks that a range covering nearly all of an
+// archive other than the first, wrapped, costs one read after the header
+// (not a read of the base interval and one of each half), and gives the
+// values a partial read gives.
+func TestWholeArchiveReadOnce(t *testing.T) {
+	a := fullArchive(600, 5000, valueOf)
+	b := encodeFile(Average, 0.5, fullArchive(60, 100, valueOf), a)
+	r := &countingReaderAt{b: b}
+	f, err := NewFile(r, int64(len(b)), "m")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		from  int64
+		reads int
+	}{
+		{testNow - 2_999_000, 1}, // all but a slot or two: one read of the archive
+		{testNow - 400_000, 2}, // less than the archive: the base, then the range
+		{testNow - 3_000, 2},   // a short range in the middle of the ring
+	} {
+		r.reads = 0
+		s, err := f.ReadArchive(1, c.from, testNow)
+		require.NoError(t, err)
+		assert.Equal(t, c.reads, r.reads, "from %d", c.from)
+		assertValues(t, expected(a.data, s.Start, s.End, 600), s.Values)
+	}
+}
