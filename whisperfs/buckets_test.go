@@ -152,8 +152,8 @@ func TestWholeArchiveReadOnce(t *testing.T) {
 		reads int
 	}{
 		{testNow - 2_999_000, 1}, // all but a slot or two: one read of the archive
-		{testNow - 400_000, 2}, // less than the archive: the base, then the range
-		{testNow - 3_000, 2},   // a short range in the middle of the ring
+		{testNow - 400_000, 2},   // less than the archive: the base, then the range
+		{testNow - 3_000, 2},     // a short range in the middle of the ring
 	} {
 		r.reads = 0
 		s, err := f.ReadArchive(1, c.from, testNow)
