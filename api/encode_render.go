@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/graphite-render/graphite-render/query"
@@ -49,6 +50,13 @@ func appendJSON(dst []byte, series []*query.Series, opt RenderOptions, out *flus
 	}
 	dst = append(dst, '[')
 	n := 0
+	var endings *pointEndings
+	if len(series) > 1 {
+		// The series of a response usually share their timestamps: their
+		// text is written once.
+		endings = getPointEndings()
+		defer putPointEndings(endings)
+	}
 	for _, s := range series {
 		if s == nil || opt.NoNullPoints && !hasValue(s.Values) {
 			continue
@@ -62,7 +70,7 @@ func appendJSON(dst []byte, series []*query.Series, opt RenderOptions, out *flus
 		dst = append(dst, `, "tags": `...)
 		dst = appendTagsCompact(dst, s.Tags)
 		dst = append(dst, `, "datapoints": [`...)
-		dst = appendDatapoints(dst, s, opt.NoNullPoints, out)
+		dst = appendDatapoints(dst, s, opt.NoNullPoints, out, endings)
 		dst = append(dst, ']', '}')
 		dst = out.flush(dst)
 	}
@@ -91,8 +99,12 @@ func (f *flusher) flush(dst []byte) []byte {
 }
 
 // appendDatapoints appends the compact [value, timestamp] pairs of s,
-// separated by ", ", handing them to out every 1,024 points.
-func appendDatapoints(dst []byte, s *query.Series, noNulls bool, out *flusher) []byte {
+// separated by ", ", handing them to out every 1,024 points. The text
+// after each value comes from endings when it can hold s's timestamps.
+func appendDatapoints(dst []byte, s *query.Series, noNulls bool, out *flusher, endings *pointEndings) []byte {
+	if endings.prepare(s.Start, s.Step, len(s.Values)) {
+		return appendDatapointsEndings(dst, s, noNulls, out, endings)
+	}
 	var ts tsCounter
 	counting := ts.init(s.Start, s.Step, len(s.Values))
 	first := true
@@ -123,6 +135,93 @@ func appendDatapoints(dst []byte, s *query.Series, noNulls bool, out *flusher) [
 		dst = append(dst, ']')
 	}
 	return dst
+}
+
+// appendDatapointsEndings is appendDatapoints with the text after each
+// value taken from endings, prepared for s.
+func appendDatapointsEndings(dst []byte, s *query.Series, noNulls bool, out *flusher, endings *pointEndings) []byte {
+	first := true
+	ints := s.Ints
+	text, ends := endings.text, endings.ends
+	begin := int32(0)
+	for i, v := range s.Values {
+		if i&1023 == 1023 {
+			dst = out.flush(dst)
+		}
+		end := ends[i]
+		if noNulls && v != v {
+			begin = end
+			continue
+		}
+		if !first {
+			dst = append(dst, ',', ' ')
+		}
+		first = false
+		if v != v {
+			dst = append(dst, "[null"...) // as appendJSONNumber writes any NaN
+		} else {
+			dst = append(dst, '[')
+			dst = appendJSONNumber(dst, v, ints != nil && ints.Int(i))
+		}
+		dst = append(dst, text[begin:end]...)
+		begin = end
+	}
+	return dst
+}
+
+// maxPointEndings is the most timestamps a pointEndings holds.
+const maxPointEndings = 1 << 16
+
+// pointEndings holds the text that follows the value of each datapoint
+// of a series in compact JSON, ", <timestamp>]", for the timestamps
+// start, start+step, ...: point i's is text[ends[i-1]:ends[i]] (from 0
+// for the first).
+type pointEndings struct {
+	start, step int64
+	text        []byte
+	ends        []int32
+}
+
+// prepare makes e hold the endings of n timestamps from start at step,
+// keeping those it holds when they are the same, and reports whether it
+// does; it reports false for a nil e and for more than maxPointEndings
+// timestamps.
+func (e *pointEndings) prepare(start, step int64, n int) bool {
+	if e == nil || n > maxPointEndings {
+		return false
+	}
+	if len(e.ends) > 0 && e.start == start && e.step == step && n <= len(e.ends) {
+		return true
+	}
+	var ts tsCounter
+	if !ts.init(start, step, n) {
+		return false
+	}
+	e.start, e.step = start, step
+	e.text, e.ends = e.text[:0], e.ends[:0]
+	for range n {
+		e.text = append(e.text, ',', ' ')
+		e.text = ts.appendTo(e.text)
+		e.text = append(e.text, ']')
+		e.ends = append(e.ends, int32(len(e.text)))
+		ts.next()
+	}
+	return true
+}
+
+// pointEndingsPool holds the endings of finished answers for reuse.
+var pointEndingsPool sync.Pool
+
+func getPointEndings() *pointEndings {
+	if e, ok := pointEndingsPool.Get().(*pointEndings); ok {
+		return e
+	}
+	return new(pointEndings)
+}
+
+func putPointEndings(e *pointEndings) {
+	e.text, e.ends = e.text[:0], e.ends[:0]
+	pointEndingsPool.Put(e)
 }
 
 // appendJSONPretty is AppendJSON with opt.Pretty: Python's indent=2 layout.
