@@ -3,6 +3,7 @@ package whisperfs
 import (
 	"encoding/binary"
 	"math"
+	"unsafe"
 )
 
 // Buckets asks a read to add its values up bucket by bucket while it
@@ -58,23 +59,93 @@ func sumBuckets(sums []float64, counts []int32, seg1, seg2 []byte, first, step i
 			if lo >= n1 {
 				seg, at = seg2, lo-n1
 			}
-			sums[k], sums[k+1], counts[k], counts[k+1] = addPairs(seg[at*PointSize:(at+2*per)*PointSize], per, exp, step)
+			pair := seg[at*PointSize : (at+2*per)*PointSize]
+			sums[k], sums[k+1], counts[k], counts[k+1] = addPairs(pair, per, exp, step)
+			if sums[k] != sums[k] {
+				sums[k], counts[k], _ = addPointsExactly(0, 0, pair[:per*PointSize], exp, step)
+			}
+			if sums[k+1] != sums[k+1] {
+				sums[k+1], counts[k+1], _ = addPointsExactly(0, 0, pair[per*PointSize:], exp+int64(per)*step, step)
+			}
 			k += 2
 			lo = hi
 			continue
 		}
 		hi := min(lo+per, n)
-		sum, c := 0.0, int32(0)
+		var part1, part2 []byte
 		if lo < n1 {
-			sum, c, exp = addPoints(sum, c, seg1[lo*PointSize:min(hi, n1)*PointSize], exp, step)
+			part1 = seg1[lo*PointSize : min(hi, n1)*PointSize]
 		}
 		if hi > n1 {
-			sum, c, _ = addPoints(sum, c, seg2[max(lo-n1, 0)*PointSize:(hi-n1)*PointSize], exp, step)
+			part2 = seg2[max(lo-n1, 0)*PointSize : (hi-n1)*PointSize]
+		}
+		sum, c, next := addPoints(0, 0, part1, exp, step)
+		sum, c, _ = addPoints(sum, c, part2, next, step)
+		if sum != sum {
+			sum, c, next = addPointsExactly(0, 0, part1, exp, step)
+			sum, c, _ = addPointsExactly(sum, c, part2, next, step)
 		}
 		sums[k], counts[k] = sum, c
 		k++
 		lo = hi
 	}
+}
+
+// The fast loops below add the stored bits of a value as they are. That
+// gives the sum Buckets describes unless the sum is a NaN: a stored NaN
+// must first become StoredNaN (the sum then carries its bits), and the
+// NaN of +Inf + -Inf must not. A bucket whose sum is a NaN is therefore
+// added again by addPointsExactly, which does both.
+
+// addPoints adds the points of buf to sum and counts them in c, the first
+// one expected at interval exp; it returns the new sum and count and the
+// interval expected next. It is kept out of line so that its loop has the
+// registers to itself.
+//
+//go:noinline
+func addPoints(sum float64, c int32, buf []byte, exp, step int64) (float64, int32, int64) {
+	for _, p := range pointsOf(buf) {
+		b := binary.BigEndian.Uint64(p[4:12])
+		// Conditional moves, no branch: a slot without a value adds
+		// -0.0 (which changes no sum) and counts 0.
+		one := int32(1)
+		if int64(binary.BigEndian.Uint32(p[0:4])) != exp {
+			b, one = negZeroBits, 0
+		}
+		sum += math.Float64frombits(b)
+		c += one
+		exp += step
+	}
+	return sum, c, exp
+}
+
+// pointsOf views the whole points of buf as an array each, which the
+// loops above index without bounds checks ([12]byte has no alignment to
+// respect, so this holds on every architecture).
+func pointsOf(buf []byte) [][PointSize]byte {
+	n := len(buf) / PointSize
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*[PointSize]byte)(unsafe.Pointer(unsafe.SliceData(buf))), n)
+}
+
+// addPointsExactly is addPoints turning every stored NaN into StoredNaN
+// before adding it, as decodePoints does.
+func addPointsExactly(sum float64, c int32, buf []byte, exp, step int64) (float64, int32, int64) {
+	for i := 0; i+PointSize <= len(buf); i += PointSize {
+		p := buf[i : i+PointSize : i+PointSize]
+		if int64(binary.BigEndian.Uint32(p[0:4])) == exp {
+			b := binary.BigEndian.Uint64(p[4:12])
+			if b&^signBit > infBits {
+				b = storedNaNBits
+			}
+			sum += math.Float64frombits(b)
+			c++
+		}
+		exp += step
+	}
+	return sum, c, exp
 }
 
 // addPairs adds up the two buckets of per points that buf holds, the
@@ -84,20 +155,14 @@ func sumBuckets(sums []float64, counts []int32, seg1, seg2 []byte, first, step i
 //
 //go:noinline
 func addPairs(buf []byte, per int, exp, step int64) (sumA, sumB float64, cA, cB int32) {
-	a := buf[:per*PointSize]
-	b := buf[per*PointSize : 2*per*PointSize]
+	a := pointsOf(buf[:per*PointSize])
+	b := pointsOf(buf[per*PointSize : 2*per*PointSize])
+	b = b[:len(a)]
 	expB := exp + int64(per)*step
-	for i := 0; i+PointSize <= len(a) && i+PointSize <= len(b); i += PointSize {
-		p := a[i : i+PointSize : i+PointSize]
-		q := b[i : i+PointSize : i+PointSize]
+	for i := range a {
+		p, q := &a[i], &b[i]
 		x := binary.BigEndian.Uint64(p[4:12])
 		y := binary.BigEndian.Uint64(q[4:12])
-		if x&^signBit > infBits {
-			x = storedNaNBits
-		}
-		if y&^signBit > infBits {
-			y = storedNaNBits
-		}
 		oneA, oneB := int32(1), int32(1)
 		if int64(binary.BigEndian.Uint32(p[0:4])) != exp {
 			x, oneA = negZeroBits, 0
@@ -113,30 +178,4 @@ func addPairs(buf []byte, per int, exp, step int64) (sumA, sumB float64, cA, cB 
 		expB += step
 	}
 	return sumA, sumB, cA, cB
-}
-
-// addPoints adds the points of buf to sum and counts them in c, as
-// sumBuckets does, the first one expected at interval exp; it returns the
-// new sum and count and the interval expected next. It is kept out of
-// line so that its loop has the registers to itself.
-//
-//go:noinline
-func addPoints(sum float64, c int32, buf []byte, exp, step int64) (float64, int32, int64) {
-	for i := 0; i+PointSize <= len(buf); i += PointSize {
-		p := buf[i : i+PointSize : i+PointSize]
-		b := binary.BigEndian.Uint64(p[4:12])
-		if b&^signBit > infBits {
-			b = storedNaNBits
-		}
-		// Conditional moves, no branch: a slot without a value adds
-		// -0.0 (which changes no sum) and counts 0.
-		one := int32(1)
-		if int64(binary.BigEndian.Uint32(p[0:4])) != exp {
-			b, one = negZeroBits, 0
-		}
-		sum += math.Float64frombits(b)
-		c += one
-		exp += step
-	}
-	return sum, c, exp
 }
