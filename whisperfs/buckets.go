@@ -148,13 +148,13 @@ func addPointsExactly(sum float64, c int32, buf []byte, exp, step int64) (float6
 	return sum, c, exp
 }
 
-// addPairs adds up the two buckets of per points that buf holds, the
+// addPairsGo adds up the two buckets of per points that buf holds, the
 // first point expected at interval exp, as addPoints does each: the two
 // sums are independent chains of additions, which the processor runs
-// side by side.
+// side by side. It is addPairs where no assembly version is.
 //
 //go:noinline
-func addPairs(buf []byte, per int, exp, step int64) (sumA, sumB float64, cA, cB int32) {
+func addPairsGo(buf []byte, per int, exp, step int64) (sumA, sumB float64, cA, cB int32) {
 	a := pointsOf(buf[:per*PointSize])
 	b := pointsOf(buf[per*PointSize : 2*per*PointSize])
 	b = b[:len(a)]

@@ -162,3 +162,21 @@ func TestWholeArchiveReadOnce(t *testing.T) {
 		assertValues(t, expected(a.data, s.Start, s.End, 600), s.Values)
 	}
 }
+
+// TestAddPairsMatchesGo checks addPairs (assembly where there is one)
+// against addPairsGo on random points: sums bit for bit, counts, for
+// bucket sizes from 1 up and intervals that do and do not fit 32 bits.
+func TestAddPairsMatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 3000 {
+		per := 1 + r.IntN(80)
+		first := []int64{1_700_000_040, 60, 1 << 32, -120}[r.IntN(4)]
+		step := []int64{1, 10, 60, 3600}[r.IntN(4)]
+		buf := randomPoints(r, 2*per, first, step)
+		a1, b1, ca1, cb1 := addPairs(buf, per, first, step)
+		a2, b2, ca2, cb2 := addPairsGo(buf, per, first, step)
+		require.Equal(t, math.Float64bits(a2), math.Float64bits(a1), "per %d first %d", per, first)
+		require.Equal(t, math.Float64bits(b2), math.Float64bits(b1), "per %d first %d", per, first)
+		require.Equal(t, [2]int32{ca2, cb2}, [2]int32{ca1, cb1}, "per %d first %d", per, first)
+	}
+}
