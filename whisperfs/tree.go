@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,9 @@ type TreeOptions struct {
 	// FollowOutsideSymlinks lets symbolic links point outside the root.
 	// By default a link is followed only when its target lies inside it.
 	FollowOutsideSymlinks bool
+	// OpenCache keeps recently read files open between reads; its zero
+	// value turns it off.
+	OpenCache OpenCacheOptions
 }
 
 // Node is a metric or a branch of the metric tree.
@@ -61,6 +65,8 @@ type Tree struct {
 	index   indexPtr
 	// beneath opens files for reads below the root (see openForFetch).
 	beneath beneathRoot
+	// files caches open files for reads, or is nil (see opencache_linux.go).
+	files *openCache
 }
 
 // NewTree returns a tree rooted at dir, which must be a directory.
@@ -83,6 +89,12 @@ func NewTree(dir string, opts TreeOptions) (*Tree, error) {
 	t.maxVisits = opts.MaxFindVisits
 	if t.maxVisits <= 0 {
 		t.maxVisits = DefaultMaxFindVisits
+	}
+	if err := opts.OpenCache.check(); err != nil {
+		return nil, err
+	}
+	if t.files = newOpenCache(real, opts.OpenCache); t.files != nil {
+		runtime.AddCleanup(t, (*openCache).closeAll, t.files)
 	}
 	return t, nil
 }
@@ -257,8 +269,12 @@ func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string) ([]Node, bool) {
 	if c, ok := idx.child(n, segs[len(segs)-1]); !ok || !idx.node(c).leaf() {
 		return nil, false
 	}
-	if kind, _ := t.statKind(filepath.Join(segs...) + leafSuffix); kind != kindFile {
-		return nil, false
+	// A file the open cache holds, checked within its ttl, is one: the
+	// read that follows uses the same entry.
+	if rel := filepath.Join(segs...) + leafSuffix; !t.files.fresh(rel) {
+		if kind, _ := t.statKind(rel); kind != kindFile {
+			return nil, false
+		}
 	}
 	return []Node{{Path: strings.Join(segs, "."), Leaf: true}}, true
 }
