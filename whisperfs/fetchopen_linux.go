@@ -51,14 +51,14 @@ func (t *Tree) openForFetch(name string) (*File, error) {
 	if t.outside || openat2Missing.Load() {
 		return t.Open(name)
 	}
+	if t.files != nil {
+		if f := t.files.get(name); f != nil {
+			return f, nil
+		}
+	}
 	rel, err := t.RelPath(name)
 	if err != nil {
 		return nil, err
-	}
-	if t.files != nil {
-		if f := t.files.get(rel); f != nil {
-			return f, nil
-		}
 	}
 	root := t.rootFD()
 	if root < 0 {
@@ -78,7 +78,7 @@ func (t *Tree) openForFetch(name string) (*File, error) {
 		return nil, err
 	}
 	if t.files != nil {
-		return t.files.add(rel, f, fd, &st), nil
+		return t.files.add(name, rel, f, fd, &st), nil
 	}
 	return f, nil
 }

@@ -31,24 +31,26 @@ import (
 // read using it; the descriptor is closed by whoever drops the last, so
 // eviction never closes a file under a read.
 
-// openCache is a bounded cache of open metric files keyed by their path
-// relative to the root. Its methods are safe for concurrent use.
+// openCache is a bounded cache of open metric files keyed by their metric
+// names (a name has one file path, see Tree.RelPath). Its methods are
+// safe for concurrent use.
 type openCache struct {
 	root  string // the tree's resolved root, for the revalidating stat
 	ttl   time.Duration
 	clock func() time.Time
 	base  time.Time // the clock at creation: ages are monotonic differences
 
-	mu    sync.Mutex
-	byRel map[string]*openEntry
-	ring  []*openEntry // the clock's slots; nil where free
-	hand  int
-	max   int
+	mu     sync.Mutex
+	byName map[string]*openEntry
+	ring   []*openEntry // the clock's slots; nil where free
+	hand   int
+	max    int
 }
 
 // openEntry is one cached open file.
 type openEntry struct {
-	rel      string
+	name     string
+	rel      string // the file's path relative to the root
 	fd       int
 	dev, ino uint64
 	refs     atomic.Int32
@@ -71,7 +73,7 @@ func newOpenCache(root string, opts OpenCacheOptions) *openCache {
 	}
 	return &openCache{
 		root: root, ttl: ttl, clock: opts.Clock, base: opts.Clock(),
-		byRel: make(map[string]*openEntry, opts.Files), max: opts.Files,
+		byName: make(map[string]*openEntry, opts.Files), max: opts.Files,
 	}
 }
 
@@ -87,11 +89,11 @@ func (e *openEntry) Close() error {
 	return nil
 }
 
-// get returns the cached file rel as a File whose Close releases it, or
-// nil when the cache has no valid entry for it.
-func (c *openCache) get(rel string) *File {
+// get returns the cached file of the metric name as a File whose Close
+// releases it, or nil when the cache has no valid entry for it.
+func (c *openCache) get(name string) *File {
 	c.mu.Lock()
-	e := c.byRel[rel]
+	e := c.byName[name]
 	if e == nil {
 		c.mu.Unlock()
 		return nil
@@ -111,15 +113,15 @@ func (c *openCache) get(rel string) *File {
 	return f
 }
 
-// fresh reports whether the cache holds rel, opened or checked within
-// the ttl: a regular file in the root, as the last look found it. A nil
-// cache holds nothing.
-func (c *openCache) fresh(rel string) bool {
+// fresh reports whether the cache holds the metric name, opened or
+// checked within the ttl: a regular file in the root, as the last look
+// found it. A nil cache holds nothing.
+func (c *openCache) fresh(name string) bool {
 	if c == nil {
 		return false
 	}
 	c.mu.Lock()
-	e := c.byRel[rel]
+	e := c.byName[name]
 	c.mu.Unlock()
 	return e != nil && c.age()-e.checked.Load() <= int64(c.ttl)
 }
@@ -154,9 +156,9 @@ func (c *openCache) revalidate(e *openEntry, now int64) bool {
 // unless it is gone already.
 func (c *openCache) remove(e *openEntry) {
 	c.mu.Lock()
-	held := c.byRel[e.rel] == e
+	held := c.byName[e.name] == e
 	if held {
-		delete(c.byRel, e.rel)
+		delete(c.byName, e.name)
 		c.ring[e.slot] = nil
 	}
 	c.mu.Unlock()
@@ -165,12 +167,12 @@ func (c *openCache) remove(e *openEntry) {
 	}
 }
 
-// add caches f, just opened from rel by openat2 as its descriptor fd with
-// the stat st, and returns the File the caller reads and closes. When rel
-// is cached already (another read opened it meanwhile), f is returned as
-// it is, uncached.
-func (c *openCache) add(rel string, f *File, fd int, st *syscall.Stat_t) *File {
-	e := &openEntry{rel: rel, fd: fd, dev: st.Dev, ino: st.Ino}
+// add caches f, the file of the metric name just opened from rel by
+// openat2 as its descriptor fd with the stat st, and returns the File the
+// caller reads and closes. When name is cached already (another read
+// opened it meanwhile), f is returned as it is, uncached.
+func (c *openCache) add(name, rel string, f *File, fd int, st *syscall.Stat_t) *File {
+	e := &openEntry{name: name, rel: rel, fd: fd, dev: st.Dev, ino: st.Ino}
 	e.refs.Store(2) // the cache's and the caller's
 	e.checked.Store(c.age())
 	tmpl := *f
@@ -178,13 +180,13 @@ func (c *openCache) add(rel string, f *File, fd int, st *syscall.Stat_t) *File {
 	e.file.Store(&tmpl)
 	var evicted *openEntry
 	c.mu.Lock()
-	if c.byRel[rel] != nil {
+	if c.byName[name] != nil {
 		c.mu.Unlock()
 		return f
 	}
 	e.slot, evicted = c.slotLocked()
 	c.ring[e.slot] = e
-	c.byRel[rel] = e
+	c.byName[name] = e
 	c.mu.Unlock()
 	if evicted != nil {
 		evicted.Close()
@@ -211,7 +213,7 @@ func (c *openCache) slotLocked() (int, *openEntry) {
 		case e.used.Load():
 			e.used.Store(false)
 		default:
-			delete(c.byRel, e.rel)
+			delete(c.byName, e.name)
 			c.ring[i] = nil
 			return i, e
 		}
@@ -223,7 +225,7 @@ func (c *openCache) slotLocked() (int, *openEntry) {
 func (c *openCache) closeAll() {
 	c.mu.Lock()
 	held := c.ring
-	c.ring, c.byRel = nil, map[string]*openEntry{}
+	c.ring, c.byName = nil, map[string]*openEntry{}
 	c.mu.Unlock()
 	for _, e := range held {
 		if e != nil {
@@ -236,5 +238,5 @@ func (c *openCache) closeAll() {
 func (c *openCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.byRel)
+	return len(c.byName)
 }

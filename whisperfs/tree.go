@@ -200,16 +200,16 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		}
 		matchers = append(matchers, m)
 	}
-	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
 	idx := t.index.Load()
 	if idx != nil && !hasWildcard(pattern) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("find %q: %w", pattern, err)
 		}
-		if nodes, ok := t.findLeafIndexed(idx, segs); ok {
+		if nodes, ok := t.findLeafIndexed(idx, segs, pattern); ok {
 			return nodes, nil
 		}
 	}
+	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
 	// A pattern without wildcards costs a few stats on disk, and answering
 	// it there finds a metric created since the last index build.
 	if idx != nil && hasWildcard(pattern) {
@@ -245,16 +245,17 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	return out, nil
 }
 
-// findLeafIndexed answers a pattern without wildcards, segs, that names a
-// leaf below directories the index holds as plain directories (not
-// reached through a link, not another name of one, not _tagged) with one
+// findLeafIndexed answers a pattern without wildcards, name split into
+// segs, that names a leaf below directories the index holds as plain
+// directories (not reached through a link, not another name of one, not
+// _tagged) with one
 // stat, of the file, where the disk walk takes one a segment: the
 // directories are taken as the last index build saw them, as a wildcard
 // find takes them, and the file's own stat, the disk walk's last step,
 // decides. It reports false, for the disk walk to answer, in every other
 // case: a branch, a name the index lacks (created since its build), a
 // path through a link, a file gone or changed.
-func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string) ([]Node, bool) {
+func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string, name string) ([]Node, bool) {
 	var n uint32 // the root
 	for _, seg := range segs[:len(segs)-1] {
 		c, ok := idx.child(n, seg)
@@ -271,12 +272,12 @@ func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string) ([]Node, bool) {
 	}
 	// A file the open cache holds, checked within its ttl, is one: the
 	// read that follows uses the same entry.
-	if rel := filepath.Join(segs...) + leafSuffix; !t.files.fresh(rel) {
-		if kind, _ := t.statKind(rel); kind != kindFile {
+	if !t.files.fresh(name) {
+		if kind, _ := t.statKind(filepath.Join(segs...) + leafSuffix); kind != kindFile {
 			return nil, false
 		}
 	}
-	return []Node{{Path: strings.Join(segs, "."), Leaf: true}}, true
+	return []Node{{Path: name, Leaf: true}}, true
 }
 
 // walksOnce reports whether a walk of ms over the index idx from its root
