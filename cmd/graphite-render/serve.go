@@ -184,7 +184,7 @@ func runServe(args []string, stderr io.Writer, clock func() time.Time) int {
 	}
 	out := newBufferedLog(stderr, logFlushInterval)
 	defer out.Close()
-	log := slog.New(flushOnWarn{Handler: slog.NewTextHandler(out, nil), out: out})
+	log := slog.New(flushOnWarn{Handler: slog.NewTextHandler(out, nil), out: out, lines: &requestLines{}})
 	if cfg.memLimitMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.memLimitMB << 20)
 	}
