@@ -240,6 +240,9 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	var tree *whisperfs.Tree
 	if dir != "" {
 		cfg.openFiles = openFileCache(cfg.openFiles, nofileLimit())
+		if cfg.outsideLink {
+			cfg.openFiles = 0 // reads that may leave the root are never cached
+		}
 		t, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{
 			MaxMatches: cfg.maxMatches, MaxFindVisits: cfg.maxVisits, FollowOutsideSymlinks: cfg.outsideLink,
 			OpenCache: whisperfs.OpenCacheOptions{Files: cfg.openFiles, Clock: clock},
