@@ -37,3 +37,26 @@ func BenchmarkLightRender(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHeavyRenderOpenCache is the two 400-file renders of the
+// performance goals over the bench tree, with the open-file cache off and
+// on.
+func BenchmarkHeavyRenderOpenCache(b *testing.B) {
+	clock := func() time.Time { return time.Unix(testNow, 0) }
+	for _, target := range []struct{ name, url string }{
+		{"sumSeries400x24h", "/render?target=sumSeries(servers.*.cpu)&from=-24h&format=json"},
+		{"400x7dMaxDataPoints500", "/render?target=servers.*.cpu&from=-7d&format=json&maxDataPoints=500"},
+	} {
+		for _, files := range []int{0, 1024} {
+			b.Run(fmt.Sprintf("%s/openfiles=%d", target.name, files), func(b *testing.B) {
+				tree, err := whisperfs.NewTree(benchTree(b), whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: files, Clock: clock}})
+				require.NoError(b, err)
+				_, err = tree.BuildIndex(context.Background())
+				require.NoError(b, err)
+				engine, err := query.NewEngine(query.Options{Storage: tree})
+				require.NoError(b, err)
+				benchmarkServe(b, New(Options{Engine: engine, Clock: clock}), target.url)
+			})
+		}
+	}
+}
