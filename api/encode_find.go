@@ -67,13 +67,33 @@ func distinctNames(nodes []query.Node) (branches, leaves []string) {
 		leaf       bool
 	}
 	var firsts []first
-	at := make(map[string]int)
+	// Few names are looked up in firsts itself, which costs less than
+	// hashing each match's name; past linearNames, in a map.
+	const linearNames = 16
+	var at map[string]int
 	for _, nd := range nodes {
 		name := nodeName(nd)
-		i, ok := at[name]
+		i, ok := -1, false
+		if at == nil {
+			for j := range firsts {
+				if firsts[j].name == name {
+					i, ok = j, true
+					break
+				}
+			}
+		} else {
+			i, ok = at[name]
+		}
 		if !ok {
-			at[name] = len(firsts)
 			firsts = append(firsts, first{name: name, path: nd.Path, leaf: nd.Leaf})
+			if at != nil {
+				at[name] = len(firsts) - 1
+			} else if len(firsts) > linearNames {
+				at = make(map[string]int, 2*len(firsts))
+				for j, f := range firsts {
+					at[f.name] = j
+				}
+			}
 			continue
 		}
 		if nd.Path < firsts[i].path {

@@ -32,7 +32,9 @@ func readForm(maxBody int64, d time.Duration, flag string) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
 			read := r
-			if d > 0 {
+			// The bound is on reading the body: a request without one
+			// (every GET) needs no timer.
+			if d > 0 && r.Body != nil && r.Body != http.NoBody {
 				ctx, cancel := context.WithTimeout(r.Context(), d)
 				defer cancel()
 				read = r.WithContext(ctx)

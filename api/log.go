@@ -57,7 +57,12 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			if err != nil {
 				attrs = append(attrs, slog.String("error", err.Error()))
 			}
-			log.LogAttrs(context.Background(), level, "request", attrs...) // the one message the buffered log holds back
+			// The record made here rather than by LogAttrs, which also
+			// records the caller's program counter: no handler of ours
+			// writes the source.
+			r := slog.NewRecord(time.Now(), level, "request", 0) // the one message the buffered log holds back
+			r.AddAttrs(attrs...)
+			_ = log.Handler().Handle(context.Background(), r)
 			return nil
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -43,10 +44,13 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 	if err != nil {
 		return nil, storageError(pattern, err)
 	}
-	leaves := nodes[:0:0]
-	for _, n := range nodes {
-		if n.Leaf {
-			leaves = append(leaves, n)
+	leaves := nodes
+	if slices.ContainsFunc(nodes, func(n whisperfs.Node) bool { return !n.Leaf }) {
+		leaves = nodes[:0:0]
+		for _, n := range nodes {
+			if n.Leaf {
+				leaves = append(leaves, n)
+			}
 		}
 	}
 	if r.series+len(leaves) > r.engine.maxSeries {
@@ -62,43 +66,25 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 			return nil, err
 		}
 	}
-	parent := ctx
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work := make(chan int)
-	var wg sync.WaitGroup
-	var errOnce sync.Once
-	var firstErr error
-	if len(leaves)-first == 1 {
+	switch len(leaves) - first {
+	case 0:
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	case 1:
 		// One series left, a light render, is read here: a worker
 		// goroutine, its stack growing anew each time, cost more than the read.
 		results[first] = r.fetchOne(ctx, pattern, leaves[first].Path, from, until)
-		firstErr, first = results[first].err, len(leaves)
-	}
-	for range min(fetchWorkers, len(leaves)-first) {
-		wg.Go(func() {
-			for i := range work {
-				results[i] = r.fetchOne(ctx, pattern, leaves[i].Path, from, until)
-				if err := results[i].err; err != nil {
-					errOnce.Do(func() { firstErr = err })
-					cancel()
-				}
-			}
-		})
-	}
-	for i := first; i < len(leaves); i++ {
-		if ctx.Err() != nil {
-			break
+		if err := results[first].err; err != nil {
+			return nil, err
 		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	if err := parent.Err(); err != nil {
-		return nil, err
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	default:
+		if err := r.fetchParallel(ctx, pattern, leaves[first:], results[first:], from, until); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]*Series, 0, len(leaves))
 	for _, f := range results {
@@ -110,6 +96,42 @@ func (r *renderer) fetchPath(ctx context.Context, pattern string, from, until in
 		out = append(out, f.series)
 	}
 	return out, nil
+}
+
+// fetchParallel reads leaves into results with a bounded pool of
+// workers, stopping at the first error, which it returns, or when ctx
+// ends.
+func (r *renderer) fetchParallel(ctx context.Context, pattern string, leaves []whisperfs.Node, results []fetched, from, until int64) error {
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var errOnce sync.Once
+	var firstErr error
+	for range min(fetchWorkers, len(leaves)) {
+		wg.Go(func() {
+			for i := range work {
+				results[i] = r.fetchOne(ctx, pattern, leaves[i].Path, from, until)
+				if err := results[i].err; err != nil {
+					errOnce.Do(func() { firstErr = err })
+					cancel()
+				}
+			}
+		})
+	}
+	for i := range leaves {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return parent.Err()
 }
 
 // fetchOne reads one leaf; a nil series means it was skipped. When the

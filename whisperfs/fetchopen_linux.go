@@ -51,6 +51,11 @@ func (t *Tree) openForFetch(name string) (*File, error) {
 	if t.outside || openat2Missing.Load() {
 		return t.Open(name)
 	}
+	if t.files != nil {
+		if f := t.files.get(name); f != nil {
+			return f, nil
+		}
+	}
 	rel, err := t.RelPath(name)
 	if err != nil {
 		return nil, err
@@ -66,10 +71,14 @@ func (t *Tree) openForFetch(name string) (*File, error) {
 		}
 		return t.Open(name)
 	}
-	f, err := openFD(fd, filepath.Join(t.dir, rel))
+	var st syscall.Stat_t
+	f, err := openFD(fd, filepath.Join(t.dir, rel), &st)
 	if err != nil {
 		syscall.Close(fd)
 		return nil, err
+	}
+	if t.files != nil {
+		return t.files.add(name, rel, f, fd, &st), nil
 	}
 	return f, nil
 }
@@ -113,10 +122,10 @@ func openat2(dirfd int, rel string) (int, error) {
 }
 
 // openFD decodes the header of the whisper file open as fd and returns a
-// File reading and closing fd, as openFile does for an *os.File.
-func openFD(fd int, name string) (*File, error) {
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
+// File reading and closing fd, as openFile does for an *os.File; st
+// receives the file's stat.
+func openFD(fd int, name string, st *syscall.Stat_t) (*File, error) {
+	if err := syscall.Fstat(fd, st); err != nil {
 		return nil, fmt.Errorf("stat whisper file %s: %w", name, err)
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,9 @@ type TreeOptions struct {
 	// FollowOutsideSymlinks lets symbolic links point outside the root.
 	// By default a link is followed only when its target lies inside it.
 	FollowOutsideSymlinks bool
+	// OpenCache keeps recently read files open between reads; its zero
+	// value turns it off.
+	OpenCache OpenCacheOptions
 }
 
 // Node is a metric or a branch of the metric tree.
@@ -61,6 +65,8 @@ type Tree struct {
 	index   indexPtr
 	// beneath opens files for reads below the root (see openForFetch).
 	beneath beneathRoot
+	// files caches open files for reads, or is nil (see opencache_linux.go).
+	files *openCache
 }
 
 // NewTree returns a tree rooted at dir, which must be a directory.
@@ -83,6 +89,12 @@ func NewTree(dir string, opts TreeOptions) (*Tree, error) {
 	t.maxVisits = opts.MaxFindVisits
 	if t.maxVisits <= 0 {
 		t.maxVisits = DefaultMaxFindVisits
+	}
+	if err := opts.OpenCache.check(); err != nil {
+		return nil, err
+	}
+	if t.files = newOpenCache(real, opts.OpenCache); t.files != nil {
+		runtime.AddCleanup(t, (*openCache).closeAll, t.files)
 	}
 	return t, nil
 }
@@ -188,16 +200,16 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		}
 		matchers = append(matchers, m)
 	}
-	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
 	idx := t.index.Load()
 	if idx != nil && !hasWildcard(pattern) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("find %q: %w", pattern, err)
 		}
-		if nodes, ok := t.findLeafIndexed(idx, segs); ok {
+		if nodes, ok := t.findLeafIndexed(idx, segs, pattern); ok {
 			return nodes, nil
 		}
 	}
+	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
 	// A pattern without wildcards costs a few stats on disk, and answering
 	// it there finds a metric created since the last index build.
 	if idx != nil && hasWildcard(pattern) {
@@ -233,16 +245,17 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	return out, nil
 }
 
-// findLeafIndexed answers a pattern without wildcards, segs, that names a
-// leaf below directories the index holds as plain directories (not
-// reached through a link, not another name of one, not _tagged) with one
+// findLeafIndexed answers a pattern without wildcards, name split into
+// segs, that names a leaf below directories the index holds as plain
+// directories (not reached through a link, not another name of one, not
+// _tagged) with one
 // stat, of the file, where the disk walk takes one a segment: the
 // directories are taken as the last index build saw them, as a wildcard
 // find takes them, and the file's own stat, the disk walk's last step,
 // decides. It reports false, for the disk walk to answer, in every other
 // case: a branch, a name the index lacks (created since its build), a
 // path through a link, a file gone or changed.
-func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string) ([]Node, bool) {
+func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string, name string) ([]Node, bool) {
 	var n uint32 // the root
 	for _, seg := range segs[:len(segs)-1] {
 		c, ok := idx.child(n, seg)
@@ -257,10 +270,14 @@ func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string) ([]Node, bool) {
 	if c, ok := idx.child(n, segs[len(segs)-1]); !ok || !idx.node(c).leaf() {
 		return nil, false
 	}
-	if kind, _ := t.statKind(filepath.Join(segs...) + leafSuffix); kind != kindFile {
-		return nil, false
+	// A file the open cache holds, checked within its ttl, is one: the
+	// read that follows uses the same entry.
+	if !t.files.fresh(name) {
+		if kind, _ := t.statKind(filepath.Join(segs...) + leafSuffix); kind != kindFile {
+			return nil, false
+		}
 	}
-	return []Node{{Path: strings.Join(segs, "."), Leaf: true}}, true
+	return []Node{{Path: name, Leaf: true}}, true
 }
 
 // walksOnce reports whether a walk of ms over the index idx from its root

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -179,11 +180,25 @@ func (w *walker) add(path []string, leaf bool) error {
 		if len(m.ends) >= w.t.maxHits {
 			return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
 		}
-		for i, seg := range path {
-			if i > 0 {
-				m.names = append(m.names, '.')
+		start := len(m.names)
+		dir := path[:max(len(path)-1, 0)]
+		if len(dir) > 0 && slices.Equal(dir, m.dir) {
+			// The matches of one directory come one after the other:
+			// its path is copied from the previous match's.
+			prev := 0
+			if n := len(m.ends); n > 1 {
+				prev = m.ends[n-2]
 			}
-			m.names = append(m.names, seg...)
+			m.names = append(m.names, m.names[prev:prev+m.dirLen]...)
+		} else {
+			for _, seg := range dir {
+				m.names = append(append(m.names, seg...), '.')
+			}
+			m.dir = append(m.dir[:0], dir...)
+			m.dirLen = len(m.names) - start
+		}
+		if len(path) > 0 {
+			m.names = append(m.names, path[len(path)-1]...)
 		}
 		m.ends = append(m.ends, len(m.names))
 		m.leaf = append(m.leaf, leaf)
@@ -204,6 +219,10 @@ type matchBuf struct {
 	names []byte
 	ends  []int
 	leaf  []bool
+	// dir holds the segments of the last match's directory, and dirLen
+	// the length of their path with its trailing dot.
+	dir    []string
+	dirLen int
 }
 
 // matchBufs holds matchBufs for reuse; one that grew past maxPooledNames
@@ -233,7 +252,8 @@ func (w *walker) onceNodes() []Node {
 // releaseMatches hands the walk's match buffer back for reuse.
 func (w *walker) releaseMatches() {
 	if m := w.once; m != nil && cap(m.names) <= maxPooledNames {
-		m.names, m.ends, m.leaf = m.names[:0], m.ends[:0], m.leaf[:0]
+		clear(m.dir)
+		m.names, m.ends, m.leaf, m.dir = m.names[:0], m.ends[:0], m.leaf[:0], m.dir[:0]
 		matchBufs.Put(m)
 	}
 	w.once = nil

@@ -40,6 +40,32 @@ func connCeiling(flagMax int, nofile uint64) int {
 	return max(1, int(nofile-reserve))
 }
 
+// maxOpenFileCache caps the derived size of the open-file cache.
+const maxOpenFileCache = 1024
+
+// openFileCache returns how many whisper files the tree keeps open
+// between reads. flag, the -open-file-cache flag, wins when not -1, but
+// never takes more than half the descriptor limit nofile. Derived, it is
+// an eighth of the limit, at most maxOpenFileCache. The HTTP server takes
+// these descriptors out of the limit before it derives its connection
+// ceiling.
+func openFileCache(flag int, nofile uint64) int {
+	limit := knownNofile(nofile)
+	if flag >= 0 {
+		return min(flag, int(limit/2))
+	}
+	return min(maxOpenFileCache, int(limit/8))
+}
+
+// knownNofile returns the descriptor limit nofile, or the common default
+// of 1,024 when it is unknown (0).
+func knownNofile(nofile uint64) uint64 {
+	if nofile == 0 {
+		return 1024
+	}
+	return nofile
+}
+
 // connLimiter keeps the number of open client connections under a
 // ceiling, so that idle keep-alive connections cannot take the
 // descriptors that whisper reads and new clients (the load balancer's

@@ -20,3 +20,17 @@ func TestConnCeiling(t *testing.T) {
 	f(20, 1024, 20)         // -max-connections wins
 	f(5000, 1024, 5000)     // even above the limit (serve warns)
 }
+
+func TestOpenFileCache(t *testing.T) {
+	f := func(flag int, nofile uint64, want int) {
+		t.Helper()
+		assert.Equal(t, want, openFileCache(flag, nofile), "flag %d, nofile %d", flag, nofile)
+	}
+	f(-1, 1024, 128)      // the common soft limit: an eighth
+	f(-1, 20000, 1024)    // at most 1,024
+	f(-1, 0, 128)         // unknown: assume 1,024
+	f(-1, 7, 0)           // too few descriptors: off
+	f(0, 524288, 0)       // off
+	f(5000, 524288, 5000) // the flag wins
+	f(5000, 1024, 512)    // but takes at most half the limit
+}

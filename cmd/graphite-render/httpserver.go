@@ -45,9 +45,14 @@ type httpServer struct {
 func newHTTPServer(cfg serveConfig, h http.Handler, ln net.Listener, log *slog.Logger) *httpServer {
 	base, cancel := context.WithCancelCause(context.Background())
 	nofile := nofileLimit()
-	ceiling := connCeiling(cfg.maxConns, nofile)
-	log.Info("connection ceiling", "max_connections", ceiling, "nofile", nofile, "derived", cfg.maxConns == 0)
-	if derived := connCeiling(0, nofile); cfg.maxConns > derived {
+	usable := nofile
+	if cfg.openFiles > 0 {
+		// The open-file cache's descriptors come out of the limit.
+		usable = max(knownNofile(nofile)-uint64(cfg.openFiles), 1)
+	}
+	ceiling := connCeiling(cfg.maxConns, usable)
+	log.Info("connection ceiling", "max_connections", ceiling, "nofile", nofile, "open_file_cache", max(cfg.openFiles, 0), "derived", cfg.maxConns == 0)
+	if derived := connCeiling(0, usable); cfg.maxConns > derived {
 		log.Warn("-max-connections exceeds the descriptor limit less its reserve: idle connections may take the descriptors whisper reads need",
 			"max_connections", cfg.maxConns, "nofile", nofile, "reserve", nofile-uint64(derived))
 	}

@@ -85,10 +85,16 @@ const requestMessage = "request"
 type flushOnWarn struct {
 	slog.Handler
 	out *bufferedLog
+	// lines, when set, writes the request lines of the root handler, a
+	// TextHandler without options over out, itself (see logline.go).
+	lines *requestLines
 }
 
 // Handle passes r on and flushes after anything but an Info request line.
 func (h flushOnWarn) Handle(ctx context.Context, r slog.Record) error {
+	if h.lines != nil && r.Message == requestMessage && h.lines.write(h.out, r) {
+		return nil
+	}
 	err := h.Handler.Handle(ctx, r)
 	if r.Level >= slog.LevelWarn || r.Message != requestMessage {
 		_ = h.out.Flush()

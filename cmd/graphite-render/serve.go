@@ -71,6 +71,7 @@ type serveConfig struct {
 	writeTimeoutFlag  time.Duration // 0: derived, see writeTimeout
 	idleTimeout       time.Duration
 	maxConns          int // 0: derived from the descriptor limit, see connCeiling
+	openFiles         int // -1: derived from the descriptor limit, see openFileCache
 
 	// pprofListen, cpuProfile and memProfile turn on profiling (see
 	// profiling.go); all are off by default.
@@ -110,6 +111,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.DurationVar(&cfg.writeTimeoutFlag, "write-timeout", 0, "how long a request may take from its headers to the last byte of its answer (0: -timeout + 10s, so that a render cut by -timeout can still send its 503)")
 	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "how long a keep-alive connection may wait for its next request (0: -read-timeout)")
 	fs.IntVar(&cfg.maxConns, "max-connections", 0, "most open client connections; at the ceiling a new connection closes the longest-idle one (0: the descriptor limit RLIMIT_NOFILE less 256)")
+	fs.IntVar(&cfg.openFiles, "open-file-cache", -1, "whisper files kept open between reads with their headers, checked again after a second (-1: an eighth of the descriptor limit RLIMIT_NOFILE, at most 1024, taken from the connection ceiling; 0: off)")
 	fs.Int64Var(&cfg.memLimitMB, "memory-limit-mb", defaultMemoryLimitMB, "the server's memory ceiling in MiB: renders reserve their data and answers from 3/4 of it (more wait a second, then get 503), and it is the garbage collector's soft limit unless GOMEMLIMIT is set (0: no ceiling)")
 	fs.BoolVar(&cfg.index, "index", true, "keep the metric tree in memory, so find and globbing read no directory")
 	fs.DurationVar(&cfg.refresh, "index-refresh", time.Minute, "how often the in-memory tree is rebuilt (new metrics appear after at most this long)")
@@ -182,7 +184,7 @@ func runServe(args []string, stderr io.Writer, clock func() time.Time) int {
 	}
 	out := newBufferedLog(stderr, logFlushInterval)
 	defer out.Close()
-	log := slog.New(flushOnWarn{Handler: slog.NewTextHandler(out, nil), out: out})
+	log := slog.New(flushOnWarn{Handler: slog.NewTextHandler(out, nil), out: out, lines: &requestLines{}})
 	if cfg.memLimitMB > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.memLimitMB << 20)
 	}
@@ -237,7 +239,14 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 	}
 	var tree *whisperfs.Tree
 	if dir != "" {
-		t, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{MaxMatches: cfg.maxMatches, MaxFindVisits: cfg.maxVisits, FollowOutsideSymlinks: cfg.outsideLink})
+		cfg.openFiles = openFileCache(cfg.openFiles, nofileLimit())
+		if cfg.outsideLink {
+			cfg.openFiles = 0 // reads that may leave the root are never cached
+		}
+		t, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{
+			MaxMatches: cfg.maxMatches, MaxFindVisits: cfg.maxVisits, FollowOutsideSymlinks: cfg.outsideLink,
+			OpenCache: whisperfs.OpenCacheOptions{Files: cfg.openFiles, Clock: clock},
+		})
 		if err != nil {
 			return err
 		}

@@ -47,6 +47,9 @@ func (cfg serveConfig) checkTimeouts() error {
 		return fmt.Errorf("invalid -read-header-timeout=%s: must not exceed -read-timeout=%s, which bounds headers and body together",
 			cfg.readHeaderTimeout, cfg.readTimeout)
 	}
+	if cfg.openFiles < -1 {
+		return fmt.Errorf("invalid -open-file-cache=%d: must be -1 (derived from the descriptor limit), 0 (off) or a number of files", cfg.openFiles)
+	}
 	if cfg.maxConns < 0 {
 		return fmt.Errorf("invalid -max-connections=%d: must not be negative (0 derives it from the descriptor limit)", cfg.maxConns)
 	}
