@@ -1,8 +1,10 @@
 package api
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -53,4 +55,26 @@ func TestPointEndingsWriteWhatTheCounterWrites(t *testing.T) {
 		got := appendDatapoints(nil, s, noNulls, nil, endings)
 		require.Equal(t, string(want), string(got), "start %d step %d n %d", s.Start, s.Step, n)
 	}
+}
+
+// TestAppendDecimalAndDigits checks appendDecimal against strconv for
+// every number of decimals, numbers of every length (with leading zeros
+// after the point, and a zero before it), and decimalDigits at every
+// power of ten and its neighbours.
+func TestAppendDecimalAndDigits(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 200_000 {
+		n := r.Uint64N(pow10u[1+r.IntN(15)])
+		k := 1 + r.IntN(4)
+		p := pow10u[k]
+		want := strconv.FormatUint(n/p, 10) + "." + fmt.Sprintf("%0*d", k, n%p)
+		require.Equal(t, want, string(appendDecimal([]byte("x"), n, k))[1:], "n %d k %d", n, k)
+	}
+	require.Equal(t, 1, decimalDigits(0))
+	for i := 1; i < len(pow10u); i++ {
+		for _, x := range []uint64{pow10u[i] - 1, pow10u[i], pow10u[i] + 1} {
+			require.Equal(t, len(strconv.FormatUint(x, 10)), decimalDigits(x), "%d", x)
+		}
+	}
+	require.Equal(t, 20, decimalDigits(math.MaxUint64))
 }
