@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 
 	"github.com/go-graphite/carbonapi/pkg/parser"
@@ -112,11 +113,33 @@ func (e *earlyConsolidation) fromBuckets(s *Series, ws whisperfs.Series) {
 	s.Step *= int64(vpp)
 	s.ValuesPerPoint = vpp
 	values := make([]float64, min(int64(len(ws.Values)), timestampCount(s.Start, s.End, s.Step)))
-	for i := range values {
-		// Every bucket holds vpp values but the last, which holds what
-		// is left.
-		length := min(vpp, ws.Points-ws.Skipped-i*vpp)
-		values[i] = bucketValue(s.ConsolidationFunc, ws.Values[i], int(ws.Counts[i]), length, vpp, s.XFilesFactor)
+	if len(values) == 0 {
+		s.Values = values
+		s.consolidated = true
+		return
+	}
+	// Every bucket holds vpp values but the last, which holds what is
+	// left; only avg_zero divides by that.
+	last := len(ws.Values) - 1
+	lastLength := ws.Points - ws.Skipped - last*vpp
+	xff, fvpp := s.XFilesFactor, float64(vpp)
+	switch s.ConsolidationFunc {
+	case "sum", "avg_zero":
+		for i := range values {
+			values[i] = bucketValue(s.ConsolidationFunc, ws.Values[i], int(ws.Counts[i]), vpp, vpp, xff)
+		}
+		if len(values) > last && s.ConsolidationFunc == "avg_zero" {
+			values[last] = bucketValue("avg_zero", ws.Values[last], int(ws.Counts[last]), lastLength, vpp, xff)
+		}
+	default: // the averages
+		for i := range values {
+			c := ws.Counts[i]
+			if c > 0 && float64(c)/fvpp >= xff {
+				values[i] = ws.Values[i] / float64(c)
+			} else {
+				values[i] = math.NaN()
+			}
+		}
 	}
 	s.Values = values
 	s.consolidated = true
