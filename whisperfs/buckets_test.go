@@ -137,32 +137,6 @@ func TestFetchBucketsMatchesFetch(t *testing.T) {
 	}
 }
 
-// TestWholeArchiveReadOnce checks that a range covering nearly all of an
-// archive other than the first, wrapped, costs one read after the header
-// (not a read of the base interval and one of each half), and gives the
-// values a partial read gives.
-func TestWholeArchiveReadOnce(t *testing.T) {
-	a := fullArchive(600, 5000, valueOf)
-	b := encodeFile(Average, 0.5, fullArchive(60, 100, valueOf), a)
-	r := &countingReaderAt{b: b}
-	f, err := NewFile(r, int64(len(b)), "m")
-	require.NoError(t, err)
-	for _, c := range []struct {
-		from  int64
-		reads int
-	}{
-		{testNow - 2_999_000, 1}, // all but a slot or two: one read of the archive
-		{testNow - 400_000, 2},   // less than the archive: the base, then the range
-		{testNow - 3_000, 2},     // a short range in the middle of the ring
-	} {
-		r.reads = 0
-		s, err := f.ReadArchive(1, c.from, testNow)
-		require.NoError(t, err)
-		assert.Equal(t, c.reads, r.reads, "from %d", c.from)
-		assertValues(t, expected(a.data, s.Start, s.End, 600), s.Values)
-	}
-}
-
 // TestAddPairsMatchesGo checks addPairs (assembly where there is one)
 // against addPairsGo on random points: sums bit for bit, counts, for
 // bucket sizes from 1 up and intervals that do and do not fit 32 bits.

@@ -116,11 +116,6 @@ func (f *File) ReadArchive(i int, from, until int64) (Series, error) {
 	return f.readArchive(nil, nil, i, from, until)
 }
 
-// wholeArchiveSlack is how many bytes more than it needs a read may take
-// to read an archive whole in one pread, which gives its base interval
-// and both halves of a wrapped range without two or three more.
-const wholeArchiveSlack = 8 << 10
-
 // readArchive is ReadArchive decoding into dst when its capacity
 // suffices, and adding the values up as b plans when b is not nil.
 func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) (Series, error) {
@@ -148,23 +143,14 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 
 	bp := getBuffer(4)
 	defer putBuffer(bp)
+	// The base and the range are read apart, not in one read of the whole
+	// archive: a read that starts at the archive's first slot while carbon
+	// writes there, just past the ring's wrap, copies half-written points
+	// far more often (TestConcurrentWriters).
 	size := a.Size()
-	var base int64
-	var whole []byte
-	if size-(slots-1)*PointSize <= wholeArchiveSlack && f.size >= a.Offset+size {
-		// The range covers nearly all of the archive: one read of all of
-		// it holds the base interval and the range, wrapped or not.
-		resizeBuffer(bp, int(size))
-		whole = *bp
-		if err := f.readFull(whole, a.Offset); err != nil {
-			return Series{}, err
-		}
-		base = int64(binary.BigEndian.Uint32(whole[:4]))
-	} else {
-		var err error
-		if base, err = f.baseOf(a, *bp); err != nil {
-			return Series{}, err
-		}
+	base, err := f.baseOf(a, *bp)
+	if err != nil {
+		return Series{}, err
 	}
 	if base == 0 {
 		s.Values = fillNaN(valuesBuffer(dst, int(slots)))
@@ -175,10 +161,6 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 	untilOff := floorMod(floorDiv(untilInterval-base, step)*PointSize, size)
 	var seg1, seg2 []byte
 	switch {
-	case whole != nil && fromOff < untilOff:
-		seg1 = whole[fromOff:untilOff]
-	case whole != nil:
-		seg1, seg2 = whole[fromOff:], whole[:untilOff]
 	case fromOff < untilOff:
 		resizeBuffer(bp, int(untilOff-fromOff))
 		seg1 = *bp
