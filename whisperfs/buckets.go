@@ -52,23 +52,22 @@ func sumBuckets(sums []float64, counts []int32, seg1, seg2 []byte, first, step i
 	k := 0
 	for lo := skip; lo < n; {
 		exp := first + int64(lo)*step
-		if hi := lo + 2*per; hi <= n1 || lo >= n1 && hi <= n {
-			// Two whole buckets in one segment are added side by side:
-			// two chains of additions run at once.
-			seg, at := seg1, lo
-			if lo >= n1 {
-				seg, at = seg2, lo-n1
+		// The pairs of whole buckets in one segment from lo are added side
+		// by side (two chains of additions run at once), all in one call.
+		seg, at, left := seg1, lo, n1-lo
+		if lo >= n1 {
+			seg, at, left = seg2, lo-n1, n-lo
+		}
+		if pairs := left / (2 * per); pairs > 0 {
+			addPairs(seg[at*PointSize:(at+2*pairs*per)*PointSize], per, pairs, exp, step, sums[k:k+2*pairs], counts[k:k+2*pairs])
+			for j := range 2 * pairs {
+				if sums[k+j] != sums[k+j] {
+					from := (at + j*per) * PointSize
+					sums[k+j], counts[k+j], _ = addPointsExactly(0, 0, seg[from:from+per*PointSize], exp+int64(j*per)*step, step)
+				}
 			}
-			pair := seg[at*PointSize : (at+2*per)*PointSize]
-			sums[k], sums[k+1], counts[k], counts[k+1] = addPairs(pair, per, exp, step)
-			if sums[k] != sums[k] {
-				sums[k], counts[k], _ = addPointsExactly(0, 0, pair[:per*PointSize], exp, step)
-			}
-			if sums[k+1] != sums[k+1] {
-				sums[k+1], counts[k+1], _ = addPointsExactly(0, 0, pair[per*PointSize:], exp+int64(per)*step, step)
-			}
-			k += 2
-			lo = hi
+			k += 2 * pairs
+			lo += 2 * pairs * per
 			continue
 		}
 		hi := min(lo+per, n)
@@ -148,10 +147,21 @@ func addPointsExactly(sum float64, c int32, buf []byte, exp, step int64) (float6
 	return sum, c, exp
 }
 
+// addPairsRun adds up the 2*pairs buckets of per points that buf holds,
+// the first point expected at interval exp, two at a time with
+// addPairsGo, into sums and counts.
+func addPairsRun(buf []byte, per, pairs int, exp, step int64, sums []float64, counts []int32) {
+	size := 2 * per * PointSize
+	for j := range pairs {
+		sums[2*j], sums[2*j+1], counts[2*j], counts[2*j+1] = addPairsGo(buf[j*size:(j+1)*size], per, exp, step)
+		exp += 2 * int64(per) * step
+	}
+}
+
 // addPairsGo adds up the two buckets of per points that buf holds, the
 // first point expected at interval exp, as addPoints does each: the two
 // sums are independent chains of additions, which the processor runs
-// side by side. It is addPairs where no assembly version is.
+// side by side.
 //
 //go:noinline
 func addPairsGo(buf []byte, per int, exp, step int64) (sumA, sumB float64, cA, cB int32) {

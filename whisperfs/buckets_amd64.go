@@ -2,16 +2,19 @@ package whisperfs
 
 // addPairs is addPairsGo in assembly (buckets_amd64.s): the compiled loop
 // spends about 20 instructions a point, mostly moving values between
-// registers and the stack; this one spends 13.
-func addPairs(buf []byte, per int, exp, step int64) (sumA, sumB float64, cA, cB int32) {
-	if per <= 0 {
-		return 0, 0, 0, 0
+// registers and the stack; this one spends 13, and runs through all the
+// pairs of a segment in one call.
+func addPairs(buf []byte, per, pairs int, exp, step int64, sums []float64, counts []int32) {
+	if per <= 0 || pairs <= 0 {
+		return
 	}
-	_ = buf[2*per*PointSize-1] // the loop reads 2*per points
-	return addPairsAsm(&buf[0], per, exp, step)
+	_ = buf[2*pairs*per*PointSize-1] // the loop reads 2*pairs*per points
+	_ = sums[2*pairs-1]
+	_ = counts[2*pairs-1]
+	addPairsAsm(&buf[0], per, pairs, exp, step, &sums[0], &counts[0])
 }
 
-// addPairsAsm is addPairsGo over the 2*per points at p.
+// addPairsAsm is addPairs over the 2*pairs*per points at p.
 //
 //go:noescape
-func addPairsAsm(p *byte, per int, exp, step int64) (sumA, sumB float64, cA, cB int32)
+func addPairsAsm(p *byte, per, pairs int, exp, step int64, sums *float64, counts *int32)

@@ -1,28 +1,34 @@
 #include "textflag.h"
 
-// func addPairsAsm(p *byte, per int, exp, step int64) (sumA, sumB float64, cA, cB int32)
+// func addPairsAsm(p *byte, per, pairs int, exp, step int64, sums *float64, counts *int32)
 //
-// Bucket A is the per points at p, bucket B the per points after them.
-// Each point is a big-endian uint32 interval and a big-endian float64; a
-// point whose interval is not the one expected adds -0.0 and counts 0.
+// The 2*pairs buckets of per points from p, each added up as addPairsGo
+// adds a pair: each point is a big-endian uint32 interval and a big-endian
+// float64; a point whose interval is not the one expected adds -0.0 and
+// counts 0. Bucket j's sum goes to sums[j], its count to counts[j].
 TEXT ·addPairsAsm(SB), NOSPLIT, $0-56
 	MOVQ p+0(FP), SI
+	MOVQ exp+24(FP), R10
+	MOVQ step+32(FP), R13
+	MOVQ $0x8000000000000000, R12
+	MOVQ pairs+16(FP), AX
+	TESTQ AX, AX
+	JLE done
+
+pair:
+	// DI: bucket B, 12*per bytes after bucket A; R11: the interval B
+	// expects, per*step after A's.
 	MOVQ per+8(FP), CX
-	MOVQ exp+16(FP), R10
-	MOVQ step+24(FP), R13
 	LEAQ (CX)(CX*2), DI
 	SHLQ $2, DI
-	ADDQ SI, DI              // DI: bucket B, 12*per bytes on
+	ADDQ SI, DI
 	MOVQ CX, R11
 	IMULQ R13, R11
-	ADDQ R10, R11            // R11: the interval B expects
-	MOVQ $0x8000000000000000, R12
+	ADDQ R10, R11
 	XORPS X0, X0
 	XORPS X1, X1
 	XORL BX, BX
 	XORL DX, DX
-	TESTQ CX, CX
-	JLE done
 
 loop:
 	MOVL (SI), AX
@@ -56,9 +62,22 @@ loop:
 	DECQ CX
 	JNZ loop
 
+	// Store the pair's sums and counts and step to the next pair, which
+	// starts where bucket B ended, its interval where B's ended.
+	MOVQ sums+40(FP), R8
+	MOVSD X0, (R8)
+	MOVSD X1, 8(R8)
+	ADDQ $16, R8
+	MOVQ R8, sums+40(FP)
+	MOVQ counts+48(FP), R8
+	MOVL BX, (R8)
+	MOVL DX, 4(R8)
+	ADDQ $8, R8
+	MOVQ R8, counts+48(FP)
+	MOVQ DI, SI
+	MOVQ R11, R10
+	DECQ pairs+16(FP)
+	JNZ pair
+
 done:
-	MOVSD X0, sumA+32(FP)
-	MOVSD X1, sumB+40(FP)
-	MOVL BX, cA+48(FP)
-	MOVL DX, cB+52(FP)
 	RET

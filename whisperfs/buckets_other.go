@@ -2,7 +2,7 @@
 
 package whisperfs
 
-// addPairs is addPairsGo where no assembly version is.
-func addPairs(buf []byte, per int, exp, step int64) (sumA, sumB float64, cA, cB int32) {
-	return addPairsGo(buf, per, exp, step)
+// addPairs is addPairsRun where no assembly version is.
+func addPairs(buf []byte, per, pairs int, exp, step int64, sums []float64, counts []int32) {
+	addPairsRun(buf, per, pairs, exp, step, sums, counts)
 }

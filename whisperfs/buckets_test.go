@@ -138,19 +138,23 @@ func TestFetchBucketsMatchesFetch(t *testing.T) {
 }
 
 // TestAddPairsMatchesGo checks addPairs (assembly where there is one)
-// against addPairsGo on random points: sums bit for bit, counts, for
-// bucket sizes from 1 up and intervals that do and do not fit 32 bits.
+// against addPairsRun on random points: sums bit for bit, counts, for
+// bucket sizes and numbers of pairs from 1 up and intervals that do and
+// do not fit 32 bits.
 func TestAddPairsMatchesGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for range 3000 {
-		per := 1 + r.IntN(80)
+		per, pairs := 1+r.IntN(80), 1+r.IntN(6)
 		first := []int64{1_700_000_040, 60, 1 << 32, -120}[r.IntN(4)]
 		step := []int64{1, 10, 60, 3600}[r.IntN(4)]
-		buf := randomPoints(r, 2*per, first, step)
-		a1, b1, ca1, cb1 := addPairs(buf, per, first, step)
-		a2, b2, ca2, cb2 := addPairsGo(buf, per, first, step)
-		require.Equal(t, math.Float64bits(a2), math.Float64bits(a1), "per %d first %d", per, first)
-		require.Equal(t, math.Float64bits(b2), math.Float64bits(b1), "per %d first %d", per, first)
-		require.Equal(t, [2]int32{ca2, cb2}, [2]int32{ca1, cb1}, "per %d first %d", per, first)
+		buf := randomPoints(r, 2*pairs*per, first, step)
+		sums1, counts1 := make([]float64, 2*pairs), make([]int32, 2*pairs)
+		sums2, counts2 := make([]float64, 2*pairs), make([]int32, 2*pairs)
+		addPairs(buf, per, pairs, first, step, sums1, counts1)
+		addPairsRun(buf, per, pairs, first, step, sums2, counts2)
+		for j := range sums1 {
+			require.Equal(t, math.Float64bits(sums2[j]), math.Float64bits(sums1[j]), "per %d pairs %d first %d bucket %d", per, pairs, first, j)
+		}
+		require.Equal(t, counts2, counts1, "per %d pairs %d first %d", per, pairs, first)
 	}
 }
