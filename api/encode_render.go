@@ -395,8 +395,12 @@ func pyFloat(b []byte, v float64) []byte {
 		}
 	}
 	if a >= 1e-4 && a < 1e16 {
-		// Non-integral in this range: 'f' always writes a point.
-		return strconv.AppendFloat(b, v, 'f', -1, 64)
+		// Non-integral in this range: positional, with a point.
+		if v < 0 {
+			b = append(b, '-')
+		}
+		d, e := shortestDigits(a)
+		return appendPositional(b, d, e)
 	}
 	return strconv.AppendFloat(b, v, 'e', -1, 64)
 }
