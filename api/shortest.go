@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/bits"
+	"slices"
 )
 
 // Shortest digits of a float64, for pyFloat's positional notation.
@@ -214,36 +215,55 @@ func shortestDigits(v float64) (d uint64, e int32) {
 
 // appendPositional appends d*10^e in positional notation with at least
 // one digit on each side of the point, as Python's repr writes a float
-// whose decimal exponent is from -4 to 15 (d > 0, no trailing zeros).
+// whose decimal exponent is from -4 to 15 (0 < d < 10^17, no trailing
+// zeros). The digits are written in place, two at a time.
 func appendPositional(b []byte, d uint64, e int32) []byte {
-	var buf [24]byte
-	n := len(buf)
-	for {
-		n--
-		buf[n] = byte('0' + d%10)
-		d /= 10
-		if d == 0 {
-			break
-		}
-	}
-	digits := buf[n:]
-	point := int32(len(digits)) + e // digits before the point
+	n := int32(decimalDigits(d))
+	point := n + e // digits before the point
+	var total int32
 	switch {
 	case e >= 0:
-		b = append(b, digits...)
-		for range e {
-			b = append(b, '0')
-		}
-		return append(b, '.', '0')
+		total = point + 2
 	case point > 0:
-		b = append(b, digits[:point]...)
-		b = append(b, '.')
-		return append(b, digits[point:]...)
+		total = n + 1
 	default:
-		b = append(b, '0', '.')
-		for range -point {
-			b = append(b, '0')
+		total = 2 - point + n
+	}
+	b = slices.Grow(b, int(total))
+	out := b[len(b) : len(b)+int(total)]
+	switch {
+	case e >= 0:
+		putDigits(out[:n], d)
+		for i := n; i < point; i++ {
+			out[i] = '0'
 		}
-		return append(b, digits...)
+		out[point], out[point+1] = '.', '0'
+	case point > 0:
+		p := pow10u[-e]
+		putDigits(out[:point], d/p)
+		out[point] = '.'
+		putDigits(out[point+1:], d%p)
+	default:
+		out[0], out[1] = '0', '.'
+		for i := int32(2); i < 2-point; i++ {
+			out[i] = '0'
+		}
+		putDigits(out[2-point:], d)
+	}
+	return b[:len(b)+int(total)]
+}
+
+// putDigits writes d into out as exactly len(out) decimal digits, with
+// leading zeros where d has fewer.
+func putDigits(out []byte, d uint64) {
+	i := len(out)
+	for i >= 2 {
+		r := d % 100
+		d /= 100
+		i -= 2
+		out[i], out[i+1] = digitPairs[2*r], digitPairs[2*r+1]
+	}
+	if i == 1 {
+		out[0] = byte('0' + d%10)
 	}
 }

@@ -73,4 +73,11 @@ func TestAppendPositionalMatchesStrconv(t *testing.T) {
 		}
 		require.Equal(t, want, string(appendPositional(nil, d, e)), "%b", v)
 	}
+	for _, c := range []struct {
+		d    uint64
+		e    int32
+		want string
+	}{{5, 0, "5.0"}, {12, 2, "1200.0"}, {12345, -2, "123.45"}, {7, -1, "0.7"}, {7, -4, "0.0007"}, {1234567890123456, -3, "1234567890123.456"}} {
+		require.Equal(t, "x"+c.want, string(appendPositional([]byte("x"), c.d, c.e)), "%d e%d", c.d, c.e)
+	}
 }
