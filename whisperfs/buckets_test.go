@@ -158,3 +158,46 @@ func TestAddPairsMatchesGo(t *testing.T) {
 		require.Equal(t, counts2, counts1, "per %d pairs %d first %d", per, pairs, first)
 	}
 }
+
+// mutableReaderAt reads a byte slice that a test may replace.
+type mutableReaderAt struct {
+	b     []byte
+	reads int
+}
+
+func (r *mutableReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	r.reads++
+	return bytesReaderAt(r.b).ReadAt(p, off)
+}
+
+// TestArchiveBaseKept checks that a File reads the base interval of an
+// archive past the head once, and that the kept base still places every
+// point once the ring has turned and its first slot holds an interval a
+// whole turn later.
+func TestArchiveBaseKept(t *testing.T) {
+	fine := fullArchive(60, 100, valueOf)
+	coarse := fullArchive(600, 500, valueOf)
+	r := &mutableReaderAt{b: encodeFile(Average, 0.5, fine, coarse)}
+	f, err := NewFile(r, int64(len(r.b)), "m")
+	require.NoError(t, err)
+	from := testNow - 200_000
+	s, err := f.ReadArchive(1, from, testNow)
+	require.NoError(t, err)
+	assertValues(t, expected(coarse.data, s.Start, s.End, 600), s.Values)
+	r.reads = 0
+	s, err = f.ReadArchive(1, from, testNow)
+	require.NoError(t, err)
+	assert.Equal(t, 1, r.reads, "the base is kept: only the range is read")
+	assertValues(t, expected(coarse.data, s.Start, s.End, 600), s.Values)
+
+	// Two turns of the ring later, with new values everywhere.
+	turned := rawArchive{step: 600, points: 500, base: coarse.base + 2*500*600, data: map[int64]float64{}}
+	for ts := range coarse.data {
+		turned.data[ts+2*500*600] = valueOf(ts) + 1
+	}
+	r.b = encodeFile(Average, 0.5, fine, turned)
+	later := testNow + 2*500*600
+	s, err = f.ReadArchive(1, later-200_000, later)
+	require.NoError(t, err)
+	assertValues(t, expected(turned.data, s.Start, s.End, 600), s.Values)
+}

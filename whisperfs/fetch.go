@@ -148,7 +148,7 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 	// writes there, just past the ring's wrap, copies half-written points
 	// far more often (TestConcurrentWriters).
 	size := a.Size()
-	base, err := f.baseOf(a, *bp)
+	base, err := f.baseOf(i, *bp)
 	if err != nil {
 		return Series{}, err
 	}
@@ -203,21 +203,33 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 	return s, nil
 }
 
-// baseOf returns the base interval of archive a (the interval of its
+// baseOf returns the base interval of archive i (the interval of its
 // first point, 0 while the archive is empty), reading it into buf (4
-// bytes) unless NewFile's first read holds it already. Only a base that is
-// set is taken from there: whisper writes it once, when the archive gets
-// its first point.
-func (f *File) baseOf(a ArchiveInfo, buf []byte) (int64, error) {
+// bytes) unless NewFile's first read or an earlier read holds it already.
+// A base once set may be kept: whisper sets it with the archive's first
+// point, and the slot it reads it from is later only rewritten with an
+// interval a whole number of turns of the ring later, which places every
+// interval in the same slot.
+func (f *File) baseOf(i int, buf []byte) (int64, error) {
+	a := f.header.Archives[i]
 	if end := a.Offset + 4; end <= int64(f.headLen) {
 		if base := int64(binary.BigEndian.Uint32(f.head[a.Offset:end])); base != 0 {
 			return base, nil
 		}
 	}
+	if f.bases != nil {
+		if base := f.bases[i].Load(); base != 0 {
+			return int64(base), nil
+		}
+	}
 	if err := f.readFull(buf[:4], a.Offset); err != nil {
 		return 0, err
 	}
-	return int64(binary.BigEndian.Uint32(buf[:4])), nil
+	base := binary.BigEndian.Uint32(buf[:4])
+	if f.bases != nil && base != 0 {
+		f.bases[i].Store(base)
+	}
+	return int64(base), nil
 }
 
 // valuesBuffer returns dst resliced to n values when its capacity holds

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,6 +20,10 @@ type File struct {
 	// head holds the first headLen bytes of the file, read by NewFile.
 	head    [headBytes]byte
 	headLen int
+	// bases holds the base interval of each archive once a read found it
+	// set (see baseOf), shared by the copies the open-file cache hands
+	// out; nil for a file of one archive, whose base the head holds.
+	bases []atomic.Uint32
 }
 
 // Open opens the whisper file at path read-only and decodes its header.
@@ -103,6 +108,9 @@ func NewFile(r io.ReaderAt, size int64, name string) (*File, error) {
 		return nil, corrupt("%v", err)
 	}
 	f.header, f.headLen = h, len(got)
+	if count > 1 {
+		f.bases = make([]atomic.Uint32, count)
+	}
 	return f, nil
 }
 
