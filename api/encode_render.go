@@ -144,14 +144,33 @@ func appendDatapointsEndings(dst []byte, s *query.Series, noNulls bool, out *flu
 	first := true
 	ints := s.Ints
 	text, ends := endings.text, endings.ends
-	begin := int32(0)
-	for i, v := range s.Values {
-		if i&1023 == 1023 {
+	vals := s.Values
+	flushed := 0
+	for i := 0; i < len(vals); {
+		if i-flushed >= 1024 {
 			dst = out.flush(dst)
+			flushed = i
 		}
-		end := ends[i]
+		v := vals[i]
+		if v != v && i+1 < len(vals) && vals[i+1] != vals[i+1] {
+			// A run of nulls (any NaN, as appendJSONNumber writes it) is
+			// copied whole from the endings' null text.
+			j := i + 2
+			for j < len(vals) && vals[j] != vals[j] {
+				j++
+			}
+			if !noNulls {
+				if !first {
+					dst = append(dst, ',', ' ')
+				}
+				first = false
+				dst = append(dst, endings.nullRun(i, j)...)
+			}
+			i = j
+			continue
+		}
 		if noNulls && v != v {
-			begin = end
+			i++
 			continue
 		}
 		if !first {
@@ -164,6 +183,11 @@ func appendDatapointsEndings(dst []byte, s *query.Series, noNulls bool, out *flu
 			dst = append(dst, '[')
 			dst = appendJSONNumber(dst, v, ints != nil && ints.Int(i))
 		}
+		begin := int32(0)
+		if i > 0 {
+			begin = ends[i-1]
+		}
+		end := ends[i]
 		if n := int(end - begin); n <= 16 {
 			// One 16-byte move instead of a call to copy a dozen bytes:
 			// text has 16 bytes past every ending's start (see prepare).
@@ -173,7 +197,7 @@ func appendDatapointsEndings(dst []byte, s *query.Series, noNulls bool, out *flu
 		} else {
 			dst = append(dst, text[begin:end]...)
 		}
-		begin = end
+		i++
 	}
 	return dst
 }
@@ -189,6 +213,20 @@ type pointEndings struct {
 	start, step int64
 	text        []byte
 	ends        []int32
+	// nulls holds "[null" + ending + ", " for every point, ending where
+	// nullEnds says, so that a run of null points is one copy.
+	nulls    []byte
+	nullEnds []int32
+}
+
+// nullRun returns the compact JSON of null points i to j-1 (j > i),
+// separated by ", ".
+func (e *pointEndings) nullRun(i, j int) []byte {
+	from := int32(0)
+	if i > 0 {
+		from = e.nullEnds[i-1]
+	}
+	return e.nulls[from : e.nullEnds[j-1]-2]
 }
 
 // prepare makes e hold the endings of n timestamps from start at step,
@@ -208,11 +246,17 @@ func (e *pointEndings) prepare(start, step int64, n int) bool {
 	}
 	e.start, e.step = start, step
 	e.text, e.ends = e.text[:0], e.ends[:0]
+	e.nulls, e.nullEnds = e.nulls[:0], e.nullEnds[:0]
 	for range n {
+		begin := len(e.text)
 		e.text = append(e.text, ',', ' ')
 		e.text = ts.appendTo(e.text)
 		e.text = append(e.text, ']')
 		e.ends = append(e.ends, int32(len(e.text)))
+		e.nulls = append(e.nulls, "[null"...)
+		e.nulls = append(e.nulls, e.text[begin:]...)
+		e.nulls = append(e.nulls, ',', ' ')
+		e.nullEnds = append(e.nullEnds, int32(len(e.nulls)))
 		ts.next()
 	}
 	// Room for appendDatapointsEndings' 16-byte moves past the last one.
@@ -232,6 +276,7 @@ func getPointEndings() *pointEndings {
 
 func putPointEndings(e *pointEndings) {
 	e.text, e.ends = e.text[:0], e.ends[:0]
+	e.nulls, e.nullEnds = e.nulls[:0], e.nullEnds[:0]
 	pointEndingsPool.Put(e)
 }
 

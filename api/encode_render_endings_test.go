@@ -50,6 +50,14 @@ func TestPointEndingsWriteWhatTheCounterWrites(t *testing.T) {
 				s.Values[i] = r.NormFloat64() * 1e3
 			}
 		}
+		if n > 0 && r.IntN(3) == 0 {
+			// A long run of nulls, as a sparse or consolidated series has,
+			// sometimes at either end.
+			a := r.IntN(n)
+			for k := a; k < a+r.IntN(n-a+1); k++ {
+				s.Values[k] = math.NaN()
+			}
+		}
 		noNulls := r.IntN(4) == 0
 		want := appendDatapoints(nil, s, noNulls, nil, nil)
 		got := appendDatapoints(nil, s, noNulls, nil, endings)
@@ -77,4 +85,27 @@ func TestAppendDecimalAndDigits(t *testing.T) {
 		}
 	}
 	require.Equal(t, 20, decimalDigits(math.MaxUint64))
+}
+
+// BenchmarkAppendJSONSparse encodes what a 7-day render with
+// maxDataPoints=500 of a sparse tree answers: 400 series of 480 averages
+// of which the first 400 are null.
+func BenchmarkAppendJSONSparse(b *testing.B) {
+	ss := make([]*query.Series, 400)
+	for i := range ss {
+		s := &query.Series{Name: fmt.Sprintf("servers.host%03d.cpu-0.user", i), Start: 1_795_219_020, Step: 1260, Values: make([]float64, 480)}
+		for k := range s.Values {
+			s.Values[k] = math.NaN()
+			if k >= 400 {
+				s.Values[k] = float64(i*480+k) / 21
+			}
+		}
+		ss[i] = s
+	}
+	buf := AppendJSON(nil, ss, RenderOptions{})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(buf)))
+	for b.Loop() {
+		buf = AppendJSON(buf[:0], ss, RenderOptions{})
+	}
 }
