@@ -122,7 +122,7 @@ func (e *earlyConsolidation) fromBuckets(s *Series, ws whisperfs.Series) {
 	// left; only avg_zero divides by that.
 	last := len(ws.Values) - 1
 	lastLength := ws.Points - ws.Skipped - last*vpp
-	xff, fvpp := s.XFilesFactor, float64(vpp)
+	xff := s.XFilesFactor
 	switch s.ConsolidationFunc {
 	case "sum", "avg_zero":
 		for i := range values {
@@ -132,9 +132,11 @@ func (e *earlyConsolidation) fromBuckets(s *Series, ws whisperfs.Series) {
 			values[last] = bucketValue("avg_zero", ws.Values[last], int(ws.Counts[last]), lastLength, vpp, xff)
 		}
 	default: // the averages
+		// The fewest values a bucket needs for xFilesFactor: the share
+		// grows with the count, so one test of it is enough.
+		least := int32(leastCount(vpp, xff))
 		for i := range values {
-			c := ws.Counts[i]
-			if c > 0 && float64(c)/fvpp >= xff {
+			if c := ws.Counts[i]; c >= least {
 				values[i] = ws.Values[i] / float64(c)
 			} else {
 				values[i] = math.NaN()
@@ -143,6 +145,27 @@ func (e *earlyConsolidation) fromBuckets(s *Series, ws whisperfs.Series) {
 	}
 	s.Values = values
 	s.consolidated = true
+}
+
+// leastCount is the fewest non-null values of vpp that pass xFilesFactor
+// as bucketValue tests it (count/vpp >= xff, and at least one), vpp+1
+// when no count does.
+func leastCount(vpp int, xff float64) int {
+	fvpp := float64(vpp)
+	switch {
+	case !(xff <= 1): // above 1, or NaN
+		return vpp + 1
+	case xff <= 0:
+		return 1
+	}
+	c := max(int(math.Ceil(xff*fvpp)), 1)
+	for c > 1 && float64(c-1)/fvpp >= xff {
+		c--
+	}
+	for c <= vpp && float64(c)/fvpp < xff {
+		c++
+	}
+	return c
 }
 
 // consolidateAll consolidates, at the end of a render, the series not
