@@ -264,11 +264,24 @@ func (e *pointEndings) prepare(start, step int64, n int) bool {
 	return true
 }
 
-// pointEndingsPool holds the endings of finished answers for reuse.
-var pointEndingsPool sync.Pool
+// pointEndingsFree holds the endings of finished answers for reuse: a
+// short list under a lock rather than a sync.Pool, which the race
+// detector empties at random (an answer then allocates its tables anew).
+var pointEndingsFree struct {
+	sync.Mutex
+	list []*pointEndings
+}
+
+// maxFreePointEndings is how many endings pointEndingsFree keeps.
+const maxFreePointEndings = 16
 
 func getPointEndings() *pointEndings {
-	if e, ok := pointEndingsPool.Get().(*pointEndings); ok {
+	f := &pointEndingsFree
+	f.Lock()
+	defer f.Unlock()
+	if n := len(f.list); n > 0 {
+		e := f.list[n-1]
+		f.list = f.list[:n-1]
 		return e
 	}
 	return new(pointEndings)
@@ -277,7 +290,15 @@ func getPointEndings() *pointEndings {
 func putPointEndings(e *pointEndings) {
 	e.text, e.ends = e.text[:0], e.ends[:0]
 	e.nulls, e.nullEnds = e.nulls[:0], e.nullEnds[:0]
-	pointEndingsPool.Put(e)
+	f := &pointEndingsFree
+	f.Lock()
+	defer f.Unlock()
+	if f.list == nil {
+		f.list = make([]*pointEndings, 0, maxFreePointEndings)
+	}
+	if len(f.list) < maxFreePointEndings {
+		f.list = append(f.list, e)
+	}
 }
 
 // appendJSONPretty is AppendJSON with opt.Pretty: Python's indent=2 layout.
