@@ -42,51 +42,34 @@ func bucketsOf(n, skip, per int) int {
 	return (n - skip + per - 1) / per
 }
 
-// sumBuckets adds up the points of the ring segments seg1 then seg2 (the
-// second empty unless the read wraps) bucket by bucket, as Buckets
+// sumBuckets adds up the points of buf bucket by bucket, as Buckets
 // describes, into sums and counts (one element a bucket). first is the
-// interval the first point of seg1 must hold and step the archive's.
-func sumBuckets(sums []float64, counts []int32, seg1, seg2 []byte, first, step int64, skip, per int) {
-	n1 := len(seg1) / PointSize
-	n := n1 + len(seg2)/PointSize
-	k := 0
-	for lo := skip; lo < n; {
+// interval the first point of buf must hold and step the archive's.
+func sumBuckets(sums []float64, counts []int32, buf []byte, first, step int64, skip, per int) {
+	n := len(buf) / PointSize
+	k, lo := 0, skip
+	// The pairs of whole buckets are added side by side (two chains of
+	// additions run at once), all in one call.
+	if pairs := max(n-lo, 0) / (2 * per); pairs > 0 {
 		exp := first + int64(lo)*step
-		// The pairs of whole buckets in one segment from lo are added side
-		// by side (two chains of additions run at once), all in one call.
-		seg, at, left := seg1, lo, n1-lo
-		if lo >= n1 {
-			seg, at, left = seg2, lo-n1, n-lo
-		}
-		if pairs := left / (2 * per); pairs > 0 {
-			addPairs(seg[at*PointSize:(at+2*pairs*per)*PointSize], per, pairs, exp, step, sums[k:k+2*pairs], counts[k:k+2*pairs])
-			for j := range 2 * pairs {
-				if sums[k+j] != sums[k+j] {
-					from := (at + j*per) * PointSize
-					sums[k+j], counts[k+j], _ = addPointsExactly(0, 0, seg[from:from+per*PointSize], exp+int64(j*per)*step, step)
-				}
+		addPairs(buf[lo*PointSize:(lo+2*pairs*per)*PointSize], per, pairs, exp, step, sums[:2*pairs], counts[:2*pairs])
+		for j := range 2 * pairs {
+			if sums[j] != sums[j] {
+				from := (lo + j*per) * PointSize
+				sums[j], counts[j] = addPointsExactly(buf[from:from+per*PointSize], exp+int64(j*per)*step, step)
 			}
-			k += 2 * pairs
-			lo += 2 * pairs * per
-			continue
 		}
-		hi := min(lo+per, n)
-		var part1, part2 []byte
-		if lo < n1 {
-			part1 = seg1[lo*PointSize : min(hi, n1)*PointSize]
+		k, lo = 2*pairs, lo+2*pairs*per
+	}
+	// At most one whole bucket and a partial one are left.
+	for ; lo < n; lo += per {
+		part := buf[lo*PointSize : min(lo+per, n)*PointSize]
+		exp := first + int64(lo)*step
+		sums[k], counts[k] = addPoints(part, exp, step)
+		if sums[k] != sums[k] {
+			sums[k], counts[k] = addPointsExactly(part, exp, step)
 		}
-		if hi > n1 {
-			part2 = seg2[max(lo-n1, 0)*PointSize : (hi-n1)*PointSize]
-		}
-		sum, c, next := addPoints(0, 0, part1, exp, step)
-		sum, c, _ = addPoints(sum, c, part2, next, step)
-		if sum != sum {
-			sum, c, next = addPointsExactly(0, 0, part1, exp, step)
-			sum, c, _ = addPointsExactly(sum, c, part2, next, step)
-		}
-		sums[k], counts[k] = sum, c
 		k++
-		lo = hi
 	}
 }
 
@@ -96,13 +79,12 @@ func sumBuckets(sums []float64, counts []int32, seg1, seg2 []byte, first, step i
 // NaN of +Inf + -Inf must not. A bucket whose sum is a NaN is therefore
 // added again by addPointsExactly, which does both.
 
-// addPoints adds the points of buf to sum and counts them in c, the first
-// one expected at interval exp; it returns the new sum and count and the
-// interval expected next. It is kept out of line so that its loop has the
-// registers to itself.
+// addPoints adds up the points of buf and counts them, the first one
+// expected at interval exp. It is kept out of line so that its loop has
+// the registers to itself.
 //
 //go:noinline
-func addPoints(sum float64, c int32, buf []byte, exp, step int64) (float64, int32, int64) {
+func addPoints(buf []byte, exp, step int64) (sum float64, c int32) {
 	for _, p := range pointsOf(buf) {
 		b := binary.BigEndian.Uint64(p[4:12])
 		// Conditional moves, no branch: a slot without a value adds
@@ -115,7 +97,7 @@ func addPoints(sum float64, c int32, buf []byte, exp, step int64) (float64, int3
 		c += one
 		exp += step
 	}
-	return sum, c, exp
+	return sum, c
 }
 
 // pointsOf views the whole points of buf as an array each, which the
@@ -131,7 +113,7 @@ func pointsOf(buf []byte) [][PointSize]byte {
 
 // addPointsExactly is addPoints turning every stored NaN into StoredNaN
 // before adding it, as decodePoints does.
-func addPointsExactly(sum float64, c int32, buf []byte, exp, step int64) (float64, int32, int64) {
+func addPointsExactly(buf []byte, exp, step int64) (sum float64, c int32) {
 	for i := 0; i+PointSize <= len(buf); i += PointSize {
 		p := buf[i : i+PointSize : i+PointSize]
 		if int64(binary.BigEndian.Uint32(p[0:4])) == exp {
@@ -144,7 +126,7 @@ func addPointsExactly(sum float64, c int32, buf []byte, exp, step int64) (float6
 		}
 		exp += step
 	}
-	return sum, c, exp
+	return sum, c
 }
 
 // addPairsRun adds up the 2*pairs buckets of per points that buf holds,

@@ -3,7 +3,7 @@ package whisperfs
 // addPairs is addPairsGo in assembly (buckets_amd64.s): the compiled loop
 // spends about 20 instructions a point, mostly moving values between
 // registers and the stack; this one spends 13, and runs through all the
-// pairs of a segment in one call.
+// pairs of a read in one call.
 func addPairs(buf []byte, per, pairs int, exp, step int64, sums []float64, counts []int32) {
 	if per <= 0 || pairs <= 0 {
 		return

@@ -10,14 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// referenceBuckets decodes the points of seg1 and seg2 and adds up each
-// bucket's non-null values from left to right, starting at 0: what
-// sumBuckets must give bit for bit.
-func referenceBuckets(seg1, seg2 []byte, first, step int64, skip, per int) ([]float64, []int32) {
-	n1 := len(seg1) / PointSize
-	values := make([]float64, n1+len(seg2)/PointSize)
-	decodePoints(values[:n1], seg1, first, step)
-	decodePoints(values[n1:], seg2, first+int64(n1)*step, step)
+// referenceBuckets decodes the points of buf and adds up each bucket's
+// non-null values from left to right, starting at 0: what sumBuckets must
+// give bit for bit.
+func referenceBuckets(buf []byte, first, step int64, skip, per int) ([]float64, []int32) {
+	values := decodePoints(make([]float64, len(buf)/PointSize), buf, first, step)
 	var sums []float64
 	var counts []int32
 	for lo := skip; lo < len(values); lo += per {
@@ -56,26 +53,23 @@ func randomPoints(r *rand.Rand, n int, first, step int64) []byte {
 }
 
 // TestSumBucketsMatchesDecodedSums checks sumBuckets against decoding and
-// adding, bit for bit, for random points, ring splits, skips and bucket
-// sizes (odd and even numbers of buckets, one bucket, buckets straddling
-// the split).
+// adding, bit for bit, for random points, skips and bucket sizes (odd and
+// even numbers of buckets, one bucket, a partial last one).
 func TestSumBucketsMatchesDecodedSums(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	const first, step = 1_700_000_040, 60
 	for range 3000 {
 		n := 1 + r.IntN(300)
 		buf := randomPoints(r, n, first, step)
-		split := r.IntN(n + 1)
-		seg1, seg2 := buf[:split*PointSize], buf[split*PointSize:]
 		skip := r.IntN(n + 2)
 		per := 1 + r.IntN(n+3)
-		wantSums, wantCounts := referenceBuckets(seg1, seg2, first, step, skip, per)
+		wantSums, wantCounts := referenceBuckets(buf, first, step, skip, per)
 		nb := bucketsOf(n, skip, per)
 		require.Len(t, wantSums, nb, "n %d skip %d per %d", n, skip, per)
 		sums, counts := make([]float64, nb), make([]int32, nb)
-		sumBuckets(sums, counts, seg1, seg2, first, step, skip, per)
+		sumBuckets(sums, counts, buf, first, step, skip, per)
 		for i := range nb {
-			require.Equal(t, math.Float64bits(wantSums[i]), math.Float64bits(sums[i]), "bucket %d of n %d split %d skip %d per %d", i, n, split, skip, per)
+			require.Equal(t, math.Float64bits(wantSums[i]), math.Float64bits(sums[i]), "bucket %d of n %d skip %d per %d", i, n, skip, per)
 		}
 		require.Equal(t, append([]int32{}, wantCounts...), counts)
 	}

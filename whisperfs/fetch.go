@@ -159,28 +159,25 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 
 	fromOff := floorMod(floorDiv(fromInterval-base, step)*PointSize, size)
 	untilOff := floorMod(floorDiv(untilInterval-base, step)*PointSize, size)
-	var seg1, seg2 []byte
-	switch {
-	case fromOff < untilOff:
+	var buf []byte
+	if fromOff < untilOff {
 		resizeBuffer(bp, int(untilOff-fromOff))
-		seg1 = *bp
-		if err := f.readFull(seg1, a.Offset+fromOff); err != nil {
+		buf = *bp
+		if err := f.readFull(buf, a.Offset+fromOff); err != nil {
 			return Series{}, err
 		}
-	default:
+	} else {
 		head := size - fromOff
 		resizeBuffer(bp, int(head+untilOff))
-		buf := *bp
+		buf = *bp
 		if err := f.readFull(buf[:head], a.Offset+fromOff); err != nil {
 			return Series{}, err
 		}
 		if err := f.readFull(buf[head:], a.Offset); err != nil {
 			return Series{}, err
 		}
-		seg1 = buf
 	}
-	n1 := len(seg1) / PointSize
-	n := n1 + len(seg2)/PointSize
+	n := len(buf) / PointSize
 	if b != nil {
 		if skip, per := b.Plan(s.Start, s.End, step, n); per > 0 {
 			skip = max(skip, 0)
@@ -192,13 +189,11 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 			}
 			s.Counts = s.Counts[:nb]
 			s.Per, s.Skipped, s.Points = per, skip, n
-			sumBuckets(s.Values, s.Counts, seg1, seg2, fromInterval, step, skip, per)
+			sumBuckets(s.Values, s.Counts, buf, fromInterval, step, skip, per)
 			return s, nil
 		}
 	}
-	values := valuesBuffer(dst, n)
-	decodePoints(values[:n1], seg1, fromInterval, step)
-	decodePoints(values[n1:], seg2, fromInterval+int64(n1)*step, step)
+	values := decodePoints(valuesBuffer(dst, n), buf, fromInterval, step)
 	s.Values = values
 	return s, nil
 }
