@@ -56,13 +56,20 @@ func TestFetchOpensInsideTheRootOnly(t *testing.T) {
 		_, err = tree.FetchSize(ctx, name, testNow-600, testNow, testNow, false)
 		assert.ErrorIs(t, err, os.ErrNotExist, name)
 	}
-	start := time.Now()
-	for _, name := range []string{"real.fifo", "real.d", "real.bad"} {
-		_, err := tree.Fetch(ctx, name, testNow-600, testNow, testNow, FetchOptions{})
-		assert.ErrorIs(t, err, ErrCorrupt, name)
-		assert.ErrorContains(t, err, filepath.Join("real", name[5:]+".wsp"), "the error names the file")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, name := range []string{"real.fifo", "real.d", "real.bad"} {
+			_, err := tree.Fetch(ctx, name, testNow-600, testNow, testNow, FetchOptions{})
+			assert.ErrorIs(t, err, ErrCorrupt, name)
+			assert.ErrorContains(t, err, filepath.Join("real", name[5:]+".wsp"), "the error names the file")
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a FIFO blocked the read")
 	}
-	assert.Less(t, time.Since(start), 5*time.Second, "a FIFO does not block the read")
 
 	open, err := NewTree(dir, TreeOptions{FollowOutsideSymlinks: true})
 	require.NoError(t, err)
