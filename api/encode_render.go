@@ -517,33 +517,13 @@ func shortDecimal(a float64) (n uint64, k int) {
 func appendDecimal(b []byte, n uint64, k int) []byte {
 	p := pow10u[k]
 	whole, frac := n/p, n%p
-	total := decimalDigits(whole) + 1 + k
+	digits := decimalDigits(whole)
+	total := digits + 1 + k
 	b = slices.Grow(b, total)
 	out := b[len(b) : len(b)+total]
-	i := total
-	for j := k; j >= 2; j -= 2 {
-		r := frac % 100
-		frac /= 100
-		i -= 2
-		out[i], out[i+1] = digitPairs[2*r], digitPairs[2*r+1]
-	}
-	if k&1 == 1 {
-		i--
-		out[i] = byte('0' + frac)
-	}
-	i--
-	out[i] = '.'
-	for whole >= 100 {
-		r := whole % 100
-		whole /= 100
-		i -= 2
-		out[i], out[i+1] = digitPairs[2*r], digitPairs[2*r+1]
-	}
-	if whole >= 10 {
-		out[i-2], out[i-1] = digitPairs[2*whole], digitPairs[2*whole+1]
-	} else {
-		out[i-1] = byte('0' + whole)
-	}
+	putDigits(out[:digits], whole)
+	out[digits] = '.'
+	putDigits(out[digits+1:], frac)
 	return b[:len(b)+total]
 }
 
