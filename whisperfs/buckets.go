@@ -56,7 +56,7 @@ func sumBuckets(sums []float64, counts []int32, buf []byte, first, step int64, s
 		for j := range 2 * pairs {
 			if sums[j] != sums[j] {
 				from := (lo + j*per) * PointSize
-				sums[j], counts[j] = addPointsExactly(buf[from:from+per*PointSize], exp+int64(j*per)*step, step)
+				sums[j], counts[j] = addPointsExactly(buf[from:from+per*PointSize], exp+int64(j*per)*step, step, 0, 0)
 			}
 		}
 		k, lo = 2*pairs, lo+2*pairs*per
@@ -65,11 +65,51 @@ func sumBuckets(sums []float64, counts []int32, buf []byte, first, step int64, s
 	for ; lo < n; lo += per {
 		part := buf[lo*PointSize : min(lo+per, n)*PointSize]
 		exp := first + int64(lo)*step
-		sums[k], counts[k] = addPoints(part, exp, step)
+		sums[k], counts[k] = addPoints(part, exp, step, 0, 0)
 		if sums[k] != sums[k] {
-			sums[k], counts[k] = addPointsExactly(part, exp, step)
+			sums[k], counts[k] = addPointsExactly(part, exp, step, 0, 0)
 		}
 		k++
+	}
+}
+
+// sumBucketsSplit is sumBuckets over the points of a followed by those of
+// b: a range read straight from a mapped file that wraps past the end of
+// its archive's ring comes in two pieces. The bucket the two pieces share
+// is added across them, a's points first, so every sum is the one
+// sumBuckets gives for the pieces joined.
+func sumBucketsSplit(sums []float64, counts []int32, a, b []byte, first, step int64, skip, per int) {
+	na := len(a) / PointSize
+	if len(b) == 0 || skip >= na {
+		if len(b) == 0 {
+			sumBuckets(sums, counts, a, first, step, skip, per)
+			return
+		}
+		sumBuckets(sums, counts, b, first+int64(na)*step, step, skip-na, per)
+		return
+	}
+	whole := (na - skip) / per
+	cut := skip + whole*per
+	sumBuckets(sums[:whole], counts[:whole], a[:cut*PointSize], first, step, skip, per)
+	rest := na - cut // a's points of the shared bucket
+	if rest > 0 {
+		take := min(per-rest, len(b)/PointSize) // b's points of the shared bucket
+		headPart, tailPart := a[cut*PointSize:], b[:take*PointSize]
+		exp := first + int64(cut)*step
+		expB := exp + int64(rest)*step
+		sum, c := addPoints(headPart, exp, step, 0, 0)
+		sum, c = addPoints(tailPart, expB, step, sum, c)
+		if sum != sum {
+			sum, c = addPointsExactly(headPart, exp, step, 0, 0)
+			sum, c = addPointsExactly(tailPart, expB, step, sum, c)
+		}
+		sums[whole], counts[whole] = sum, c
+		whole++
+		b = b[take*PointSize:]
+		na += take
+	}
+	if len(b) >= PointSize {
+		sumBuckets(sums[whole:], counts[whole:], b, first+int64(na)*step, step, 0, per)
 	}
 }
 
@@ -79,12 +119,12 @@ func sumBuckets(sums []float64, counts []int32, buf []byte, first, step int64, s
 // NaN of +Inf + -Inf must not. A bucket whose sum is a NaN is therefore
 // added again by addPointsExactly, which does both.
 
-// addPoints adds up the points of buf and counts them, the first one
-// expected at interval exp. It is kept out of line so that its loop has
-// the registers to itself.
+// addPoints adds up the points of buf onto sum and counts them onto c,
+// the first one expected at interval exp. It is kept out of line so that
+// its loop has the registers to itself.
 //
 //go:noinline
-func addPoints(buf []byte, exp, step int64) (sum float64, c int32) {
+func addPoints(buf []byte, exp, step int64, sum float64, c int32) (float64, int32) {
 	for _, p := range pointsOf(buf) {
 		b := binary.BigEndian.Uint64(p[4:12])
 		// Conditional moves, no branch: a slot without a value adds
@@ -113,7 +153,7 @@ func pointsOf(buf []byte) [][PointSize]byte {
 
 // addPointsExactly is addPoints turning every stored NaN into StoredNaN
 // before adding it, as decodePoints does.
-func addPointsExactly(buf []byte, exp, step int64) (sum float64, c int32) {
+func addPointsExactly(buf []byte, exp, step int64, sum float64, c int32) (float64, int32) {
 	for i := 0; i+PointSize <= len(buf); i += PointSize {
 		p := buf[i : i+PointSize : i+PointSize]
 		if int64(binary.BigEndian.Uint32(p[0:4])) == exp {

@@ -75,6 +75,32 @@ func TestSumBucketsMatchesDecodedSums(t *testing.T) {
 	}
 }
 
+// TestSumBucketsSplitMatchesJoined adds up random points cut in two at a
+// random place, as a mapped read of a range wrapping past the end of the
+// ring gives them: bit for bit the sums and counts of the points joined,
+// whichever bucket the cut falls in (the skipped ones included).
+func TestSumBucketsSplitMatchesJoined(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const first, step = 1_700_000_040, 60
+	for range 3000 {
+		n := 1 + r.IntN(300)
+		buf := randomPoints(r, n, first, step)
+		cut := r.IntN(n+1) * PointSize
+		head := append([]byte(nil), buf[:cut]...)
+		tail := append([]byte(nil), buf[cut:]...)
+		skip := r.IntN(n + 2)
+		per := 1 + r.IntN(n+3)
+		wantSums, wantCounts := referenceBuckets(buf, first, step, skip, per)
+		nb := bucketsOf(n, skip, per)
+		sums, counts := make([]float64, nb), make([]int32, nb)
+		sumBucketsSplit(sums, counts, head, tail, first, step, skip, per)
+		for i := range nb {
+			require.Equal(t, math.Float64bits(wantSums[i]), math.Float64bits(sums[i]), "bucket %d of n %d cut %d skip %d per %d", i, n, cut/PointSize, skip, per)
+		}
+		require.Equal(t, append([]int32{}, wantCounts...), counts, "n %d cut %d skip %d per %d", n, cut/PointSize, skip, per)
+	}
+}
+
 // TestFetchBucketsMatchesFetch reads files whose rings wrap, over many
 // ranges, with and without buckets: the buckets add up the values Fetch
 // returns, Plan sees the range Fetch returns, and a Plan that declines

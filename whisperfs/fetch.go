@@ -141,6 +141,9 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 		return Series{}, fmt.Errorf("range [%d, %d] spans %d slots of %ds, more than archive %d of %s holds (%d)", from, until, slots, step, i, f.name, a.Points)
 	}
 
+	if ring := f.maps.ring(i, a); ring != nil {
+		return f.readMapped(dst, b, s, ring, fromInterval, untilInterval)
+	}
 	bp := getBuffer(4)
 	defer putBuffer(bp)
 	// The base and the range are read apart, not in one read of the whole
@@ -177,9 +180,16 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 			return Series{}, err
 		}
 	}
-	n := len(buf) / PointSize
+	return finishRead(dst, b, s, buf, nil), nil
+}
+
+// finishRead decodes the points of head followed by those of tail (nil
+// unless the range wraps past the end of the ring) into s, which holds the
+// range: into dst as values, or bucket by bucket when b plans buckets.
+func finishRead(dst []float64, b *Buckets, s Series, head, tail []byte) Series {
+	n := (len(head) + len(tail)) / PointSize
 	if b != nil {
-		if skip, per := b.Plan(s.Start, s.End, step, n); per > 0 {
+		if skip, per := b.Plan(s.Start, s.End, s.Step, n); per > 0 {
 			skip = max(skip, 0)
 			nb := bucketsOf(n, skip, per)
 			s.Values = valuesBuffer(dst, nb)
@@ -189,18 +199,22 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 			}
 			s.Counts = s.Counts[:nb]
 			s.Per, s.Skipped, s.Points = per, skip, n
-			sumBuckets(s.Values, s.Counts, buf, fromInterval, step, skip, per)
-			return s, nil
+			sumBucketsSplit(s.Values, s.Counts, head, tail, s.Start, s.Step, skip, per)
+			return s
 		}
 	}
-	values := decodePoints(valuesBuffer(dst, n), buf, fromInterval, step)
+	values := valuesBuffer(dst, n)
+	nh := len(head) / PointSize
+	decodePoints(values[:nh], head, s.Start, s.Step)
+	decodePoints(values[nh:], tail, s.Start+int64(nh)*s.Step, s.Step)
 	s.Values = values
-	return s, nil
+	return s
 }
 
 // baseOf returns the base interval of archive i (the interval of its
 // first point, 0 while the archive is empty), reading it into buf (4
-// bytes) unless NewFile's first read or an earlier read holds it already.
+// bytes; a mapped archive is read in place and needs none) unless NewFile's
+// first read or an earlier read holds it already.
 // A base once set may be kept: whisper sets it with the archive's first
 // point, and the slot it reads it from is later only rewritten with an
 // interval a whole number of turns of the ring later, which places every
@@ -217,10 +231,15 @@ func (f *File) baseOf(i int, buf []byte) (int64, error) {
 			return int64(base), nil
 		}
 	}
-	if err := f.readFull(buf[:4], a.Offset); err != nil {
-		return 0, err
+	var base uint32
+	if ring := f.maps.ring(i, a); ring != nil {
+		base = binary.BigEndian.Uint32(ring[:4])
+	} else {
+		if err := f.readFull(buf[:4], a.Offset); err != nil {
+			return 0, err
+		}
+		base = binary.BigEndian.Uint32(buf[:4])
 	}
-	base := binary.BigEndian.Uint32(buf[:4])
 	if f.bases != nil && base != 0 {
 		f.bases[i].Store(base)
 	}

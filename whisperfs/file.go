@@ -24,6 +24,12 @@ type File struct {
 	// set (see baseOf), shared by the copies the open-file cache hands
 	// out; nil for a file of one archive, whose base the head holds.
 	bases []atomic.Uint32
+	// maps holds the archives the open-file cache has mapped into memory,
+	// each mapped the first time it is read and unmapped once the last
+	// File using them is closed; reads of a mapped archive decode the page
+	// cache's bytes in place instead of copying them with a pread. nil when
+	// the file is read through r alone.
+	maps *mappedArchives
 }
 
 // Open opens the whisper file at path read-only and decodes its header.

@@ -57,6 +57,7 @@ type openEntry struct {
 	used     atomic.Bool  // read since the clock hand last passed
 	checked  atomic.Int64 // cache age, in ns, when last opened or checked
 	file     atomic.Pointer[File]
+	maps     *mappedArchives
 	slot     int        // index in the ring, under the cache's mu
 	check    sync.Mutex // one revalidation at a time
 }
@@ -84,6 +85,7 @@ func (c *openCache) age() int64 { return int64(c.clock().Sub(c.base)) }
 // last. A File checked out of the cache holds the entry as its closer.
 func (e *openEntry) Close() error {
 	if e.refs.Add(-1) == 0 {
+		e.maps.unmap()
 		return syscall.Close(e.fd)
 	}
 	return nil
@@ -147,6 +149,9 @@ func (c *openCache) revalidate(e *openEntry, now int64) bool {
 		return false
 	}
 	f.mtime = time.Unix(st.Mtim.Unix())
+	if st.Size == e.maps.size {
+		f.maps = e.maps
+	}
 	e.file.Store(f)
 	e.checked.Store(now)
 	return true
@@ -177,6 +182,9 @@ func (c *openCache) add(name, rel string, f *File, fd int, st *syscall.Stat_t) *
 	e.checked.Store(c.age())
 	tmpl := *f
 	tmpl.closer = nil
+	// The archives read are mapped, and decoded in place (File.maps).
+	e.maps = newMappedArchives(fd, st.Size, len(f.header.Archives))
+	tmpl.maps = e.maps
 	e.file.Store(&tmpl)
 	var evicted *openEntry
 	c.mu.Lock()
@@ -192,6 +200,7 @@ func (c *openCache) add(name, rel string, f *File, fd int, st *syscall.Stat_t) *
 		evicted.Close()
 	}
 	f.closer = e
+	f.maps = e.maps
 	return f
 }
 

@@ -1,6 +1,7 @@
 package whisperfs_test
 
 import (
+	"context"
 	"math"
 	"path/filepath"
 	"sync"
@@ -25,8 +26,32 @@ import (
 // a lock between them, so a read can take the new interval and the old
 // value of a point. Python's whisper reads the same way, so graphite-web
 // shows the same; the interval check keeps everything else out. Run under
-// -race in CI.
+// -race in CI. The readers read with pread (File) and, as the open-file
+// cache does, from the mapped file (Tree).
 func TestConcurrentWriters(t *testing.T) {
+	t.Run("pread", func(t *testing.T) {
+		testConcurrentWriters(t, func(path string) func(n int64) (whisperfs.Series, error) {
+			f, err := whisperfs.Open(path)
+			require.NoError(t, err)
+			t.Cleanup(func() { f.Close() })
+			return func(n int64) (whisperfs.Series, error) { return f.Fetch(n-100, n, n) }
+		})
+	})
+	t.Run("mapped", func(t *testing.T) {
+		testConcurrentWriters(t, func(path string) func(n int64) (whisperfs.Series, error) {
+			clock := func() time.Time { return time.Unix(1_700_000_000, 0) }
+			tree, err := whisperfs.NewTree(filepath.Dir(path), whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: 4, Clock: clock}})
+			require.NoError(t, err)
+			return func(n int64) (whisperfs.Series, error) {
+				return tree.Fetch(context.Background(), "hot", n-100, n, n, whisperfs.FetchOptions{})
+			}
+		})
+	})
+}
+
+// testConcurrentWriters is TestConcurrentWriters with the readers' fetch
+// made by open for the file's path.
+func testConcurrentWriters(t *testing.T, open func(path string) func(n int64) (whisperfs.Series, error)) {
 	path := filepath.Join(t.TempDir(), "hot.wsp")
 	const start int64 = 1_700_000_000
 	var now atomic.Int64
@@ -68,16 +93,14 @@ func TestConcurrentWriters(t *testing.T) {
 	})
 	<-first
 
-	f, err := whisperfs.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
+	fetch := open(path)
 	var checked atomic.Int64
 	var readers sync.WaitGroup
 	for range 4 {
 		readers.Go(func() {
 			for range 2000 {
 				n := now.Load()
-				s, err := f.Fetch(n-100, n, n)
+				s, err := fetch(n)
 				if err != nil {
 					t.Error(err)
 					return
