@@ -188,10 +188,17 @@ type Result struct {
 	// encoded answer from it too, and must call Release once the answer is
 	// written.
 	Budget *budget.Request
+	// lease holds pooled values of the series, nil when none are.
+	lease *valueLease
 }
 
-// Release gives the render's memory back to the server's budget.
-func (r Result) Release() { r.Budget.Release() }
+// Release gives the render's memory back to the server's budget and its
+// pooled values back to their pool: the series must not be used
+// afterwards.
+func (r Result) Release() {
+	r.Budget.Release()
+	r.lease.release()
+}
 
 // Render evaluates every target of req and returns the series in target
 // order. A target that matches nothing contributes no series; that is not
@@ -343,7 +350,11 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 	if req.NoNullPoints {
 		out = NonEmpty(out)
 	}
-	return Result{Series: out, Points: r.points, Budget: r.budget}, nil
+	res := Result{Series: out, Points: r.points, Budget: r.budget}
+	if r.early != nil {
+		res.lease = &r.early.lease
+	}
+	return res, nil
 }
 
 // renderer holds the state of one render: the limits' counters and the

@@ -36,6 +36,9 @@ type earlyConsolidation struct {
 	// range, taken as the response's.
 	known      bool
 	start, end int64
+	// lease holds the values of the series consolidated from buckets,
+	// given back when the render's Result is released.
+	lease valueLease
 }
 
 // errEarlyMismatch is returned by run when a series widened the
@@ -106,13 +109,14 @@ func (e *earlyConsolidation) buckets(cf string, counts []int32) *whisperfs.Bucke
 
 // fromBuckets finishes the consolidation of s, whose read added its values
 // up in buckets as ws says (see buckets): each bucket's value comes from
-// its sum and count as consolidateSums makes it, into a slice of its own.
+// its sum and count as consolidateSums makes it, into a slice of its own
+// leased from a pool (see valueLease).
 func (e *earlyConsolidation) fromBuckets(s *Series, ws whisperfs.Series) {
 	vpp := ws.Per
 	s.Start, _, _ = consolidationPlan(s.Start, s.Step, ws.Points, e.maxDataPoints, e.end-e.start)
 	s.Step *= int64(vpp)
 	s.ValuesPerPoint = vpp
-	values := make([]float64, min(int64(len(ws.Values)), timestampCount(s.Start, s.End, s.Step)))
+	values := e.lease.take(int(min(int64(len(ws.Values)), timestampCount(s.Start, s.End, s.Step))))
 	if len(values) == 0 {
 		s.Values = values
 		s.consolidated = true

@@ -19,7 +19,9 @@ func mappedFile(t *testing.T, b []byte) (*File, string) {
 	t.Helper()
 	dir := makeTree(t)
 	path := writeRaw(t, dir, "m.wsp", b)
-	tree := cachedTree(t, dir, 4, newFakeClock())
+	tree, err := NewTree(dir, TreeOptions{OpenCache: OpenCacheOptions{Files: 4, MapBytes: 1 << 30, Clock: newFakeClock().now}})
+	require.NoError(t, err)
+	t.Cleanup(tree.files.closeAll)
 	f, err := tree.openForFetch("m")
 	require.NoError(t, err)
 	t.Cleanup(func() { f.Close() })
@@ -105,4 +107,34 @@ func TestMappedFileTruncatedIsAnError(t *testing.T) {
 	assert.ErrorIs(t, err, ErrCorrupt)
 	assert.Contains(t, err.Error(), "m.wsp")
 	assert.Contains(t, err.Error(), "shrank")
+}
+
+// TestMappedBytesBound gives the cache room to map one archive: the first
+// file read is mapped, the second is read with pread and answers the
+// same, and the room comes back once the cache lets the first go.
+func TestMappedBytesBound(t *testing.T) {
+	b := encodeFile(Average, 0.5, fullArchive(60, 1440, valueOf))
+	dir := makeTree(t)
+	writeRaw(t, dir, "a.wsp", b)
+	writeRaw(t, dir, "b.wsp", b)
+	room := int64(len(b)) // the archive's pages: the whole small file
+	tree, err := NewTree(dir, TreeOptions{OpenCache: OpenCacheOptions{Files: 4, MapBytes: room, Clock: newFakeClock().now}})
+	require.NoError(t, err)
+	read := func(name string) (*File, []float64) {
+		f, err := tree.openForFetch(name)
+		require.NoError(t, err)
+		s, err := f.Fetch(testNow-80_000, testNow, testNow)
+		require.NoError(t, err)
+		return f, s.Values
+	}
+	fa, va := read("a")
+	fb, vb := read("b")
+	assert.NotNil(t, fa.maps.rings[0].Load(), "a is mapped")
+	assert.Nil(t, fb.maps.rings[0].Load(), "b is not: no room left")
+	assert.Less(t, tree.files.mapLeft.Load(), int64(4096))
+	sameBits(t, va, vb, "the same file read both ways")
+	fa.Close()
+	fb.Close()
+	tree.files.closeAll()
+	assert.Equal(t, room, tree.files.mapLeft.Load(), "unmapping gives the room back")
 }

@@ -18,7 +18,8 @@ import (
 // until no read uses a ring.
 type mappedArchives struct {
 	fd    int
-	size  int64 // the file's size when its entry was made
+	size  int64         // the file's size when its entry was made
+	left  *atomic.Int64 // the bytes the cache may still map
 	mu    sync.Mutex
 	rings []atomic.Pointer[mappedRing]
 }
@@ -31,15 +32,16 @@ type mappedRing struct {
 }
 
 // newMappedArchives returns the mappings of the file open as fd, size
-// bytes long, with n archives.
-func newMappedArchives(fd int, size int64, n int) *mappedArchives {
-	return &mappedArchives{fd: fd, size: size, rings: make([]atomic.Pointer[mappedRing], n)}
+// bytes long, with n archives, taking the bytes it maps from left and
+// giving them back when it unmaps.
+func newMappedArchives(fd int, size int64, n int, left *atomic.Int64) *mappedArchives {
+	return &mappedArchives{fd: fd, size: size, left: left, rings: make([]atomic.Pointer[mappedRing], n)}
 }
 
 // ring returns the bytes of archive i (a), mapping it on the first call,
 // or nil when m is nil, the archive is not where it was when mapped or
-// lies past the file's mapped size, or mmap fails (the read then uses
-// pread).
+// lies past the file's mapped size, mapping it would take the cache past
+// its bound, or mmap fails (the read then uses pread).
 func (m *mappedArchives) ring(i int, a ArchiveInfo) []byte {
 	if m == nil || i >= len(m.rings) {
 		return nil
@@ -61,8 +63,14 @@ func (m *mappedArchives) ring(i int, a ArchiveInfo) []byte {
 	}
 	page := int64(os.Getpagesize())
 	start := a.Offset &^ (page - 1)
-	mem, err := syscall.Mmap(m.fd, start, int(end-start), syscall.PROT_READ, syscall.MAP_SHARED)
+	n := end - start
+	if m.left.Add(-n) < 0 {
+		m.left.Add(n)
+		return nil
+	}
+	mem, err := syscall.Mmap(m.fd, start, int(n), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
+		m.left.Add(n)
 		return nil
 	}
 	r := &mappedRing{off: a.Offset, ring: mem[a.Offset-start:], mem: mem}
@@ -78,6 +86,7 @@ func (m *mappedArchives) unmap() {
 	for i := range m.rings {
 		if r := m.rings[i].Swap(nil); r != nil {
 			syscall.Munmap(r.mem)
+			m.left.Add(int64(len(r.mem)))
 		}
 	}
 }

@@ -28,6 +28,13 @@ type OpenCacheOptions struct {
 	// TTL is how long an entry is trusted before its path is checked
 	// again; 0 means DefaultOpenTTL.
 	TTL time.Duration
+	// MapBytes is how many bytes of archives the cache keeps mapped into
+	// memory at most: a read of a mapped archive decodes the page cache's
+	// bytes in place instead of copying them with a pread, about twice
+	// as fast, but the pages it touches count in the process's resident
+	// memory while the file stays cached. Archives past the bound are
+	// read with pread; 0 maps none.
+	MapBytes int64
 	// Clock returns the current time; it is required when Files > 0.
 	// Only differences between its readings are used.
 	Clock func() time.Time
@@ -38,6 +45,8 @@ func (o OpenCacheOptions) check() error {
 	switch {
 	case o.Files < 0:
 		return fmt.Errorf("open file cache of %d files: must not be negative", o.Files)
+	case o.MapBytes < 0:
+		return fmt.Errorf("open file cache mapping %d bytes: must not be negative", o.MapBytes)
 	case o.TTL < 0:
 		return fmt.Errorf("open file cache ttl %v: must not be negative", o.TTL)
 	case o.Files > 0 && o.Clock == nil:

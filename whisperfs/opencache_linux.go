@@ -45,6 +45,8 @@ type openCache struct {
 	ring   []*openEntry // the clock's slots; nil where free
 	hand   int
 	max    int
+	// mapLeft is how many more bytes of archives may be mapped.
+	mapLeft atomic.Int64
 }
 
 // openEntry is one cached open file.
@@ -72,10 +74,12 @@ func newOpenCache(root string, opts OpenCacheOptions) *openCache {
 	if ttl == 0 {
 		ttl = DefaultOpenTTL
 	}
-	return &openCache{
+	c := &openCache{
 		root: root, ttl: ttl, clock: opts.Clock, base: opts.Clock(),
 		byName: make(map[string]*openEntry, opts.Files), max: opts.Files,
 	}
+	c.mapLeft.Store(opts.MapBytes)
+	return c
 }
 
 // age returns the cache's age in ns.
@@ -183,7 +187,7 @@ func (c *openCache) add(name, rel string, f *File, fd int, st *syscall.Stat_t) *
 	tmpl := *f
 	tmpl.closer = nil
 	// The archives read are mapped, and decoded in place (File.maps).
-	e.maps = newMappedArchives(fd, st.Size, len(f.header.Archives))
+	e.maps = newMappedArchives(fd, st.Size, len(f.header.Archives), &c.mapLeft)
 	tmpl.maps = e.maps
 	e.file.Store(&tmpl)
 	var evicted *openEntry

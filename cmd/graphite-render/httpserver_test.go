@@ -52,6 +52,7 @@ func TestTimeoutFlags(t *testing.T) {
 	f("invalid -read-header-timeout=1m0s: must not exceed -read-timeout=30s", "-read-header-timeout", "1m")
 	f("invalid -max-connections=-1", "-max-connections", "-1")
 	f("invalid -open-file-cache=-2", "-open-file-cache", "-2")
+	f("invalid -mapped-mb=-1", "-mapped-mb", "-1")
 	code, _, errOut := cli(fileNow, "-write-timeout", "1s")
 	assert.Equal(t, 2, code, "bad flags exit 2")
 	assert.Contains(t, errOut, "-write-timeout=1s")

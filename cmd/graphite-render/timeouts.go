@@ -50,6 +50,9 @@ func (cfg serveConfig) checkTimeouts() error {
 	if cfg.openFiles < -1 {
 		return fmt.Errorf("invalid -open-file-cache=%d: must be -1 (derived from the descriptor limit), 0 (off) or a number of files", cfg.openFiles)
 	}
+	if cfg.mappedMB < 0 || cfg.mappedMB > 1<<20 {
+		return fmt.Errorf("invalid -mapped-mb=%d: want 0 (no mapping) up to 1048576", cfg.mappedMB)
+	}
 	if cfg.maxConns < 0 {
 		return fmt.Errorf("invalid -max-connections=%d: must not be negative (0 derives it from the descriptor limit)", cfg.maxConns)
 	}
