@@ -12,6 +12,10 @@ import (
 // closing chunk) per request. The gzip middleware drops the header when it
 // compresses.
 func blob(c echo.Context, code int, contentType string, b []byte) error {
-	c.Response().Header()["Content-Length"] = []string{strconv.Itoa(len(b))}
-	return c.Blob(code, contentType, b)
+	h := c.Response().Header()
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	if h.Get(echo.HeaderContentType) == "" {
+		h.Set(echo.HeaderContentType, contentType)
+	}
+	return sendWhole(c, code, b)
 }

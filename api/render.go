@@ -103,7 +103,8 @@ func streamJSON(c echo.Context, bp *[]byte, p renderParams, series []*query.Seri
 		// Nothing was flushed: the answer fits one piece and goes out
 		// whole with its Content-Length (see blob).
 		res.Header()["Content-Length"] = []string{strconv.Itoa(len(b))}
-		res.WriteHeader(http.StatusOK)
+		*bp = b
+		return sendWhole(c, http.StatusOK, b)
 	}
 	if out.err == nil {
 		_, out.err = res.Write(b)

@@ -56,7 +56,7 @@ func newHTTPServer(cfg serveConfig, h http.Handler, ln net.Listener, log *slog.L
 		log.Warn("-max-connections exceeds the descriptor limit less its reserve: idle connections may take the descriptors whisper reads need",
 			"max_connections", cfg.maxConns, "nofile", nofile, "reserve", nofile-uint64(derived))
 	}
-	s := &httpServer{ln: newConnLimiter(ln, ceiling, acceptWait, log), cancel: cancel, grace: cfg.shutdown, log: log}
+	s := &httpServer{ln: newConnLimiter(api.CoalesceListener(ln), ceiling, acceptWait, log), cancel: cancel, grace: cfg.shutdown, log: log}
 	s.srv = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			s.inFlight.Add(1)
@@ -69,6 +69,7 @@ func newHTTPServer(cfg serveConfig, h http.Handler, ln net.Listener, log *slog.L
 		IdleTimeout:       cfg.idleTimeout,
 		ConnState:         s.ln.connState,
 		BaseContext:       func(net.Listener) context.Context { return base },
+		ConnContext:       api.ConnContext,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return s
