@@ -151,7 +151,7 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 	// writes there, just past the ring's wrap, copies half-written points
 	// far more often (TestConcurrentWriters).
 	size := a.Size()
-	base, err := f.baseOf(i, *bp)
+	base, err := f.baseOf(i, *bp, nil)
 	if err != nil {
 		return Series{}, err
 	}
@@ -213,13 +213,14 @@ func finishRead(dst []float64, b *Buckets, s Series, head, tail []byte) Series {
 
 // baseOf returns the base interval of archive i (the interval of its
 // first point, 0 while the archive is empty), reading it into buf (4
-// bytes; a mapped archive is read in place and needs none) unless NewFile's
-// first read or an earlier read holds it already.
+// bytes), or from ring when the caller reads the archive mapped (see
+// readMapped, which turns a fault into an error), unless NewFile's first
+// read or an earlier read holds it already.
 // A base once set may be kept: whisper sets it with the archive's first
 // point, and the slot it reads it from is later only rewritten with an
 // interval a whole number of turns of the ring later, which places every
 // interval in the same slot.
-func (f *File) baseOf(i int, buf []byte) (int64, error) {
+func (f *File) baseOf(i int, buf, ring []byte) (int64, error) {
 	a := f.header.Archives[i]
 	if end := a.Offset + 4; end <= int64(f.headLen) {
 		if base := int64(binary.BigEndian.Uint32(f.head[a.Offset:end])); base != 0 {
@@ -232,7 +233,7 @@ func (f *File) baseOf(i int, buf []byte) (int64, error) {
 		}
 	}
 	var base uint32
-	if ring := f.maps.ring(i, a); ring != nil {
+	if ring != nil {
 		base = binary.BigEndian.Uint32(ring[:4])
 	} else {
 		if err := f.readFull(buf[:4], a.Offset); err != nil {

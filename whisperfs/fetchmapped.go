@@ -22,7 +22,7 @@ func (f *File) readMapped(dst []float64, b *Buckets, s Series, ring []byte, from
 			out, err = Series{}, fmt.Errorf("%w %s: archive %d could not be read at address %#x: the file shrank while open", ErrCorrupt, f.name, s.Archive, fault.Addr())
 		}
 	}()
-	base, err := f.baseOf(s.Archive, nil)
+	base, err := f.baseOf(s.Archive, nil, ring)
 	if err != nil {
 		return Series{}, err
 	}
