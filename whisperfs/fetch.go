@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unsafe"
 )
 
 // ErrNoData is returned by Fetch when the requested range lies wholly in the
@@ -162,25 +163,44 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 
 	fromOff := floorMod(floorDiv(fromInterval-base, step)*PointSize, size)
 	untilOff := floorMod(floorDiv(untilInterval-base, step)*PointSize, size)
-	var buf []byte
 	if fromOff < untilOff {
-		resizeBuffer(bp, int(untilOff-fromOff))
-		buf = *bp
+		n := untilOff - fromOff
+		resizeBuffer(bp, int(n)+copyAlign)
+		buf := alignedPart(*bp, 0, n, a.Offset+fromOff)
 		if err := f.readFull(buf, a.Offset+fromOff); err != nil {
 			return Series{}, err
 		}
-	} else {
-		head := size - fromOff
-		resizeBuffer(bp, int(head+untilOff))
-		buf = *bp
-		if err := f.readFull(buf[:head], a.Offset+fromOff); err != nil {
-			return Series{}, err
-		}
-		if err := f.readFull(buf[head:], a.Offset); err != nil {
-			return Series{}, err
-		}
+		return finishRead(dst, b, s, buf, nil), nil
 	}
-	return finishRead(dst, b, s, buf, nil), nil
+	// The range wraps past the end of the ring: its two pieces are read
+	// apart, each at its own alignment, and added up across.
+	headLen := size - fromOff
+	resizeBuffer(bp, int(headLen+untilOff)+2*copyAlign)
+	head := alignedPart(*bp, 0, headLen, a.Offset+fromOff)
+	if err := f.readFull(head, a.Offset+fromOff); err != nil {
+		return Series{}, err
+	}
+	tail := alignedPart(*bp, int(headLen)+copyAlign, untilOff, a.Offset)
+	if err := f.readFull(tail, a.Offset); err != nil {
+		return Series{}, err
+	}
+	return finishRead(dst, b, s, head, tail), nil
+}
+
+// copyAlign is the alignment the kernel's copy of a pread wants from its
+// destination: a copy whose destination lies at another offset within a
+// 64-byte line than its source (the page cache, aligned as the file)
+// runs at a third of the speed on some processors (measured: 58 against
+// 12 µs for a week of minutely points, BenchmarkFetchBucketsWeek).
+const copyAlign = 64
+
+// alignedPart returns n bytes of buf from at or up to copyAlign-1 bytes
+// later, starting at an address that lies at off's offset within a
+// copyAlign-byte line; buf must hold at+n+copyAlign-1 bytes.
+func alignedPart(buf []byte, at int, n, off int64) []byte {
+	addr := uintptr(unsafe.Pointer(unsafe.SliceData(buf))) + uintptr(at)
+	start := at + int((uintptr(off)-addr)&(copyAlign-1))
+	return buf[start : start+int(n) : start+int(n)]
 }
 
 // finishRead decodes the points of head followed by those of tail (nil
