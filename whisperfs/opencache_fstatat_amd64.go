@@ -5,4 +5,4 @@ package whisperfs
 import "syscall"
 
 // sysFstatat is the number of newfstatat, which fills a syscall.Stat_t.
-const sysFstatat = syscall.SYS_NEWFSTATAT
+const sysFstatat uintptr = syscall.SYS_NEWFSTATAT

@@ -6,4 +6,4 @@ import "syscall"
 
 // sysFstatat is the number of newfstatat (named fstatat here), which fills
 // a syscall.Stat_t.
-const sysFstatat = syscall.SYS_FSTATAT
+const sysFstatat uintptr = syscall.SYS_FSTATAT

@@ -2,6 +2,7 @@
 
 package whisperfs
 
-// sysFstatat is unknown on this architecture (its stat call fills another
-// layout, or has another number): the open-file cache is off.
-const sysFstatat = -1
+// sysFstatat is 0 where the number of a stat call filling a
+// syscall.Stat_t is not known here (it fills another layout, or has
+// another number): the open-file cache is off.
+const sysFstatat uintptr = 0

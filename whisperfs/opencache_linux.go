@@ -104,7 +104,7 @@ func idOf(st *syscall.Stat_t) fileID {
 // newOpenCache returns a cache allowed by opts, or nil when they turn it
 // off or this architecture cannot stat a path under a descriptor.
 func newOpenCache(opts OpenCacheOptions) *openCache {
-	if opts.Files <= 0 || sysFstatat < 0 {
+	if opts.Files <= 0 || sysFstatat == 0 {
 		return nil
 	}
 	c := &openCache{now: time.Now, byName: make(map[string]*openEntry, opts.Files), max: opts.Files}
