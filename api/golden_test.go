@@ -36,12 +36,11 @@ func compatTree(t *testing.T) string {
 }
 
 // ourServer serves dir the way the binary does, with the clock at compatNow
-// and an open-file cache (whose entries, the clock standing still, never
-// need checking: the suites do not change their files).
+// and an open-file cache.
 func ourServer(t *testing.T, dir string) http.Handler {
 	t.Helper()
 	clock := func() time.Time { return time.Unix(compatNow, 0) }
-	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: 128, Clock: clock}})
+	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: 128}})
 	require.NoError(t, err)
 	engine, err := query.NewEngine(query.Options{Storage: tree})
 	require.NoError(t, err)

@@ -18,7 +18,7 @@ import (
 // with an open-file cache of openFiles files (0: off).
 func lightBenchServer(b *testing.B, openFiles int) *echo.Echo {
 	clock := func() time.Time { return time.Unix(testNow, 0) }
-	tree, err := whisperfs.NewTree(findBenchTree(b), whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: openFiles, Clock: clock}})
+	tree, err := whisperfs.NewTree(findBenchTree(b), whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: openFiles}})
 	require.NoError(b, err)
 	_, err = tree.BuildIndex(context.Background())
 	require.NoError(b, err)
@@ -49,7 +49,7 @@ func BenchmarkHeavyRenderOpenCache(b *testing.B) {
 	} {
 		for _, files := range []int{0, 1024} {
 			b.Run(fmt.Sprintf("%s/openfiles=%d", target.name, files), func(b *testing.B) {
-				tree, err := whisperfs.NewTree(benchTree(b), whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: files, Clock: clock}})
+				tree, err := whisperfs.NewTree(benchTree(b), whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: files}})
 				require.NoError(b, err)
 				_, err = tree.BuildIndex(context.Background())
 				require.NoError(b, err)

@@ -52,7 +52,9 @@ func (t *Tree) openForFetch(name string) (*File, error) {
 		return t.Open(name)
 	}
 	if t.files != nil {
-		if f := t.files.get(name); f != nil {
+		f := t.files.get(name)
+		runtime.KeepAlive(t) // the root descriptor the entry was checked under
+		if f != nil {
 			return f, nil
 		}
 	}
@@ -78,7 +80,7 @@ func (t *Tree) openForFetch(name string) (*File, error) {
 		return nil, err
 	}
 	if t.files != nil {
-		return t.files.add(name, rel, f, fd, &st), nil
+		return t.files.add(name, root, rel, f, fd, &st), nil
 	}
 	return f, nil
 }

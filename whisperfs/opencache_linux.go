@@ -7,23 +7,37 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // A read of a light render opens the file (openat2), sizes it (fstat),
 // reads its header (pread) and closes it: four of its five file system
 // calls. openCache keeps recently read files open with their decoded
-// headers, so that a read costs the data's pread alone.
+// headers, so that a read costs one stat of the path and the data's pread.
 //
-// Safety: an entry is only ever made from a file openat2 opened with
-// RESOLVE_BENEATH (openForFetch), so it lies in the root. It is trusted
-// for ttl after it was made or last checked; the first read after that
-// stats the path (following links, as the open did) and keeps the entry
-// only when the path leads to the same device and inode, re-reading the
-// header, which whisper-set-xfilesfactor and whisper-set-aggregation-method
-// rewrite in place. Otherwise (renamed over, deleted, resized by
-// whisper-resize, which writes a new file, a link retargeted, an error)
-// the entry is dropped and the read opens the path anew, as without the
-// cache.
+// Exactness: an entry is only ever made from a file openat2 opened with
+// RESOLVE_BENEATH (openForFetch), so it lies in the root. Every use stats
+// the entry's path under the root's descriptor, following links as the
+// open did, and takes the entry only when the stat finds what the open's
+// fstat found: the same device, inode, mode, owner, size and change time.
+// Whatever changes a file (renamed over by carbon or whisper-resize,
+// deleted, recreated, its header rewritten in place by
+// whisper-set-xfilesfactor or whisper-set-aggregation-method, which
+// changes its change time, its mode changed) or its path (a directory on
+// it renamed, a link on it retargeted, to another file in the root or to
+// one outside it) makes the stat differ or fail: the entry is dropped and
+// the read opens the path anew, as without the cache, so the very next
+// read sees the change. (One case keeps the entry: a link on the path
+// retargeted to another name of the very same inode, a hard link or the
+// file's directory moved, outside the root; the bytes read are then the
+// cached file's, where a fresh open would refuse the link.)
+//
+// A change time only vouches for the header when it is older than the
+// header read by more than racyWindow: the kernel stamps a write before it
+// copies the bytes, at a clock tick's granularity, so a header read in the
+// same instant as a write may miss it while the change time stays. An
+// entry whose change time is that recent is racy: each use reads its
+// header again through the descriptor until a read finds it old enough.
 //
 // Bounds: at most max entries; eviction is a clock sweep (an entry read
 // since the hand last passed it gets a second chance). Each entry counts
@@ -31,18 +45,21 @@ import (
 // read using it; the descriptor is closed by whoever drops the last, so
 // eviction never closes a file under a read.
 
+// racyWindow is how much older than a header read a file's change time
+// must be for a later stat finding the same change time to vouch for the
+// header read.
+const racyWindow = time.Second
+
 // openCache is a bounded cache of open metric files keyed by their metric
 // names (a name has one file path, see Tree.RelPath). Its methods are
 // safe for concurrent use.
 type openCache struct {
-	root  string // the tree's resolved root, for the revalidating stat
-	ttl   time.Duration
-	clock func() time.Time
-	base  time.Time // the clock at creation: ages are monotonic differences
+	now func() time.Time // the wall clock, which change times are stamped by
 
 	mu     sync.Mutex
 	byName map[string]*openEntry
 	ring   []*openEntry // the clock's slots; nil where free
+	free   []int        // free slots of the full-grown ring
 	hand   int
 	max    int
 	// mapLeft is how many more bytes of archives may be mapped.
@@ -51,39 +68,49 @@ type openCache struct {
 
 // openEntry is one cached open file.
 type openEntry struct {
-	name     string
-	rel      string // the file's path relative to the root
-	fd       int
-	dev, ino uint64
-	refs     atomic.Int32
-	used     atomic.Bool  // read since the clock hand last passed
-	checked  atomic.Int64 // cache age, in ns, when last opened or checked
-	file     atomic.Pointer[File]
-	maps     *mappedArchives
-	slot     int        // index in the ring, under the cache's mu
-	check    sync.Mutex // one revalidation at a time
+	name  string
+	dir   int    // the root's descriptor, which rel is resolved under
+	rel   []byte // the file's path relative to the root, NUL-terminated
+	fd    int
+	id    fileID // what a stat of rel must find for the entry to be used
+	refs  atomic.Int32
+	used  atomic.Bool // read since the clock hand last passed
+	racy  atomic.Bool // the change time is too recent to vouch for the header
+	file  atomic.Pointer[File]
+	maps  *mappedArchives
+	slot  int        // index in the ring, under the cache's mu
+	check sync.Mutex // one header read at a time
 }
 
-// newOpenCache returns a cache for the tree rooted at the resolved path
-// root, or nil when opts turn it off.
-func newOpenCache(root string, opts OpenCacheOptions) *openCache {
-	if opts.Files <= 0 {
+// fileID is what a stat must find for a cached file to be used as it was
+// opened: any write, rename, link, chmod or chown moves the change time,
+// the rest guard changes within one tick of it.
+type fileID struct {
+	dev, ino       uint64
+	mode, uid, gid uint32
+	size           int64
+	ctime          syscall.Timespec
+}
+
+// idOf returns the identity of the file st describes.
+func idOf(st *syscall.Stat_t) fileID {
+	return fileID{
+		dev: uint64(st.Dev), ino: uint64(st.Ino),
+		mode: st.Mode, uid: st.Uid, gid: st.Gid,
+		size: st.Size, ctime: st.Ctim,
+	}
+}
+
+// newOpenCache returns a cache allowed by opts, or nil when they turn it
+// off or this architecture cannot stat a path under a descriptor.
+func newOpenCache(opts OpenCacheOptions) *openCache {
+	if opts.Files <= 0 || sysFstatat == 0 {
 		return nil
 	}
-	ttl := opts.TTL
-	if ttl == 0 {
-		ttl = DefaultOpenTTL
-	}
-	c := &openCache{
-		root: root, ttl: ttl, clock: opts.Clock, base: opts.Clock(),
-		byName: make(map[string]*openEntry, opts.Files), max: opts.Files,
-	}
+	c := &openCache{now: time.Now, byName: make(map[string]*openEntry, opts.Files), max: opts.Files}
 	c.mapLeft.Store(opts.MapBytes)
 	return c
 }
-
-// age returns the cache's age in ns.
-func (c *openCache) age() int64 { return int64(c.clock().Sub(c.base)) }
 
 // Close drops one reference to the entry, closing its descriptor with the
 // last. A File checked out of the cache holds the entry as its closer.
@@ -95,8 +122,26 @@ func (e *openEntry) Close() error {
 	return nil
 }
 
+// unchanged reports whether the entry's path still leads to its file as
+// it was opened. It reads only fields that never change, so it needs no
+// reference to the entry.
+func (e *openEntry) unchanged() bool {
+	var st syscall.Stat_t
+	for {
+		_, _, errno := syscall.Syscall6(sysFstatat, uintptr(e.dir), uintptr(unsafe.Pointer(&e.rel[0])), uintptr(unsafe.Pointer(&st)), 0, 0, 0)
+		switch errno {
+		case 0:
+			return idOf(&st) == e.id
+		case syscall.EINTR:
+			continue
+		}
+		return false
+	}
+}
+
 // get returns the cached file of the metric name as a File whose Close
-// releases it, or nil when the cache has no valid entry for it.
+// releases it, or nil when the cache has no entry for it that is
+// unchanged; a changed entry is dropped.
 func (c *openCache) get(name string) *File {
 	c.mu.Lock()
 	e := c.byName[name]
@@ -109,7 +154,8 @@ func (c *openCache) get(name string) *File {
 	if !e.used.Load() {
 		e.used.Store(true)
 	}
-	if now := c.age(); now-e.checked.Load() > int64(c.ttl) && !c.revalidate(e, now) {
+	if !e.unchanged() || e.racy.Load() && !c.reread(e) {
+		c.remove(e)
 		e.Close()
 		return nil
 	}
@@ -119,9 +165,9 @@ func (c *openCache) get(name string) *File {
 	return f
 }
 
-// fresh reports whether the cache holds the metric name, opened or
-// checked within the ttl: a regular file in the root, as the last look
-// found it. A nil cache holds nothing.
+// fresh reports whether the cache holds the metric name and its path
+// still leads to the file as it was opened: a regular file in the root. A
+// nil cache holds nothing.
 func (c *openCache) fresh(name string) bool {
 	if c == nil {
 		return false
@@ -129,36 +175,33 @@ func (c *openCache) fresh(name string) bool {
 	c.mu.Lock()
 	e := c.byName[name]
 	c.mu.Unlock()
-	return e != nil && c.age()-e.checked.Load() <= int64(c.ttl)
+	return e != nil && e.unchanged()
 }
 
-// revalidate checks that rel still leads to the entry's file and re-reads
-// its header, at cache age now. On any difference or error it drops the
-// entry and reports false.
-func (c *openCache) revalidate(e *openEntry, now int64) bool {
+// reread reads the racy entry's header again, after a stat found it
+// unchanged, and reports false when the header no longer decodes.
+func (c *openCache) reread(e *openEntry) bool {
 	e.check.Lock()
 	defer e.check.Unlock()
-	if now-e.checked.Load() <= int64(c.ttl) {
-		return true // checked by another read meanwhile
+	if !e.racy.Load() {
+		return true // read by another use, late enough to vouch for it
 	}
 	old := e.file.Load()
-	var st syscall.Stat_t
-	if err := syscall.Stat(c.root+"/"+e.rel, &st); err != nil || st.Dev != e.dev || st.Ino != e.ino {
-		c.remove(e)
-		return false
-	}
-	f, err := NewFile(fdFile(e.fd), st.Size, old.name)
+	f, err := NewFile(fdFile(e.fd), e.id.size, old.name)
 	if err != nil {
-		c.remove(e)
 		return false
 	}
-	f.mtime = time.Unix(st.Mtim.Unix())
-	if st.Size == e.maps.size {
-		f.maps = e.maps
-	}
+	f.mtime = old.mtime
+	f.maps = e.maps // the size is the entry's, as the stat found
 	e.file.Store(f)
-	e.checked.Store(now)
+	e.racy.Store(c.racy(e.id.ctime))
 	return true
+}
+
+// racy reports whether a header read now, of a file with the change time
+// ctime, may miss a change stamped with the same time.
+func (c *openCache) racy(ctime syscall.Timespec) bool {
+	return c.now().Sub(time.Unix(ctime.Unix())) < racyWindow
 }
 
 // remove drops the entry from the cache, and the cache's reference to it,
@@ -169,6 +212,7 @@ func (c *openCache) remove(e *openEntry) {
 	if held {
 		delete(c.byName, e.name)
 		c.ring[e.slot] = nil
+		c.free = append(c.free, e.slot)
 	}
 	c.mu.Unlock()
 	if held {
@@ -176,14 +220,19 @@ func (c *openCache) remove(e *openEntry) {
 	}
 }
 
-// add caches f, the file of the metric name just opened from rel by
-// openat2 as its descriptor fd with the stat st, and returns the File the
-// caller reads and closes. When name is cached already (another read
-// opened it meanwhile), f is returned as it is, uncached.
-func (c *openCache) add(name, rel string, f *File, fd int, st *syscall.Stat_t) *File {
-	e := &openEntry{name: name, rel: rel, fd: fd, dev: st.Dev, ino: st.Ino}
+// add caches f, the file of the metric name just opened by openat2 from
+// rel under the root's descriptor dir as the descriptor fd with the stat
+// st (taken before its header was read), and returns the File the caller
+// reads and closes. When name is cached already (another read opened it
+// meanwhile), f is returned as it is, uncached.
+func (c *openCache) add(name string, dir int, rel string, f *File, fd int, st *syscall.Stat_t) *File {
+	path, err := syscall.ByteSliceFromString(rel)
+	if err != nil {
+		return f
+	}
+	e := &openEntry{name: name, dir: dir, rel: path, fd: fd, id: idOf(st)}
 	e.refs.Store(2) // the cache's and the caller's
-	e.checked.Store(c.age())
+	e.racy.Store(c.racy(st.Ctim))
 	tmpl := *f
 	tmpl.closer = nil
 	// The archives read are mapped, and decoded in place (File.maps).
@@ -208,10 +257,17 @@ func (c *openCache) add(name, rel string, f *File, fd int, st *syscall.Stat_t) *
 	return f
 }
 
-// slotLocked returns a free slot of the ring, evicting the first entry
-// the clock hand finds unread since its last pass (returned for the
-// caller to release outside the lock). The caller holds mu.
+// slotLocked returns a free slot of the ring (one an entry dropped as
+// changed left, or a new one while the ring grows), else evicts the first
+// entry the clock hand finds unread since its last pass and returns its
+// slot and it, for the caller to release outside the lock. The caller
+// holds mu.
 func (c *openCache) slotLocked() (int, *openEntry) {
+	if n := len(c.free); n > 0 {
+		i := c.free[n-1]
+		c.free = c.free[:n-1]
+		return i, nil
+	}
 	if len(c.ring) < c.max {
 		c.ring = append(c.ring, nil)
 		return len(c.ring) - 1, nil
@@ -238,7 +294,7 @@ func (c *openCache) slotLocked() (int, *openEntry) {
 func (c *openCache) closeAll() {
 	c.mu.Lock()
 	held := c.ring
-	c.ring, c.byName = nil, map[string]*openEntry{}
+	c.ring, c.free, c.byName = nil, nil, map[string]*openEntry{}
 	c.mu.Unlock()
 	for _, e := range held {
 		if e != nil {

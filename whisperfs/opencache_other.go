@@ -7,7 +7,7 @@ package whisperfs
 type openCache struct{}
 
 // newOpenCache returns nil: there is no cache on this system.
-func newOpenCache(string, OpenCacheOptions) *openCache { return nil }
+func newOpenCache(OpenCacheOptions) *openCache { return nil }
 
 // fresh reports false: nothing is cached.
 func (c *openCache) fresh(string) bool { return false }

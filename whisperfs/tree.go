@@ -93,7 +93,7 @@ func NewTree(dir string, opts TreeOptions) (*Tree, error) {
 	if err := opts.OpenCache.check(); err != nil {
 		return nil, err
 	}
-	if t.files = newOpenCache(real, opts.OpenCache); t.files != nil {
+	if t.files = newOpenCache(opts.OpenCache); t.files != nil {
 		runtime.AddCleanup(t, (*openCache).closeAll, t.files)
 	}
 	return t, nil
@@ -270,9 +270,12 @@ func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string, name string) ([]No
 	if c, ok := idx.child(n, segs[len(segs)-1]); !ok || !idx.node(c).leaf() {
 		return nil, false
 	}
-	// A file the open cache holds, checked within its ttl, is one: the
-	// read that follows uses the same entry.
-	if !t.files.fresh(name) {
+	// A file the open cache holds is one when a stat of its path finds it
+	// as it was opened (openat2 beneath the root made the entry): one stat
+	// either way, but no walk of a link's target.
+	fresh := t.files.fresh(name)
+	runtime.KeepAlive(t) // the root descriptor the entry was checked under
+	if !fresh {
 		if kind, _ := t.statKind(filepath.Join(segs...) + leafSuffix); kind != kindFile {
 			return nil, false
 		}

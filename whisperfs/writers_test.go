@@ -39,8 +39,7 @@ func TestConcurrentWriters(t *testing.T) {
 	})
 	t.Run("mapped", func(t *testing.T) {
 		testConcurrentWriters(t, func(path string) func(n int64) (whisperfs.Series, error) {
-			clock := func() time.Time { return time.Unix(1_700_000_000, 0) }
-			tree, err := whisperfs.NewTree(filepath.Dir(path), whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: 4, MapBytes: 1 << 20, Clock: clock}})
+			tree, err := whisperfs.NewTree(filepath.Dir(path), whisperfs.TreeOptions{OpenCache: whisperfs.OpenCacheOptions{Files: 4, MapBytes: 1 << 20}})
 			require.NoError(t, err)
 			return func(n int64) (whisperfs.Series, error) {
 				return tree.Fetch(context.Background(), "hot", n-100, n, n, whisperfs.FetchOptions{})

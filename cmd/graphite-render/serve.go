@@ -112,7 +112,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.DurationVar(&cfg.writeTimeoutFlag, "write-timeout", 0, "how long a request may take from its headers to the last byte of its answer (0: -timeout + 10s, so that a render cut by -timeout can still send its 503)")
 	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "how long a keep-alive connection may wait for its next request (0: -read-timeout)")
 	fs.IntVar(&cfg.maxConns, "max-connections", 0, "most open client connections; at the ceiling a new connection closes the longest-idle one (0: the descriptor limit RLIMIT_NOFILE less 256)")
-	fs.IntVar(&cfg.openFiles, "open-file-cache", -1, "whisper files kept open between reads with their headers, checked again after a second (-1: an eighth of the descriptor limit RLIMIT_NOFILE, at most 1024, taken from the connection ceiling; 0: off)")
+	fs.IntVar(&cfg.openFiles, "open-file-cache", -1, "whisper files kept open between reads with their decoded headers; each read stats the path first, so any change on disk is seen by the next read (-1: an eighth of the descriptor limit RLIMIT_NOFILE, at most 1024, taken from the connection ceiling; 0: off)")
 	fs.Int64Var(&cfg.mappedMB, "mapped-mb", 32, "MiB of the open files' archives kept mapped into memory, whose reads decode the page cache in place instead of copying it (counted in the resident memory; 0: every read uses pread)")
 	fs.Int64Var(&cfg.memLimitMB, "memory-limit-mb", defaultMemoryLimitMB, "the server's memory ceiling in MiB: renders reserve their data and answers from 3/4 of it (more wait a second, then get 503), and it is the garbage collector's soft limit unless GOMEMLIMIT is set (0: no ceiling)")
 	fs.BoolVar(&cfg.index, "index", true, "keep the metric tree in memory, so find and globbing read no directory")
@@ -247,7 +247,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		}
 		t, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{
 			MaxMatches: cfg.maxMatches, MaxFindVisits: cfg.maxVisits, FollowOutsideSymlinks: cfg.outsideLink,
-			OpenCache: whisperfs.OpenCacheOptions{Files: cfg.openFiles, MapBytes: cfg.mappedMB << 20, Clock: clock},
+			OpenCache: whisperfs.OpenCacheOptions{Files: cfg.openFiles, MapBytes: cfg.mappedMB << 20},
 		})
 		if err != nil {
 			return err
