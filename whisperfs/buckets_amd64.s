@@ -6,6 +6,11 @@
 // adds a pair: each point is a big-endian uint32 interval and a big-endian
 // float64; a point whose interval is not the one expected adds -0.0 and
 // counts 0. Bucket j's sum goes to sums[j], its count to counts[j].
+//
+// Each point's value is loaded before its interval: on a mapped file
+// carbon may be writing (interval first, then value), a value newer than
+// the interval read then comes with a newer interval, which fails the
+// check, and is never added under the slot's older interval.
 TEXT ·addPairsAsm(SB), NOSPLIT, $0-56
 	MOVQ p+0(FP), SI
 	MOVQ exp+24(FP), R10
@@ -31,9 +36,9 @@ pair:
 	XORL DX, DX
 
 loop:
+	MOVQ 4(SI), R8
 	MOVL (SI), AX
 	BSWAPL AX
-	MOVQ 4(SI), R8
 	BSWAPQ R8
 	CMPQ AX, R10
 	CMOVQNE R12, R8
@@ -43,9 +48,9 @@ loop:
 	MOVQ R8, X2
 	ADDSD X2, X0
 
+	MOVQ 4(DI), R9
 	MOVL (DI), AX
 	BSWAPL AX
-	MOVQ 4(DI), R9
 	BSWAPQ R9
 	CMPQ AX, R11
 	CMOVQNE R12, R9

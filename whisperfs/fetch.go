@@ -170,7 +170,7 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 		if err := f.readFull(buf, a.Offset+fromOff); err != nil {
 			return Series{}, err
 		}
-		return finishRead(dst, b, s, buf, nil), nil
+		return finishRead(dst, b, s, buf, nil, false), nil
 	}
 	// The range wraps past the end of the ring: its two pieces are read
 	// apart, each at its own alignment, and added up across.
@@ -184,7 +184,7 @@ func (f *File) readArchive(dst []float64, b *Buckets, i int, from, until int64) 
 	if err := f.readFull(tail, a.Offset); err != nil {
 		return Series{}, err
 	}
-	return finishRead(dst, b, s, head, tail), nil
+	return finishRead(dst, b, s, head, tail, false), nil
 }
 
 // copyAlign is the alignment the kernel's copy of a pread wants from its
@@ -206,7 +206,16 @@ func alignedPart(buf []byte, at int, n, off int64) []byte {
 // finishRead decodes the points of head followed by those of tail (nil
 // unless the range wraps past the end of the ring) into s, which holds the
 // range: into dst as values, or bucket by bucket when b plans buckets.
-func finishRead(dst []float64, b *Buckets, s Series, head, tail []byte) Series {
+//
+// shared says head and tail are the page cache's own bytes (a mapped
+// archive), which carbon may be writing meanwhile. Buckets are added up
+// there, by addPairs's loop, which loads each point's value and then its
+// interval in two neighbouring instructions. Values are decoded from a
+// copy, made in one go as a pread would: a loop that reads a point's
+// interval and later its value (the race detector's instrumentation puts
+// a long while between the two) could pair the interval a slot held with
+// the value carbon wrote over it a turn of the ring later.
+func finishRead(dst []float64, b *Buckets, s Series, head, tail []byte, shared bool) Series {
 	n := (len(head) + len(tail)) / PointSize
 	if b != nil {
 		if skip, per := b.Plan(s.Start, s.End, s.Step, n); per > 0 {
@@ -222,6 +231,12 @@ func finishRead(dst []float64, b *Buckets, s Series, head, tail []byte) Series {
 			sumBucketsSplit(s.Values, s.Counts, head, tail, s.Start, s.Step, skip, per)
 			return s
 		}
+	}
+	if shared {
+		bp := getBuffer(len(head) + len(tail))
+		defer putBuffer(bp)
+		*bp = append(append((*bp)[:0], head...), tail...)
+		head, tail = *bp, nil
 	}
 	values := valuesBuffer(dst, n)
 	nh := len(head) / PointSize

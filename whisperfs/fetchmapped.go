@@ -34,7 +34,7 @@ func (f *File) readMapped(dst []float64, b *Buckets, s Series, ring []byte, from
 	fromOff := floorMod(floorDiv(fromInterval-base, s.Step)*PointSize, size)
 	untilOff := floorMod(floorDiv(untilInterval-base, s.Step)*PointSize, size)
 	if fromOff < untilOff {
-		return finishRead(dst, b, s, ring[fromOff:untilOff], nil), nil
+		return finishRead(dst, b, s, ring[fromOff:untilOff], nil, true), nil
 	}
-	return finishRead(dst, b, s, ring[fromOff:], ring[:untilOff]), nil
+	return finishRead(dst, b, s, ring[fromOff:], ring[:untilOff], true), nil
 }

@@ -19,15 +19,18 @@ import (
 // RESOLVE_BENEATH (openForFetch), so it lies in the root. Every use stats
 // the entry's path under the root's descriptor, following links as the
 // open did, and takes the entry only when the stat finds what the open's
-// fstat found: the same device, inode, mode, owner, size and change time.
-// Whatever changes a file (renamed over by carbon or whisper-resize,
-// deleted, recreated, its header rewritten in place by
-// whisper-set-xfilesfactor or whisper-set-aggregation-method, which
-// changes its change time, its mode changed) or its path (a directory on
-// it renamed, a link on it retargeted, to another file in the root or to
-// one outside it) makes the stat differ or fail: the entry is dropped and
-// the read opens the path anew, as without the cache, so the very next
-// read sees the change. (One case keeps the entry: a link on the path
+// fstat found: the same device, inode, mode, owner and size. Whatever
+// replaces a file (renamed over by carbon or whisper-resize, deleted,
+// recreated, its mode or owner changed) or its path (a directory on it
+// renamed, a link on it retargeted, to another file in the root or to one
+// outside it) makes the stat differ or fail: the entry is dropped and the
+// read opens the path anew, as without the cache, so the very next read
+// sees the change. A file changed in place (carbon's every write,
+// whisper-set-xfilesfactor and whisper-set-aggregation-method rewriting
+// the header) keeps its identity but not its change time: the use checks
+// that the path may still be read (faccessat, which an ACL changed since
+// answers too) and reads the header again through the descriptor, keeping
+// the entry and its mapped archives. (One case keeps the entry: a link on the path
 // retargeted to another name of the very same inode, a hard link or the
 // file's directory moved, outside the root; the bytes read are then the
 // cached file's, where a fresh open would refuse the link.)
@@ -71,8 +74,12 @@ type openEntry struct {
 	name  string
 	dir   int    // the root's descriptor, which rel is resolved under
 	rel   []byte // the file's path relative to the root, NUL-terminated
+	relS  string // rel without its NUL
 	fd    int
 	id    fileID // what a stat of rel must find for the entry to be used
+	// ctime is the change time the header was last read at, which a
+	// stat finding another makes read again.
+	ctime atomic.Pointer[syscall.Timespec]
 	refs  atomic.Int32
 	used  atomic.Bool // read since the clock hand last passed
 	racy  atomic.Bool // the change time is too recent to vouch for the header
@@ -83,13 +90,11 @@ type openEntry struct {
 }
 
 // fileID is what a stat must find for a cached file to be used as it was
-// opened: any write, rename, link, chmod or chown moves the change time,
-// the rest guard changes within one tick of it.
+// opened (its change time aside, which a write in place moves).
 type fileID struct {
 	dev, ino       uint64
 	mode, uid, gid uint32
 	size           int64
-	ctime          syscall.Timespec
 }
 
 // idOf returns the identity of the file st describes.
@@ -97,9 +102,16 @@ func idOf(st *syscall.Stat_t) fileID {
 	return fileID{
 		dev: uint64(st.Dev), ino: uint64(st.Ino),
 		mode: st.Mode, uid: st.Uid, gid: st.Gid,
-		size: st.Size, ctime: st.Ctim,
+		size: st.Size,
 	}
 }
+
+// What a stat of an entry's path finds.
+const (
+	statSame    = iota // the file as its header was read
+	statWritten        // the same file, changed in place since
+	statOther          // another file, or none
+)
 
 // newOpenCache returns a cache allowed by opts, or nil when they turn it
 // off or this architecture cannot stat a path under a descriptor.
@@ -122,20 +134,19 @@ func (e *openEntry) Close() error {
 	return nil
 }
 
-// unchanged reports whether the entry's path still leads to its file as
-// it was opened. It reads only fields that never change, so it needs no
-// reference to the entry.
-func (e *openEntry) unchanged() bool {
-	var st syscall.Stat_t
+// look stats the entry's path into st and tells what it leads to.
+func (e *openEntry) look(st *syscall.Stat_t) int {
 	for {
-		_, _, errno := syscall.Syscall6(sysFstatat, uintptr(e.dir), uintptr(unsafe.Pointer(&e.rel[0])), uintptr(unsafe.Pointer(&st)), 0, 0, 0)
-		switch errno {
-		case 0:
-			return idOf(&st) == e.id
-		case syscall.EINTR:
+		_, _, errno := syscall.Syscall6(sysFstatat, uintptr(e.dir), uintptr(unsafe.Pointer(&e.rel[0])), uintptr(unsafe.Pointer(st)), 0, 0, 0)
+		switch {
+		case errno == syscall.EINTR:
 			continue
+		case errno != 0 || idOf(st) != e.id:
+			return statOther
+		case st.Ctim != *e.ctime.Load():
+			return statWritten
 		}
-		return false
+		return statSame
 	}
 }
 
@@ -154,7 +165,20 @@ func (c *openCache) get(name string) *File {
 	if !e.used.Load() {
 		e.used.Store(true)
 	}
-	if !e.unchanged() || e.racy.Load() && !c.reread(e) {
+	var st syscall.Stat_t
+	switch e.look(&st) {
+	case statOther:
+		c.remove(e)
+		e.Close()
+		return nil
+	case statWritten:
+		if !c.refresh(e, &st) {
+			c.remove(e)
+			e.Close()
+			return nil
+		}
+	}
+	if e.racy.Load() && !c.reread(e) {
 		c.remove(e)
 		e.Close()
 		return nil
@@ -175,7 +199,37 @@ func (c *openCache) fresh(name string) bool {
 	c.mu.Lock()
 	e := c.byName[name]
 	c.mu.Unlock()
-	return e != nil && e.unchanged()
+	var st syscall.Stat_t
+	// A find needs the path to lead to the regular file it did; a write
+	// in place changes no answer of it.
+	return e != nil && e.look(&st) != statOther
+}
+
+// refresh makes the entry current with the stat st of its path, which
+// found the same file changed in place: it checks that the path may still
+// be read and reads the header again through the descriptor. It reports
+// false when either fails.
+func (c *openCache) refresh(e *openEntry, st *syscall.Stat_t) bool {
+	e.check.Lock()
+	defer e.check.Unlock()
+	if *e.ctime.Load() == st.Ctim {
+		return true // made current by another use
+	}
+	if syscall.Faccessat(e.dir, e.relS, 4 /* R_OK */, 0) != nil {
+		return false
+	}
+	old := e.file.Load()
+	f, err := NewFile(fdFile(e.fd), e.id.size, old.name)
+	if err != nil {
+		return false
+	}
+	f.mtime = time.Unix(st.Mtim.Unix())
+	f.maps = e.maps
+	e.file.Store(f)
+	ctime := st.Ctim
+	e.ctime.Store(&ctime)
+	e.racy.Store(c.racy(ctime))
+	return true
 }
 
 // reread reads the racy entry's header again, after a stat found it
@@ -194,7 +248,7 @@ func (c *openCache) reread(e *openEntry) bool {
 	f.mtime = old.mtime
 	f.maps = e.maps // the size is the entry's, as the stat found
 	e.file.Store(f)
-	e.racy.Store(c.racy(e.id.ctime))
+	e.racy.Store(c.racy(*e.ctime.Load()))
 	return true
 }
 
@@ -230,7 +284,9 @@ func (c *openCache) add(name string, dir int, rel string, f *File, fd int, st *s
 	if err != nil {
 		return f
 	}
-	e := &openEntry{name: name, dir: dir, rel: path, fd: fd, id: idOf(st)}
+	e := &openEntry{name: name, dir: dir, rel: path, relS: rel, fd: fd, id: idOf(st)}
+	ctime := st.Ctim
+	e.ctime.Store(&ctime)
 	e.refs.Store(2) // the cache's and the caller's
 	e.racy.Store(c.racy(st.Ctim))
 	tmpl := *f

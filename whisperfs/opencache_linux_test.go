@@ -604,3 +604,44 @@ func BenchmarkOpenCacheFetch(b *testing.B) {
 		})
 	}
 }
+
+// TestOpenCacheKeepsEntryAcrossWrites writes a cached file in place, as
+// carbon does with every point and whisper-set-aggregation-method with the
+// header: the very next read sees the new bytes, through the same entry
+// and the same mapped archive (the change time moved, the file did not).
+func TestOpenCacheKeepsEntryAcrossWrites(t *testing.T) {
+	dir := makeTree(t)
+	layout := func(v float64) []byte { return encodeFile(Average, 0.5, fullArchive(60, 20, constValue(v))) }
+	path := writeRaw(t, dir, "m.wsp", layout(1))
+	tree, err := NewTree(dir, TreeOptions{OpenCache: OpenCacheOptions{Files: 4, MapBytes: 1 << 20}})
+	require.NoError(t, err)
+	tree.files.now = settledClock
+	t.Cleanup(tree.files.closeAll)
+	s, err := fetchLast(t, tree, "m")
+	require.NoError(t, err)
+	require.Equal(t, 1.0, s.Values[0])
+	entry := entryOf(tree, "m")
+	ring := entry.maps.rings[0].Load()
+	require.NotNil(t, ring, "the archive is mapped")
+
+	pastChangeTime(t, path)
+	fh, err := os.OpenFile(path, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = fh.WriteAt(layout(5), 0)
+	require.NoError(t, err)
+	require.NoError(t, fh.Close())
+	s, err = fetchLast(t, tree, "m")
+	require.NoError(t, err)
+	assert.Equal(t, 5.0, s.Values[0], "the written points are read")
+	assert.Same(t, entry, entryOf(tree, "m"), "the same entry")
+	assert.Same(t, ring, entry.maps.rings[0].Load(), "the same mapping")
+
+	pastChangeTime(t, path)
+	rewriteHeader(t, path, Max, 0.25)
+	s, err = fetchLast(t, tree, "m")
+	require.NoError(t, err)
+	assert.Equal(t, Max, s.Aggregation, "the header is read again")
+	assert.Equal(t, float32(0.25), s.XFilesFactor)
+	assert.Same(t, entry, entryOf(tree, "m"))
+	assert.True(t, tree.files.fresh("m"), "a find still trusts the entry")
+}
