@@ -71,12 +71,12 @@ type openCache struct {
 
 // openEntry is one cached open file.
 type openEntry struct {
-	name  string
-	dir   int    // the root's descriptor, which rel is resolved under
-	rel   []byte // the file's path relative to the root, NUL-terminated
-	relS  string // rel without its NUL
-	fd    int
-	id    fileID // what a stat of rel must find for the entry to be used
+	name string
+	dir  int    // the root's descriptor, which rel is resolved under
+	rel  []byte // the file's path relative to the root, NUL-terminated
+	relS string // rel without its NUL
+	fd   int
+	id   fileID // what a stat of rel must find for the entry to be used
 	// ctime is the change time the header was last read at, which a
 	// stat finding another makes read again.
 	ctime atomic.Pointer[syscall.Timespec]
