@@ -99,7 +99,11 @@ const (
 // Engine plans and evaluates render and find requests. It is safe for
 // concurrent use.
 type Engine struct {
-	storage    Storage
+	storage Storage
+	// ownValues is set when storage is a whisper tree, whose every read
+	// returns values of their own, which a Result may lease (another
+	// storage might hand the same slice to two reads).
+	ownValues  bool
 	log        *slog.Logger
 	maxSeries  int
 	maxPoints  int
@@ -128,6 +132,7 @@ func NewEngine(opts Options) (*Engine, error) {
 	e := &Engine{storage: opts.Storage, log: opts.Logger, maxSeries: opts.MaxSeries, maxPoints: opts.MaxPoints, maxTargets: opts.MaxTargets,
 		maxDepth: opts.MaxExprDepth, maxNodes: opts.MaxExprNodes, memory: opts.Memory, stitch: stitch, rules: opts.Rules, tags: opts.Tags,
 		events: opts.Events}
+	_, e.ownValues = opts.Storage.(*whisperfs.Tree)
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -246,8 +251,12 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		exprs[i] = asGraphiteWebReads(ex)
 	}
 	newRenderer := func(early *earlyConsolidation) *renderer {
-		return &renderer{engine: e, req: req, shown: shown, stitch: stitch, prefetched: prefetchedPaths(req.Targets), early: early,
+		r := &renderer{engine: e, req: req, shown: shown, stitch: stitch, prefetched: prefetchedPaths(req.Targets), early: early,
 			budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
+		if early != nil {
+			early.lease = &r.lease
+		}
+		return r
 	}
 	r := newRenderer(earlyFor(req, stitch, exprs))
 	res, err := r.run(ctx, exprs)
@@ -350,11 +359,7 @@ func (r *renderer) run(ctx context.Context, exprs []parser.Expr) (Result, error)
 	if req.NoNullPoints {
 		out = NonEmpty(out)
 	}
-	res := Result{Series: out, Points: r.points, Budget: r.budget}
-	if r.early != nil {
-		res.lease = &r.early.lease
-	}
-	return res, nil
+	return Result{Series: out, Points: r.points, Budget: r.budget, lease: &r.lease}, nil
 }
 
 // renderer holds the state of one render: the limits' counters and the
@@ -375,9 +380,12 @@ type renderer struct {
 	pooling bool
 	poolMu  sync.Mutex
 	pooled  []*[]float64
-	budget  *budget.Request
-	series  int
-	points  int
+	// lease holds the values of the answer's series that came from a
+	// pool (plain paths, early consolidation), for Result.Release.
+	lease  valueLease
+	budget *budget.Request
+	series int
+	points int
 	// values caches carbonapi's fetches across the targets of a request.
 	values map[parser.MetricRequest][]*types.MetricData
 	// calls records the arguments of the function calls being evaluated.

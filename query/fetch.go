@@ -150,10 +150,16 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 		return r.budget.PointsKept(ctx, n, kept, metric)
 	}
 	opts := whisperfs.FetchOptions{Stitch: r.stitch, Rule: rule, Reserve: reserve}
-	var buf *[]float64
-	if early || r.pooling {
+	var buf, leased *[]float64
+	switch {
+	case early || r.pooling:
 		buf = getValues()
 		opts.Values = *buf
+	case !r.raw && r.engine.ownValues:
+		// A plain path's values are the answer's: leased until the
+		// Result is released.
+		leased = r.lease.buffer()
+		opts.Values = (*leased)[:0]
 	}
 	var counts *[]int32
 	if early && !r.raw {
@@ -182,7 +188,13 @@ func (r *renderer) fetchOne(ctx context.Context, pattern, metric string, from, u
 		if buf != nil {
 			putValues(buf)
 		}
+		if leased != nil {
+			r.lease.drop(leased)
+		}
 		return fetched{err: err}
+	}
+	if leased != nil {
+		r.lease.keep(leased, ws.Values)
 	}
 	s := &Series{
 		Name:              metric,

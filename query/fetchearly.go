@@ -37,8 +37,8 @@ type earlyConsolidation struct {
 	known      bool
 	start, end int64
 	// lease holds the values of the series consolidated from buckets,
-	// given back when the render's Result is released.
-	lease valueLease
+	// given back when the render's Result is released: the renderer's.
+	lease *valueLease
 }
 
 // errEarlyMismatch is returned by run when a series widened the
