@@ -77,7 +77,7 @@ func (s *server) render(c echo.Context) error {
 }
 
 // streamChunk is the size of the pieces a streamed answer is written in.
-const streamChunk = 64 << 10
+const streamChunk = 256 << 10
 
 // streamJSON sends the compact JSON answer (inside the jsonp call when
 // asked) as AppendJSON writes it, in pieces of streamChunk bytes while it
