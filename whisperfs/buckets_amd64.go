@@ -11,8 +11,23 @@ func addPairs(buf []byte, per, pairs int, exp, step int64, sums []float64, count
 	_ = buf[2*pairs*per*PointSize-1] // the loop reads 2*pairs*per points
 	_ = sums[2*pairs-1]
 	_ = counts[2*pairs-1]
+	if movbe {
+		addPairsMOVBE(&buf[0], per, pairs, exp, step, &sums[0], &counts[0])
+		return
+	}
 	addPairsAsm(&buf[0], per, pairs, exp, step, &sums[0], &counts[0])
 }
+
+// movbe is set when the processor has MOVBE, for addPairsMOVBE.
+var movbe = hasMOVBE()
+
+// addPairsMOVBE is addPairsAsm with MOVBE loads (buckets_amd64.s).
+//
+//go:noescape
+func addPairsMOVBE(p *byte, per, pairs int, exp, step int64, sums *float64, counts *int32)
+
+// hasMOVBE reports whether the processor has the MOVBE instruction.
+func hasMOVBE() bool
 
 // addPairsAsm is addPairs over the 2*pairs*per points at p.
 //
