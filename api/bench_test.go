@@ -138,8 +138,12 @@ func BenchmarkRenderSummarize400x7d(b *testing.B) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if benchDir != "" {
-		os.RemoveAll(benchDir)
+	// The benchmarks' trees are built once per test binary and removed
+	// here (the find and light ones are 1.5 GB).
+	for _, dir := range []string{benchDir, findTreeDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
