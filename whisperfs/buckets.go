@@ -126,6 +126,7 @@ func sumBucketsSplit(sums []float64, counts []int32, a, b []byte, first, step in
 //go:noinline
 func addPoints(buf []byte, exp, step int64, sum float64, c int32) (float64, int32) {
 	for _, p := range pointsOf(buf) {
+		// The value is loaded before its interval (see finishRead).
 		b := binary.BigEndian.Uint64(p[4:12])
 		// Conditional moves, no branch: a slot without a value adds
 		// -0.0 (which changes no sum) and counts 0.
@@ -156,8 +157,8 @@ func pointsOf(buf []byte) [][PointSize]byte {
 func addPointsExactly(buf []byte, exp, step int64, sum float64, c int32) (float64, int32) {
 	for i := 0; i+PointSize <= len(buf); i += PointSize {
 		p := buf[i : i+PointSize : i+PointSize]
+		b := binary.BigEndian.Uint64(p[4:12]) // the value before its interval, as addPoints
 		if int64(binary.BigEndian.Uint32(p[0:4])) == exp {
-			b := binary.BigEndian.Uint64(p[4:12])
 			if b&^signBit > infBits {
 				b = storedNaNBits
 			}

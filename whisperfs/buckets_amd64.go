@@ -18,6 +18,10 @@ func addPairs(buf []byte, per, pairs int, exp, step int64, sums []float64, count
 	addPairsAsm(&buf[0], per, pairs, exp, step, &sums[0], &counts[0])
 }
 
+// inPlaceBuckets says a mapped archive's points may be added up where the
+// page cache holds them (see finishRead): amd64 keeps loads in order.
+const inPlaceBuckets = true
+
 // movbe is set when the processor has MOVBE, for addPairsMOVBE.
 var movbe = hasMOVBE()
 

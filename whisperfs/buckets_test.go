@@ -162,7 +162,14 @@ func TestFetchBucketsMatchesFetch(t *testing.T) {
 // bucket sizes and numbers of pairs from 1 up and intervals that do and
 // do not fit 32 bits.
 func TestAddPairsMatchesGo(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 8))
+	checkAddPairs(t, "addPairs", addPairs, 7)
+}
+
+// checkAddPairs checks run, a way of adding up pairs of buckets, against
+// addPairsRun on random points from seed: sums bit for bit and counts.
+func checkAddPairs(t *testing.T, name string, run func(buf []byte, per, pairs int, exp, step int64, sums []float64, counts []int32), seed uint64) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed+1))
 	for range 3000 {
 		per, pairs := 1+r.IntN(80), 1+r.IntN(6)
 		first := []int64{1_700_000_040, 60, 1 << 32, -120}[r.IntN(4)]
@@ -170,12 +177,12 @@ func TestAddPairsMatchesGo(t *testing.T) {
 		buf := randomPoints(r, 2*pairs*per, first, step)
 		sums1, counts1 := make([]float64, 2*pairs), make([]int32, 2*pairs)
 		sums2, counts2 := make([]float64, 2*pairs), make([]int32, 2*pairs)
-		addPairs(buf, per, pairs, first, step, sums1, counts1)
+		run(buf, per, pairs, first, step, sums1, counts1)
 		addPairsRun(buf, per, pairs, first, step, sums2, counts2)
 		for j := range sums1 {
-			require.Equal(t, math.Float64bits(sums2[j]), math.Float64bits(sums1[j]), "per %d pairs %d first %d bucket %d", per, pairs, first, j)
+			require.Equal(t, math.Float64bits(sums2[j]), math.Float64bits(sums1[j]), "%s: per %d pairs %d first %d bucket %d", name, per, pairs, first, j)
 		}
-		require.Equal(t, counts2, counts1, "per %d pairs %d first %d", per, pairs, first)
+		require.Equal(t, counts2, counts1, "%s: per %d pairs %d first %d", name, per, pairs, first)
 	}
 }
 

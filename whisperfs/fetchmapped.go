@@ -30,9 +30,7 @@ func (f *File) readMapped(dst []float64, b *Buckets, s Series, ring []byte, from
 		s.Values = fillNaN(valuesBuffer(dst, int((untilInterval-fromInterval)/s.Step)))
 		return s, nil
 	}
-	size := int64(len(ring))
-	fromOff := floorMod(floorDiv(fromInterval-base, s.Step)*PointSize, size)
-	untilOff := floorMod(floorDiv(untilInterval-base, s.Step)*PointSize, size)
+	fromOff, untilOff := ringOffsets(base, fromInterval, untilInterval, s.Step, int64(len(ring)))
 	if fromOff < untilOff {
 		return finishRead(dst, b, s, ring[fromOff:untilOff], nil, true), nil
 	}
