@@ -52,18 +52,21 @@ type coalescingConn struct {
 	net.Conn
 	mu      sync.Mutex
 	holding bool
-	held    []byte
+	held    *[]byte // from heldBuffers while holding, else nil
 }
 
-// maxHeld is the largest answer a connection coalesces; its buffer stays
-// allocated for the next answer.
+// maxHeld is the largest answer a connection coalesces.
 const maxHeld = 64 << 10
+
+// heldBuffers holds the buffers of connections between answers, so that
+// thousands of idle keep-alive connections keep none.
+var heldBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // Write sends p, or adds it to what the connection holds.
 func (c *coalescingConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	if c.holding {
-		c.held = append(c.held, p...)
+		*c.held = append(*c.held, p...)
 		c.mu.Unlock()
 		return len(p), nil
 	}
@@ -84,6 +87,7 @@ func (c *coalescingConn) CloseWrite() error {
 func (c *coalescingConn) hold() {
 	c.mu.Lock()
 	c.holding = true
+	c.held = heldBuffers.Get().(*[]byte)
 	c.mu.Unlock()
 }
 
@@ -91,15 +95,19 @@ func (c *coalescingConn) hold() {
 func (c *coalescingConn) release() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.holding = false
-	if len(c.held) == 0 {
+	if !c.holding {
 		return nil
 	}
-	_, err := c.Conn.Write(c.held)
-	if cap(c.held) > maxHeld {
-		c.held = nil
-	} else {
-		c.held = c.held[:0]
+	c.holding = false
+	held := c.held
+	c.held = nil
+	var err error
+	if len(*held) > 0 {
+		_, err = c.Conn.Write(*held)
+	}
+	if cap(*held) <= 2*maxHeld {
+		*held = (*held)[:0]
+		heldBuffers.Put(held)
 	}
 	return err
 }
@@ -115,23 +123,27 @@ func coalescingConnOf(ctx context.Context) *coalescingConn {
 // Content-Length the caller has set: as one write on the connection when
 // it coalesces writes and the answer goes out as it is (not compressed by
 // the gzip middleware, at most maxHeld bytes), else as net/http writes it.
-func sendWhole(c echo.Context, code int, b []byte) error {
+func sendWhole(c echo.Context, code int, b []byte) (err error) {
 	res := c.Response()
 	cc := coalescingConnOf(c.Request().Context())
 	if cc == nil || len(b) > maxHeld || acceptsGzip(c.Request()) {
 		res.WriteHeader(code)
-		_, err := res.Write(b)
+		_, err = res.Write(b)
 		return err
 	}
 	cc.hold()
+	// Released even if a write panics, so that whatever answers instead
+	// (the recovering middleware's 500) is not held back.
+	defer func() {
+		if e := cc.release(); err == nil {
+			err = e
+		}
+	}()
 	res.WriteHeader(code)
-	_, err := res.Write(b)
+	_, err = res.Write(b)
 	// The flush moves what net/http's buffers hold into the connection;
 	// a writer that cannot flush leaves it there, to follow the held
 	// bytes once the handler returns.
 	_ = http.NewResponseController(res.Writer).Flush()
-	if e := cc.release(); err == nil {
-		err = e
-	}
 	return err
 }
