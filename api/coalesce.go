@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -21,10 +22,29 @@ import (
 
 // CoalesceListener wraps every connection ln accepts so that handlers can
 // coalesce an answer's writes. Give its connections' context to handlers
-// with ConnContext.
-func CoalesceListener(ln net.Listener) net.Listener { return coalesceListener{ln} }
+// with ConnContext. When ln can set a deadline on Accept (a
+// *net.TCPListener can), so can the listener returned: a server draining
+// the connections the kernel has queued before it stops needs one.
+func CoalesceListener(ln net.Listener) net.Listener {
+	if d, ok := ln.(deadliner); ok {
+		return coalesceDeadlineListener{coalesceListener{ln}, d}
+	}
+	return coalesceListener{ln}
+}
+
+// deadliner is a listener whose Accept can be given a deadline.
+type deadliner interface{ SetDeadline(time.Time) error }
 
 type coalesceListener struct{ net.Listener }
+
+// coalesceDeadlineListener is a coalesceListener over a deadliner.
+type coalesceDeadlineListener struct {
+	coalesceListener
+	d deadliner
+}
+
+// SetDeadline sets the deadline of the wrapped listener's Accept.
+func (l coalesceDeadlineListener) SetDeadline(t time.Time) error { return l.d.SetDeadline(t) }
 
 // Accept wraps the accepted connection.
 func (l coalesceListener) Accept() (net.Conn, error) {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -150,4 +151,25 @@ func TestCoalescedAnswersConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestCoalesceListenerKeepsDeadline checks that a coalescing listener over
+// a TCP listener can still time its Accept out (a server draining its
+// queue before it stops relies on it), and one over a listener without
+// deadlines does not claim to.
+func TestCoalesceListenerKeepsDeadline(t *testing.T) {
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer tcp.Close()
+	ln := CoalesceListener(tcp)
+	d, ok := ln.(interface{ SetDeadline(time.Time) error })
+	require.True(t, ok, "a coalescing TCP listener has SetDeadline")
+	require.NoError(t, d.SetDeadline(time.Unix(1, 0)))
+	_, err = ln.Accept()
+	var ne net.Error
+	require.ErrorAs(t, err, &ne)
+	assert.True(t, ne.Timeout(), "Accept past its deadline times out: %v", err)
+
+	_, ok = CoalesceListener(countingListener{tcp, new(atomic.Int64)}).(interface{ SetDeadline(time.Time) error })
+	assert.False(t, ok, "a listener without deadlines gets none")
 }

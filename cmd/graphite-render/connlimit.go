@@ -207,10 +207,16 @@ func (l *connLimiter) waitRequests(ctx context.Context) {
 	}
 }
 
-// Close closes the listener and wakes an Accept waiting for a slot.
+// Close closes the listener and wakes an Accept waiting for a slot. Only
+// the first call closes; later ones (http.Server.Shutdown closes the
+// listener it serves, which run may have closed already) return nil.
 func (l *connLimiter) Close() error {
-	l.closeOnce.Do(func() { close(l.closed) })
-	return l.Listener.Close()
+	var err error
+	l.closeOnce.Do(func() {
+		close(l.closed)
+		err = l.Listener.Close()
+	})
+	return err
 }
 
 // admit registers c when there is room, making room by closing the

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"log/slog"
+	"net"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestConnCeiling(t *testing.T) {
@@ -33,4 +37,19 @@ func TestOpenFileCache(t *testing.T) {
 	f(0, 524288, 0)       // off
 	f(5000, 524288, 5000) // the flag wins
 	f(5000, 1024, 512)    // but takes at most half the limit
+}
+
+// TestServerListenerDrainsAndClosesOnce checks the listener the HTTP
+// server serves on: it can drain the kernel's queue before the shutdown
+// (its Accept takes a deadline through every wrapper), and a second Close
+// (http.Server.Shutdown's, after run's) is not an error.
+func TestServerListenerDrainsAndClosesOnce(t *testing.T) {
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	s := newHTTPServer(serveConfig{}, http.NotFoundHandler(), tcp, slog.New(slog.DiscardHandler))
+	require.True(t, s.ln.drain(), "the server's listener can drain")
+	_, err = s.ln.Accept()
+	assert.ErrorIs(t, err, net.ErrClosed, "a drained listener with nothing queued reports closed")
+	require.NoError(t, s.ln.Close())
+	assert.NoError(t, s.ln.Close(), "a second close")
 }
