@@ -56,61 +56,6 @@ type namedNode struct {
 	node query.Node
 }
 
-// distinctNames returns the names among nodes in name order, each once,
-// as branch names and leaf names: the node of a name with the smallest
-// path decides whether it is a branch, as it comes first in byName's
-// order. Finds usually match many nodes under few names, so this costs a
-// pass over the nodes and a sort of the names, not a sort of the nodes.
-func distinctNames(nodes []query.Node) (branches, leaves []string) {
-	type first struct {
-		name, path string
-		leaf       bool
-	}
-	var firsts []first
-	// Few names are looked up in firsts itself, which costs less than
-	// hashing each match's name; past linearNames, in a map.
-	const linearNames = 16
-	var at map[string]int
-	for _, nd := range nodes {
-		name := nodeName(nd)
-		i, ok := -1, false
-		if at == nil {
-			for j := range firsts {
-				if firsts[j].name == name {
-					i, ok = j, true
-					break
-				}
-			}
-		} else {
-			i, ok = at[name]
-		}
-		if !ok {
-			firsts = append(firsts, first{name: name, path: nd.Path, leaf: nd.Leaf})
-			if at != nil {
-				at[name] = len(firsts) - 1
-			} else if len(firsts) > linearNames {
-				at = make(map[string]int, 2*len(firsts))
-				for j, f := range firsts {
-					at[f.name] = j
-				}
-			}
-			continue
-		}
-		if nd.Path < firsts[i].path {
-			firsts[i].path, firsts[i].leaf = nd.Path, nd.Leaf
-		}
-	}
-	slices.SortFunc(firsts, func(a, b first) int { return strings.Compare(a.name, b.name) })
-	for _, f := range firsts {
-		if f.leaf {
-			leaves = append(leaves, f.name)
-		} else {
-			branches = append(branches, f.name)
-		}
-	}
-	return branches, leaves
-}
-
 // CompleterQuery rewrites a completer query as graphite-web's find_view
 // does: every ".." becomes "*." (left to right, without overlaps) and a "*"
 // is appended unless the query ends in one. An empty query becomes "*";
@@ -124,19 +69,27 @@ func CompleterQuery(q string) string {
 }
 
 // AppendTreeJSON appends graphite-web's treejson answer (tree_json in
-// metrics/views.py):
+// metrics/views.py) for nodes, the matches of a find: AppendTreeJSONNames
+// of their distinct names.
+func AppendTreeJSON(dst []byte, nodes []query.Node, opt FindOptions) []byte {
+	return AppendTreeJSONNames(dst, query.DistinctNames(nodes), opt)
+}
+
+// AppendTreeJSONNames appends graphite-web's treejson answer (tree_json in
+// metrics/views.py) for the matches of a find reduced to names:
 //
 //	[{"text": "db01", "id": "collectd.db01", "allowChildren": 1, "expandable": 1, "leaf": 0}]
 //
 // With opt.Wildcards and more than one match a "*" node comes first, with
 // branch flags when any match is a branch and leaf flags otherwise. Then
 // come the branches and then the leaves, each in name order and each name
-// only once (the first node of a name decides whether it is a branch). The
-// id is the query's prefix up to and including its last dot, wildcards
+// only once (the match of a name with the smallest path decides whether
+// it is a branch, as it comes first in graphite-web's order). The id is
+// the query's prefix up to and including its last dot, wildcards
 // included, followed by the name; text is the name decoded as Python's
 // unquote_plus does. The flags are the integers 0 and 1, which Grafana's
 // backend decodes as numbers.
-func AppendTreeJSON(dst []byte, nodes []query.Node, opt FindOptions) []byte {
+func AppendTreeJSONNames(dst []byte, names query.Names, opt FindOptions) []byte {
 	base := ""
 	if i := strings.LastIndexByte(opt.Query, '.'); i >= 0 {
 		base = opt.Query[:i+1]
@@ -164,19 +117,16 @@ func AppendTreeJSON(dst []byte, nodes []query.Node, opt FindOptions) []byte {
 		w.b = append(w.b, '0'+'1'-flag)
 		w.close('}', false)
 	}
-	if opt.Wildcards && len(nodes) > 1 {
-		allLeaves := true
-		for _, nd := range nodes {
-			allLeaves = allLeaves && nd.Leaf
+	if opt.Wildcards && names.Matches > 1 {
+		item("*", "*", names.AllLeaves)
+	}
+	for _, leaves := range []bool{false, true} {
+		for _, nd := range names.First {
+			if nd.Leaf == leaves {
+				name := nodeName(nd)
+				item(unquotePlus(name), name, leaves)
+			}
 		}
-		item("*", "*", allLeaves)
-	}
-	branches, leaves := distinctNames(nodes)
-	for _, name := range branches {
-		item(unquotePlus(name), name, false)
-	}
-	for _, name := range leaves {
-		item(unquotePlus(name), name, true)
 	}
 	w.close(']', n == 0)
 	return w.b

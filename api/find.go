@@ -64,15 +64,26 @@ func (s *server) find(c echo.Context) error {
 			q = automaticVariants(q)
 		}
 	}
-	nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
-	if err != nil {
-		return &queryError{query: q, err: err}
-	}
 	pretty := false
 	if v, _ := lastValue(form, "pretty"); v != "" {
 		pretty = true
 	}
 	opt := FindOptions{Query: q, Wildcards: wildcards, Pretty: pretty}
+	if format == "treejson" {
+		// Each name once: a find matching 500 metrics under 5 names
+		// builds 5 paths, not 500.
+		names, err := s.engine.FindNames(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
+		if err != nil {
+			return &queryError{query: q, err: err}
+		}
+		c.Response().Header().Set("Cache-Control", "no-cache")
+		c.Response().Header().Set("Pragma", "no-cache")
+		return sendMetricsJSON(c, form, AppendTreeJSONNames(nil, names, opt))
+	}
+	nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
+	if err != nil {
+		return &queryError{query: q, err: err}
+	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	c.Response().Header().Set("Pragma", "no-cache")
 	var intervals func(query.Node) []query.Interval
@@ -91,10 +102,8 @@ func (s *server) find(c echo.Context) error {
 		b = AppendCompleter(nil, nodes, opt)
 	case "json":
 		b = AppendFindJSON(nil, nodes, intervals)
-	case "nodelist":
+	default: // nodelist
 		b = AppendNodelist(nil, nodes, pos)
-	default:
-		b = AppendTreeJSON(nil, nodes, opt)
 	}
 	return sendMetricsJSON(c, form, b)
 }

@@ -26,13 +26,7 @@ func (e *Engine) Find(ctx context.Context, req FindRequest) ([]Node, error) {
 	}
 	nodes, err := e.storage.Find(ctx, req.Query)
 	if err != nil {
-		switch {
-		case errors.Is(err, whisperfs.ErrBadName), errors.Is(err, whisperfs.ErrBadPattern):
-			return nil, fmt.Errorf("%w: query=%q: %w", ErrBadTarget, req.Query, err)
-		case errors.Is(err, whisperfs.ErrTooManyMatches), errors.Is(err, whisperfs.ErrTooManyVisits):
-			return nil, fmt.Errorf("%w: %w", ErrLimit, err)
-		}
-		return nil, err
+		return nil, findError(req.Query, err)
 	}
 	if !req.LeavesOnly {
 		return nodes, nil
@@ -44,6 +38,49 @@ func (e *Engine) Find(ctx context.Context, req FindRequest) ([]Node, error) {
 		}
 	}
 	return leaves, nil
+}
+
+// findError classifies an error of a find for query: a malformed pattern
+// or a match limit is the client's doing.
+func findError(query string, err error) error {
+	switch {
+	case errors.Is(err, whisperfs.ErrBadName), errors.Is(err, whisperfs.ErrBadPattern):
+		return fmt.Errorf("%w: query=%q: %w", ErrBadTarget, query, err)
+	case errors.Is(err, whisperfs.ErrTooManyMatches), errors.Is(err, whisperfs.ErrTooManyVisits):
+		return fmt.Errorf("%w: %w", ErrLimit, err)
+	}
+	return err
+}
+
+// Names is what a tree-browsing find needs of its matches (see
+// whisperfs.Names).
+type Names = whisperfs.Names
+
+// DistinctNames reduces the nodes of a find to their Names.
+func DistinctNames(nodes []Node) Names { return whisperfs.DistinctNames(nodes) }
+
+// NameFinder is a Storage that can answer a find with each distinct name
+// once (see whisperfs.Tree.FindNames) at less cost than Find.
+type NameFinder interface {
+	FindNames(ctx context.Context, pattern string, leavesOnly bool) (whisperfs.Names, error)
+}
+
+// FindNames returns what Find returns reduced to its distinct names, as
+// graphite-web's treejson format lists them.
+func (e *Engine) FindNames(ctx context.Context, req FindRequest) (Names, error) {
+	nf, ok := e.storage.(NameFinder)
+	if !ok || tagdb.IsTagged(req.Query) {
+		nodes, err := e.Find(ctx, req)
+		if err != nil {
+			return Names{}, err
+		}
+		return DistinctNames(nodes), nil
+	}
+	names, err := nf.FindNames(ctx, req.Query, req.LeavesOnly)
+	if err != nil {
+		return Names{}, findError(req.Query, err)
+	}
+	return names, nil
 }
 
 // findTagged answers a find for an exact tagged name as graphite-web's

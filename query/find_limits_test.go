@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -81,4 +84,50 @@ func TestIndex(t *testing.T) {
 	got, err = collect(e)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"x", "y"}, got)
+}
+
+// TestFindNames checks Engine.FindNames over storage that reduces to names
+// itself (a whisper tree) and over storage that cannot (the fake), where
+// the engine reduces Find's nodes: the same names either way, leavesOnly
+// applied before the reduction, and a storage limit still ErrLimit.
+func TestFindNames(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"a.x.y", "b.x", "b.z", "c.x.w"}
+	for _, n := range names {
+		// Find reads names only: an empty file is a leaf.
+		file := filepath.Join(dir, filepath.FromSlash(strings.ReplaceAll(n, ".", "/"))+".wsp")
+		require.NoError(t, os.MkdirAll(filepath.Dir(file), 0o755))
+		require.NoError(t, os.WriteFile(file, nil, 0o644))
+	}
+	tree, err := whisperfs.NewTree(dir, whisperfs.TreeOptions{})
+	require.NoError(t, err)
+	_, err = tree.BuildIndex(context.Background())
+	require.NoError(t, err)
+	withTree, err := NewEngine(Options{Storage: tree})
+	require.NoError(t, err)
+	withFake, err := NewEngine(Options{Storage: &fakeStorage{names: []string{"a.x", "b.x", "b.z", "c.x"}}})
+	require.NoError(t, err)
+	// The fake has no branches: a.x and c.x are leaves there.
+	for _, c := range []struct {
+		e          *Engine
+		leavesOnly bool
+		want       Names
+	}{
+		{withTree, false, Names{First: []Node{{Path: "a.x"}, {Path: "b.z", Leaf: true}}, Matches: 4, AllLeaves: false}},
+		{withTree, true, Names{First: []Node{{Path: "b.x", Leaf: true}, {Path: "b.z", Leaf: true}}, Matches: 2, AllLeaves: true}},
+		{withFake, false, Names{First: []Node{{Path: "a.x", Leaf: true}, {Path: "b.z", Leaf: true}}, Matches: 4, AllLeaves: true}},
+	} {
+		got, err := c.e.FindNames(context.Background(), FindRequest{Query: "*.*", LeavesOnly: c.leavesOnly})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, got)
+		nodes, err := c.e.Find(context.Background(), FindRequest{Query: "*.*", LeavesOnly: c.leavesOnly})
+		require.NoError(t, err)
+		assert.Equal(t, DistinctNames(nodes), got, "the reduction of Find")
+	}
+	e, err := NewEngine(Options{Storage: &budgetStorage{}})
+	require.NoError(t, err)
+	_, err = e.FindNames(context.Background(), FindRequest{Query: "**.x"})
+	require.ErrorIs(t, err, ErrLimit)
+	_, err = withTree.FindNames(context.Background(), FindRequest{Query: "a..*"})
+	require.ErrorIs(t, err, ErrBadTarget)
 }

@@ -29,7 +29,7 @@ func within[T any](t *testing.T, d time.Duration, f func() T) T {
 
 // diskAndIndex returns two trees over dir, one reading the disk and one
 // answering from a fresh index.
-func diskAndIndex(t *testing.T, dir string, opts TreeOptions) map[string]*Tree {
+func diskAndIndex(t testing.TB, dir string, opts TreeOptions) map[string]*Tree {
 	t.Helper()
 	disk, err := NewTree(dir, opts)
 	require.NoError(t, err)

@@ -54,7 +54,9 @@ func (m segmentMatcher) match(name string) bool {
 		return name == m.literal
 	}
 	for _, v := range m.variants {
-		if fnmatch(v, name) {
+		// "*", the commonest glob, matches every name: fnmatch would
+		// step through it to learn so.
+		if v == "*" || fnmatch(v, name) {
 			return true
 		}
 	}

@@ -185,9 +185,17 @@ func openedPath(fh *os.File) string {
 // directory entries or index nodes, and ctx.Err() when ctx ends first. A
 // pattern that matches nothing is not an error.
 func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
+	nodes, _, err := t.find(ctx, pattern, nil)
+	return nodes, err
+}
+
+// find is Find. When names is set and the walk meets each path once, the
+// walk adds its matches to names instead and find reports named, with no
+// nodes.
+func (t *Tree) find(ctx context.Context, pattern string, names *nameSet) (nodes []Node, named bool, err error) {
 	segs, err := splitName(pattern)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	matchers := make([]segmentMatcher, 0, len(segs))
 	for i, s := range segs {
@@ -196,17 +204,17 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		}
 		m, err := compileSegment(s)
 		if err != nil {
-			return nil, fmt.Errorf("pattern %q: %w", pattern, err)
+			return nil, false, fmt.Errorf("pattern %q: %w", pattern, err)
 		}
 		matchers = append(matchers, m)
 	}
 	idx := t.index.Load()
 	if idx != nil && !hasWildcard(pattern) {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("find %q: %w", pattern, err)
+			return nil, false, fmt.Errorf("find %q: %w", pattern, err)
 		}
 		if nodes, ok := t.findLeafIndexed(idx, segs, pattern); ok {
-			return nodes, nil
+			return nodes, false, nil
 		}
 	}
 	w := walker{t: t, ctx: ctx, pattern: pattern, nodes: map[string]bool{}}
@@ -214,7 +222,7 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 	// it there finds a metric created since the last index build.
 	if idx != nil && hasWildcard(pattern) {
 		if walksOnce(idx, matchers) {
-			w.nodes = nil
+			w.nodes, w.names = nil, names
 		}
 		w.idx, w.path = idx, append(w.path, 0)
 		// One prefix array for the whole walk, deep enough for the ** of
@@ -222,10 +230,13 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		prefix := make([]string, 0, max(len(matchers)+1, 16))
 		if err := w.findIndexed(0, prefix, matchers); err != nil {
 			w.releaseMatches()
-			return nil, err
+			return nil, false, err
 		}
 	} else if err := w.walkDisk(matchers); err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if w.names != nil {
+		return nil, true, nil
 	}
 	if w.nodes == nil {
 		// The index's children are sorted by name, so the walk's order is
@@ -235,14 +246,14 @@ func (t *Tree) Find(ctx context.Context, pattern string) ([]Node, error) {
 		if !slices.IsSortedFunc(out, byPath) {
 			slices.SortFunc(out, byPath)
 		}
-		return out, nil
+		return out, false, nil
 	}
 	out := make([]Node, 0, len(w.nodes))
 	for p, leaf := range w.nodes {
 		out = append(out, Node{Path: p, Leaf: leaf})
 	}
 	slices.SortFunc(out, func(a, b Node) int { return strings.Compare(a.Path, b.Path) })
-	return out, nil
+	return out, false, nil
 }
 
 // findLeafIndexed answers a pattern without wildcards, name split into

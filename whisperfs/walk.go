@@ -29,9 +29,13 @@ type walker struct {
 	// once holds the matches of a walk that meets each path once (see
 	// onceNodes); nil until the first.
 	once *matchBuf
+	// names, when set, takes the matches of a walk that meets each path
+	// once in place of once (see Tree.FindNames).
+	names *nameSet
 	// visits counts the directory entries and index nodes looked at;
 	// nextCheck is the count at which the context is checked next.
 	visits, nextCheck int
+	hits              int        // the matches a walk into names has met
 	inside            []dirID    // disk walk: the directories it is in, root first
 	path              []uint32   // index walk: likewise, as nodes of idx
 	idx               *treeIndex // the index an index walk reads
@@ -172,6 +176,16 @@ func (w *walker) inDir(rel string, info fs.FileInfo, f func() error) error {
 
 // add records a node; a leaf wins over a branch of the same path.
 func (w *walker) add(path []string, leaf bool) error {
+	if s := w.names; s != nil {
+		if w.hits >= w.t.maxHits {
+			return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
+		}
+		w.hits++
+		if leaf || !s.leavesOnly {
+			s.addPath(path, leaf)
+		}
+		return nil
+	}
 	if w.nodes == nil {
 		if w.once == nil {
 			w.once = matchBufs.Get().(*matchBuf)
