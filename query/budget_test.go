@@ -116,3 +116,54 @@ func TestRenderDrawsOnServerMemory(t *testing.T) {
 	require.ErrorIs(t, err, ErrLimit)
 	assert.Zero(t, pool.InUse())
 }
+
+// TestLargeRendersTakeTurns checks the limit of large renders through the
+// engine: with one place, a second large render waits until the first's
+// Result is released, a small one does not wait, a failed render gives
+// its place back, and a render waiting past its deadline is ErrBusy.
+func TestLargeRendersTakeTurns(t *testing.T) {
+	st := &fakeStorage{names: []string{"a.x", "a.y", "a.z"}}
+	pool := budget.NewPool(1<<30, time.Second, "-memory-limit-mb")
+	pool.LimitLarge(1, 50*BytesPerPoint) // three series of 20 points are large
+	e, err := NewEngine(Options{Storage: st, Memory: pool})
+	require.NoError(t, err)
+	large := Request{Targets: []string{"sumSeries(a.*)"}, From: engineNow - 1200, Until: engineNow, Now: engineNow}
+	first, err := e.Render(context.Background(), large)
+	require.NoError(t, err)
+	require.Equal(t, 1, pool.LargeRunning())
+
+	second := make(chan error, 1)
+	go func() {
+		res, err := e.Render(context.Background(), large)
+		if err == nil {
+			res.Release()
+		}
+		second <- err
+	}()
+	small, err := e.Render(context.Background(), Request{Targets: []string{"a.x"}, From: engineNow - 1200, Until: engineNow, Now: engineNow})
+	require.NoError(t, err, "a small render runs beside the large one")
+	small.Release()
+	select {
+	case err := <-second:
+		t.Fatalf("a second large render ran beside the first: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	first.Release()
+	select {
+	case err := <-second:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second large render still waits after the first was released")
+	}
+	assert.Equal(t, 0, pool.LargeRunning())
+
+	first, err = e.Render(context.Background(), large)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err = e.Render(ctx, large)
+	require.ErrorIs(t, err, ErrBusy)
+	first.Release()
+	assert.Equal(t, 0, pool.LargeRunning(), "the render that gave up holds no place")
+	assert.Zero(t, pool.InUse())
+}

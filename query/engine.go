@@ -259,6 +259,14 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 		return r
 	}
 	r := newRenderer(earlyFor(req, stitch, exprs))
+	defer func() {
+		// A panic (answered 500 by the server's recovery) must not keep
+		// the render's memory or its place among large renders.
+		if p := recover(); p != nil {
+			r.budget.Release()
+			panic(p)
+		}
+	}()
 	res, err := r.run(ctx, exprs)
 	if errors.Is(err, errEarlyMismatch) {
 		// A series widened the response's range: read again, whole.

@@ -65,6 +65,12 @@ func (e *Engine) FetchRaw(ctx context.Context, reqs []RawRequest, now int64) (Ra
 	}
 	r := &renderer{engine: e, req: Request{Now: now}, stitch: e.stitch, raw: true,
 		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
+	defer func() {
+		if p := recover(); p != nil {
+			r.budget.Release() // see Render
+			panic(p)
+		}
+	}()
 	out := make([][]*Series, len(reqs))
 	var firstBad error
 	bad := 0

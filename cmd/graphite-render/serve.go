@@ -73,6 +73,7 @@ type serveConfig struct {
 	maxConns          int // 0: derived from the descriptor limit, see connCeiling
 	openFiles         int // -1: derived from the descriptor limit, see openFileCache
 	mappedMB          int64
+	maxLarge          int
 
 	// pprofListen, cpuProfile and memProfile turn on profiling (see
 	// profiling.go); all are off by default.
@@ -113,7 +114,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "how long a keep-alive connection may wait for its next request (0: -read-timeout)")
 	fs.IntVar(&cfg.maxConns, "max-connections", 0, "most open client connections; at the ceiling a new connection closes the longest-idle one (0: the descriptor limit RLIMIT_NOFILE less 256)")
 	fs.IntVar(&cfg.openFiles, "open-file-cache", -1, "whisper files kept open between reads with their decoded headers; each read stats the path first, so any change on disk is seen by the next read (-1: an eighth of the descriptor limit RLIMIT_NOFILE, at most 1024, taken from the connection ceiling; 0: off)")
-	fs.Int64Var(&cfg.mappedMB, "mapped-mb", 32, "MiB of the open files' archives kept mapped into memory, whose reads decode the page cache in place instead of copying it (counted in the resident memory; 0: every read uses pread)")
+	fs.Int64Var(&cfg.mappedMB, "mapped-mb", 64, "MiB of the open files' archives kept mapped into memory, whose reads decode the page cache in place instead of copying it (counted in the resident memory; 0: every read uses pread)")
+	fs.IntVar(&cfg.maxLarge, "max-large-renders", 0, "most renders of 2 MiB or more (a week of 400 series, say) run at once under -memory-limit-mb; more wait for one to end, up to -timeout, then get 503 (0: twice the processors)")
 	fs.Int64Var(&cfg.memLimitMB, "memory-limit-mb", defaultMemoryLimitMB, "the server's memory ceiling in MiB: renders reserve their data and answers from 3/4 of it (more wait a second, then get 503), and it is the garbage collector's soft limit unless GOMEMLIMIT is set (0: no ceiling)")
 	fs.BoolVar(&cfg.index, "index", true, "keep the metric tree in memory, so find and globbing read no directory")
 	fs.DurationVar(&cfg.refresh, "index-refresh", time.Minute, "how often the in-memory tree is rebuilt (new metrics appear after at most this long)")
@@ -305,7 +307,7 @@ func serveUntil(ctx context.Context, force <-chan struct{}, cfg serveConfig, log
 		store = remote
 	}
 	engine, err := query.NewEngine(query.Options{Storage: store, Logger: log, MaxSeries: cfg.maxSeries, MaxPoints: cfg.maxPoints,
-		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB, cacheBytes(cfg.cacheMB, cfg.memLimitMB)),
+		MaxTargets: cfg.maxTargets, MaxExprDepth: cfg.maxDepth, MaxExprNodes: cfg.maxNodes, Memory: renderMemory(cfg.memLimitMB, cacheBytes(cfg.cacheMB, cfg.memLimitMB), largeRenders(cfg.maxLarge)),
 		Archives: cfg.archives, Rules: storage.rules, Tags: tags, Events: evs})
 	if err != nil {
 		return err

@@ -42,6 +42,12 @@ type Request struct {
 	points int64
 	held   int64 // bytes reserved from pool
 	credit int64 // bytes of held that Reserve set aside for later Points
+	// large is set while the request counts as one of the pool's large
+	// renders (see Pool.LimitLarge); entering is set while it waits to.
+	large, entering bool
+	// abandoned is set by a Release during that wait: the render is done
+	// and must not count once it enters.
+	abandoned bool
 }
 
 // NewRequest returns the budget of one render drawing on pool, which may be
@@ -123,6 +129,11 @@ func (r *Request) exceeded(n int64, what string) error {
 
 // Bytes reserves n bytes of the pool for what, such as the encoded answer,
 // waiting for them only while the request holds none (see Pool.Acquire).
+// When they make the request a large render (see Pool.LimitLarge) it then
+// waits, holding them, for the limit of large renders to let it run, or
+// until ctx ends, which fails with ErrBusy. A request holding a place
+// among large renders never waits for memory, as it holds some: no two
+// requests can wait for each other.
 func (r *Request) Bytes(ctx context.Context, n int64, what string) error {
 	if r == nil || r.pool == nil || n <= 0 {
 		return nil
@@ -135,8 +146,23 @@ func (r *Request) Bytes(ctx context.Context, n int64, what string) error {
 	}
 	r.mu.Lock()
 	r.held += n
+	enter := !r.large && !r.entering && r.pool.isLarge(r.held)
+	r.entering = r.entering || enter
+	r.abandoned = r.abandoned && !enter
 	r.mu.Unlock()
-	return nil
+	if !enter {
+		return nil
+	}
+	err := r.pool.enterLarge(ctx, what)
+	r.mu.Lock()
+	r.entering = false
+	r.large = err == nil && !r.abandoned
+	leave := err == nil && r.abandoned
+	r.mu.Unlock()
+	if leave {
+		r.pool.leaveLarge()
+	}
+	return err
 }
 
 // PointsCharged returns the points charged so far.
@@ -149,17 +175,21 @@ func (r *Request) PointsCharged() int64 {
 	return r.points
 }
 
-// Release returns every byte the request reserved to the pool. It may be
-// called more than once.
+// Release returns every byte the request reserved to the pool and its
+// place among large renders. It may be called more than once.
 func (r *Request) Release() {
 	if r == nil {
 		return
 	}
 	r.mu.Lock()
-	held := r.held
-	r.held, r.credit = 0, 0
+	held, large := r.held, r.large
+	r.held, r.credit, r.large = 0, 0, false
+	r.abandoned = r.entering
 	r.mu.Unlock()
 	if r.pool != nil {
 		r.pool.release(held)
+		if large {
+			r.pool.leaveLarge()
+		}
 	}
 }

@@ -17,6 +17,10 @@ type Pool struct {
 	mu       sync.Mutex
 	used     int64
 	freed    chan struct{} // closed and replaced whenever memory is returned
+	// large holds a token for each large render running, one of at least
+	// largeBytes (see LimitLarge); nil for no limit.
+	large      chan struct{}
+	largeBytes int64
 }
 
 // NewPool returns a pool of capacity bytes. A reservation that does not fit
@@ -25,6 +29,43 @@ type Pool struct {
 func NewPool(capacity int64, wait time.Duration, flag string) *Pool {
 	return &Pool{capacity: capacity, wait: wait, flag: flag, freed: make(chan struct{})}
 }
+
+// LimitLarge lets at most n renders that each reserve bytes or more run at
+// once; a render reaching bytes waits for one of them to end (see
+// Request.Bytes). Call it before the pool is used. Such a render is bound
+// by the processors and the memory: more of them at once than the
+// processors can run add no throughput, only memory, as each holds its
+// values until its answer is written.
+func (p *Pool) LimitLarge(n int, bytes int64) {
+	p.large, p.largeBytes = make(chan struct{}, max(n, 1)), bytes
+}
+
+// isLarge reports whether a render holding held bytes is a large one.
+func (p *Pool) isLarge(held int64) bool { return p.large != nil && held >= p.largeBytes }
+
+// enterLarge waits until fewer than the limit of large renders run, or
+// until ctx ends, and counts one more. what is what the render reserved
+// for when it became large.
+func (p *Pool) enterLarge(ctx context.Context, what string) error {
+	select {
+	case p.large <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case p.large <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %s waited for one of the %d renders of %d MiB or more that run at once: %w",
+			ErrBusy, what, cap(p.large), mib(p.largeBytes), context.Cause(ctx))
+	}
+}
+
+// LargeRunning returns how many large renders run (see LimitLarge).
+func (p *Pool) LargeRunning() int { return len(p.large) }
+
+// leaveLarge counts a large render less.
+func (p *Pool) leaveLarge() { <-p.large }
 
 // Capacity returns the pool's size in bytes.
 func (p *Pool) Capacity() int64 { return p.capacity }
