@@ -219,6 +219,9 @@ func (e *Engine) Render(ctx context.Context, req Request) (Result, error) {
 	if err := e.CheckTargets(len(req.Targets), "targets"); err != nil {
 		return Result{}, err
 	}
+	// A file read twice (found, then read; or by two targets) is verified
+	// on disk once in the render (see whisperfs.VerifiedFromNow).
+	ctx = whisperfs.VerifiedFromNow(ctx)
 	exprs := make([]parser.Expr, len(req.Targets))
 	req.Targets = slices.Clone(req.Targets)
 	shown := make([]string, len(req.Targets))

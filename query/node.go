@@ -63,6 +63,7 @@ func (e *Engine) FetchRaw(ctx context.Context, reqs []RawRequest, now int64) (Ra
 	if len(reqs) > e.maxSeries {
 		return RawResult{}, fmt.Errorf("%w: %d patterns in one fetch, more than %d (raise -max-series)", ErrLimit, len(reqs), e.maxSeries)
 	}
+	ctx = whisperfs.VerifiedFromNow(ctx) // see Render
 	r := &renderer{engine: e, req: Request{Now: now}, stitch: e.stitch, raw: true,
 		budget: budget.NewRequest(budget.Limits{MaxPoints: int64(e.maxPoints), PointsFlag: "-max-points", BytesPerPoint: BytesPerPoint}, e.memory)}
 	defer func() {

@@ -22,7 +22,7 @@ func mappedFile(t *testing.T, b []byte) (*File, string) {
 	tree, err := NewTree(dir, TreeOptions{OpenCache: OpenCacheOptions{Files: 4, MapBytes: 1 << 30}})
 	require.NoError(t, err)
 	t.Cleanup(tree.files.closeAll)
-	f, err := tree.openForFetch("m")
+	f, err := tree.openForFetch("m", 0)
 	require.NoError(t, err)
 	t.Cleanup(func() { f.Close() })
 	require.NotNil(t, f.maps, "a cached file maps its archives")
@@ -121,7 +121,7 @@ func TestMappedBytesBound(t *testing.T) {
 	tree, err := NewTree(dir, TreeOptions{OpenCache: OpenCacheOptions{Files: 4, MapBytes: room}})
 	require.NoError(t, err)
 	read := func(name string) (*File, []float64) {
-		f, err := tree.openForFetch(name)
+		f, err := tree.openForFetch(name, 0)
 		require.NoError(t, err)
 		s, err := f.Fetch(testNow-80_000, testNow, testNow)
 		require.NoError(t, err)

@@ -46,13 +46,14 @@ type openHow struct {
 }
 
 // openForFetch opens the metric name for Fetch and FetchSize, which close
-// it before returning.
-func (t *Tree) openForFetch(name string) (*File, error) {
+// it before returning; a cached file verified after since (see
+// VerifiedFromNow) is taken without a stat.
+func (t *Tree) openForFetch(name string, since int64) (*File, error) {
 	if t.outside || openat2Missing.Load() {
 		return t.Open(name)
 	}
 	if t.files != nil {
-		f := t.files.get(name)
+		f := t.files.get(name, since)
 		runtime.KeepAlive(t) // the root descriptor the entry was checked under
 		if f != nil {
 			return f, nil
@@ -66,6 +67,7 @@ func (t *Tree) openForFetch(name string) (*File, error) {
 	if root < 0 {
 		return t.Open(name)
 	}
+	at := monoNow()
 	fd, err := openat2(root, rel)
 	if err != nil {
 		if err == syscall.ENOSYS || err == syscall.EPERM {
@@ -80,7 +82,7 @@ func (t *Tree) openForFetch(name string) (*File, error) {
 		return nil, err
 	}
 	if t.files != nil {
-		return t.files.add(name, root, rel, f, fd, &st), nil
+		return t.files.add(name, root, rel, f, fd, &st, at), nil
 	}
 	return f, nil
 }

@@ -7,4 +7,4 @@ type beneathRoot struct{}
 
 // openForFetch opens the metric name for Fetch and FetchSize, which close
 // it before returning.
-func (t *Tree) openForFetch(name string) (*File, error) { return t.Open(name) }
+func (t *Tree) openForFetch(name string, _ int64) (*File, error) { return t.Open(name) }

@@ -38,7 +38,7 @@ func (t *Tree) FetchSize(ctx context.Context, name string, from, until, now int6
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	f, err := t.openForFetch(name)
+	f, err := t.openForFetch(name, sinceOf(ctx))
 	if err != nil {
 		return 0, err
 	}

@@ -83,6 +83,10 @@ type openEntry struct {
 	refs  atomic.Int32
 	used  atomic.Bool // read since the clock hand last passed
 	racy  atomic.Bool // the change time is too recent to vouch for the header
+	// seen is the monoNow reading taken before the last stat that found
+	// the path leading to the file with its header current and not racy;
+	// 0 before any (see VerifiedFromNow).
+	seen  atomic.Int64
 	file  atomic.Pointer[File]
 	maps  *mappedArchives
 	slot  int        // index in the ring, under the cache's mu
@@ -152,8 +156,10 @@ func (e *openEntry) look(st *syscall.Stat_t) int {
 
 // get returns the cached file of the metric name as a File whose Close
 // releases it, or nil when the cache has no entry for it that is
-// unchanged; a changed entry is dropped.
-func (c *openCache) get(name string) *File {
+// unchanged; a changed entry is dropped. An entry verified after since (a
+// monoNow reading; 0 for none, see VerifiedFromNow) and not racy is taken
+// without a stat.
+func (c *openCache) get(name string, since int64) *File {
 	c.mu.Lock()
 	e := c.byName[name]
 	if e == nil {
@@ -165,23 +171,29 @@ func (c *openCache) get(name string) *File {
 	if !e.used.Load() {
 		e.used.Store(true)
 	}
-	var st syscall.Stat_t
-	switch e.look(&st) {
-	case statOther:
-		c.remove(e)
-		e.Close()
-		return nil
-	case statWritten:
-		if !c.refresh(e, &st) {
+	if since == 0 || e.racy.Load() || e.seen.Load() < since {
+		at := monoNow()
+		var st syscall.Stat_t
+		switch e.look(&st) {
+		case statOther:
+			c.remove(e)
+			e.Close()
+			return nil
+		case statWritten:
+			if !c.refresh(e, &st) {
+				c.remove(e)
+				e.Close()
+				return nil
+			}
+		}
+		if e.racy.Load() && !c.reread(e) {
 			c.remove(e)
 			e.Close()
 			return nil
 		}
-	}
-	if e.racy.Load() && !c.reread(e) {
-		c.remove(e)
-		e.Close()
-		return nil
+		if !e.racy.Load() {
+			e.seen.Store(at)
+		}
 	}
 	f := new(File)
 	*f = *e.file.Load()
@@ -190,19 +202,36 @@ func (c *openCache) get(name string) *File {
 }
 
 // fresh reports whether the cache holds the metric name and its path
-// still leads to the file as it was opened: a regular file in the root. A
-// nil cache holds nothing.
-func (c *openCache) fresh(name string) bool {
+// still leads to the file as it was opened: a regular file in the root. An
+// entry verified after since (see get) is taken without a stat. A nil
+// cache holds nothing.
+func (c *openCache) fresh(name string, since int64) bool {
 	if c == nil {
 		return false
 	}
 	c.mu.Lock()
 	e := c.byName[name]
 	c.mu.Unlock()
+	if e == nil {
+		return false
+	}
+	if since != 0 && e.seen.Load() >= since {
+		return true
+	}
+	at := monoNow()
 	var st syscall.Stat_t
 	// A find needs the path to lead to the regular file it did; a write
-	// in place changes no answer of it.
-	return e != nil && e.look(&st) != statOther
+	// in place changes no answer of it, but only a stat finding none
+	// vouches for the header, for a read to come.
+	switch e.look(&st) {
+	case statOther:
+		return false
+	case statSame:
+		if !e.racy.Load() {
+			e.seen.Store(at)
+		}
+	}
+	return true
 }
 
 // refresh makes the entry current with the stat st of its path, which
@@ -277,9 +306,10 @@ func (c *openCache) remove(e *openEntry) {
 // add caches f, the file of the metric name just opened by openat2 from
 // rel under the root's descriptor dir as the descriptor fd with the stat
 // st (taken before its header was read), and returns the File the caller
-// reads and closes. When name is cached already (another read opened it
-// meanwhile), f is returned as it is, uncached.
-func (c *openCache) add(name string, dir int, rel string, f *File, fd int, st *syscall.Stat_t) *File {
+// reads and closes; at is the monoNow reading taken before the open, which
+// verified the path then. When name is cached already (another read
+// opened it meanwhile), f is returned as it is, uncached.
+func (c *openCache) add(name string, dir int, rel string, f *File, fd int, st *syscall.Stat_t, at int64) *File {
 	path, err := syscall.ByteSliceFromString(rel)
 	if err != nil {
 		return f
@@ -289,6 +319,9 @@ func (c *openCache) add(name string, dir int, rel string, f *File, fd int, st *s
 	e.ctime.Store(&ctime)
 	e.refs.Store(2) // the cache's and the caller's
 	e.racy.Store(c.racy(st.Ctim))
+	if !e.racy.Load() {
+		e.seen.Store(at)
+	}
 	tmpl := *f
 	tmpl.closer = nil
 	// The archives read are mapped, and decoded in place (File.maps).

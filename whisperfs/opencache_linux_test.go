@@ -244,7 +244,7 @@ func TestOpenCacheNoticesPathChanges(t *testing.T) {
 			_, err := fetchLast(t, tree, name)
 			assert.ErrorIs(t, err, fs.ErrNotExist, name)
 		}
-		assert.False(t, tree.files.fresh(name), name)
+		assert.False(t, tree.files.fresh(name, 0), name)
 	}
 	require.Equal(t, 1.0, value("link"))
 	require.Equal(t, 3.0, value("d.m"))
@@ -334,7 +334,7 @@ func TestOpenCacheEvicts(t *testing.T) {
 	before := openFDs(t)
 	tree := cachedTree(t, dir, 3, settledClock)
 
-	held, err := tree.openForFetch("m0")
+	held, err := tree.openForFetch("m0", 0)
 	require.NoError(t, err)
 	heldFD := int(held.r.(fdFile))
 	for round := range 3 {
@@ -503,10 +503,10 @@ func TestOpenCacheKeepsAnswers(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"plain", "real.m", "real.z", "real.rel"} {
-		assert.True(t, cached.files.fresh(name), "%s is cached", name)
+		assert.True(t, cached.files.fresh(name, 0), "%s is cached", name)
 	}
 	for _, name := range []string{"abs", "leak", "real.fifo", "real.d", "real.bad", "real.missing"} {
-		assert.False(t, cached.files.fresh(name), "%s is not: only openat2 beneath the root makes entries, of regular files", name)
+		assert.False(t, cached.files.fresh(name, 0), "%s is not: only openat2 beneath the root makes entries, of regular files", name)
 	}
 }
 
@@ -528,20 +528,20 @@ func TestOpenCacheFindSeesChanges(t *testing.T) {
 	}
 	_, err = fetchLast(t, tree, "a.m")
 	require.NoError(t, err)
-	require.True(t, tree.files.fresh("a.m"))
+	require.True(t, tree.files.fresh("a.m", 0))
 	assert.Equal(t, []string{"a.m"}, find("a.m"))
 
 	require.NoError(t, os.Remove(filepath.Join(dir, "a", "m.wsp")))
-	assert.False(t, tree.files.fresh("a.m"))
+	assert.False(t, tree.files.fresh("a.m", 0))
 	assert.Empty(t, find("a.m"), "deleted: nothing")
 
 	writeRaw(t, dir, "a/m.wsp", smallFile)
 	assert.Equal(t, []string{"a.m"}, find("a.m"), "recreated")
 	_, err = fetchLast(t, tree, "a.m")
 	require.NoError(t, err)
-	require.True(t, tree.files.fresh("a.m"))
+	require.True(t, tree.files.fresh("a.m", 0))
 	require.NoError(t, os.Rename(filepath.Join(dir, "a"), filepath.Join(dir, "b")))
-	assert.False(t, tree.files.fresh("a.m"))
+	assert.False(t, tree.files.fresh("a.m", 0))
 	assert.Empty(t, find("a.m"), "its directory renamed: nothing")
 }
 
@@ -566,7 +566,7 @@ func BenchmarkOpenCacheGet(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				f, err := tree.openForFetch("servers.host001.cpu-0.user")
+				f, err := tree.openForFetch("servers.host001.cpu-0.user", 0)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -643,5 +643,5 @@ func TestOpenCacheKeepsEntryAcrossWrites(t *testing.T) {
 	assert.Equal(t, Max, s.Aggregation, "the header is read again")
 	assert.Equal(t, float32(0.25), s.XFilesFactor)
 	assert.Same(t, entry, entryOf(tree, "m"))
-	assert.True(t, tree.files.fresh("m"), "a find still trusts the entry")
+	assert.True(t, tree.files.fresh("m", 0), "a find still trusts the entry")
 }

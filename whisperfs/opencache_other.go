@@ -10,7 +10,7 @@ type openCache struct{}
 func newOpenCache(OpenCacheOptions) *openCache { return nil }
 
 // fresh reports false: nothing is cached.
-func (c *openCache) fresh(string) bool { return false }
+func (c *openCache) fresh(string, int64) bool { return false }
 
 // closeAll does nothing.
 func (c *openCache) closeAll() {}

@@ -213,7 +213,7 @@ func (t *Tree) find(ctx context.Context, pattern string, names *nameSet) (nodes 
 		if err := ctx.Err(); err != nil {
 			return nil, false, fmt.Errorf("find %q: %w", pattern, err)
 		}
-		if nodes, ok := t.findLeafIndexed(idx, segs, pattern); ok {
+		if nodes, ok := t.findLeafIndexed(idx, segs, pattern, sinceOf(ctx)); ok {
 			return nodes, false, nil
 		}
 	}
@@ -266,7 +266,7 @@ func (t *Tree) find(ctx context.Context, pattern string, names *nameSet) (nodes 
 // decides. It reports false, for the disk walk to answer, in every other
 // case: a branch, a name the index lacks (created since its build), a
 // path through a link, a file gone or changed.
-func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string, name string) ([]Node, bool) {
+func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string, name string, since int64) ([]Node, bool) {
 	var n uint32 // the root
 	for _, seg := range segs[:len(segs)-1] {
 		c, ok := idx.child(n, seg)
@@ -284,7 +284,7 @@ func (t *Tree) findLeafIndexed(idx *treeIndex, segs []string, name string) ([]No
 	// A file the open cache holds is one when a stat of its path finds it
 	// as it was opened (openat2 beneath the root made the entry): one stat
 	// either way, but no walk of a link's target.
-	fresh := t.files.fresh(name)
+	fresh := t.files.fresh(name, since)
 	runtime.KeepAlive(t) // the root descriptor the entry was checked under
 	if !fresh {
 		if kind, _ := t.statKind(filepath.Join(segs...) + leafSuffix); kind != kindFile {
@@ -337,7 +337,7 @@ func (t *Tree) Fetch(ctx context.Context, name string, from, until, now int64, o
 	if err := ctx.Err(); err != nil {
 		return Series{}, err
 	}
-	f, err := t.openForFetch(name)
+	f, err := t.openForFetch(name, sinceOf(ctx))
 	if err != nil {
 		return Series{}, err
 	}
