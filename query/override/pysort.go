@@ -2,19 +2,11 @@ package override
 
 import "slices"
 
-// pySortRun is the length below which CPython's list.sort is one binary
-// insertion sort (merge_compute_minrun returns n for n < 64).
-const pySortRun = 64
-
 // pySort sorts xs in place by key as Python 3's list.sort(key=key,
-// reverse=reverse) does with float keys compared by <. For a total order
-// that is a stable sort; a NaN key, which compares neither less nor
-// greater than anything, makes the outcome depend on the algorithm. Below
-// pySortRun elements it is CPython's exactly: the list is reversed first
-// when reverse is set, the leading run (ascending, or strictly descending
-// and then reversed) is extended by binary insertion, and the list is
-// reversed back. Longer lists are sorted stably, which CPython's merges
-// match unless a key is NaN.
+// reverse=reverse) does with float keys compared by <: the list is
+// reversed first when reverse is set, sorted by listSort (CPython's
+// algorithm, comparison for comparison, which decides where a NaN key
+// lands) and reversed back.
 func pySort[T any](xs []T, key func(T) float64, reverse bool) {
 	n := len(xs)
 	if n < 2 {
@@ -31,23 +23,7 @@ func pySort[T any](xs []T, key func(T) float64, reverse bool) {
 	if reverse {
 		slices.Reverse(items)
 	}
-	if n < pySortRun {
-		run, descending := countRun(items, func(a, b item) bool { return a.k < b.k })
-		if descending {
-			slices.Reverse(items[:run])
-		}
-		binaryInsertion(items, run, func(a, b item) bool { return a.k < b.k })
-	} else {
-		slices.SortStableFunc(items, func(a, b item) int {
-			switch {
-			case a.k < b.k:
-				return -1
-			case b.k < a.k:
-				return 1
-			}
-			return 0
-		})
-	}
+	listSort(items, func(a, b item) bool { return a.k < b.k })
 	if reverse {
 		slices.Reverse(items)
 	}
@@ -59,26 +35,7 @@ func pySort[T any](xs []T, key func(T) float64, reverse bool) {
 // pySortFloats sorts vs in place as Python's sorted() sorts a list of
 // floats (see pySort).
 func pySortFloats(vs []float64) {
-	if len(vs) >= pySortRun {
-		// Without a NaN, sort.Float64s and CPython agree; with one, neither
-		// order is CPython's, so keep the cheap one.
-		slices.SortStableFunc(vs, func(a, b float64) int {
-			switch {
-			case a < b:
-				return -1
-			case b < a:
-				return 1
-			}
-			return 0
-		})
-		return
-	}
-	less := func(a, b float64) bool { return a < b }
-	run, descending := countRun(vs, less)
-	if descending {
-		slices.Reverse(vs[:run])
-	}
-	binaryInsertion(vs, run, less)
+	listSort(vs, func(a, b float64) bool { return a < b })
 }
 
 // countRun is CPython's count_run: the length of the run at the start of
