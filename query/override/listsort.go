@@ -150,6 +150,10 @@ func (ms *mergeState[T]) mergeAt(i int) {
 	if nb <= 0 {
 		return
 	}
+	if ms.tmp == nil {
+		// A merge copies the smaller run: at most half the list.
+		ms.tmp = make([]T, 0, len(xs)/2+1)
+	}
 	if na <= nb {
 		ms.mergeLo(baseA, na, baseB, nb)
 	} else {
