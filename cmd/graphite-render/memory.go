@@ -37,16 +37,17 @@ func cacheBytes(cacheMB, limitMB int64) int64 {
 // series keeps 0.6 MiB.
 const largeRenderBytes = 2 << 20
 
-// largeRenders is -max-large-renders, flag, with 0 derived: twice the
-// processors the runtime uses. A large render is bound by the processors,
-// so more of them at once add memory, not throughput (on two cores, four
-// at once served the week of 400 series 8 % faster than eight and held
-// 13 MB less).
+// largeRenders is -max-large-renders, flag, with 0 derived: the
+// processors the runtime uses, at least 4. A large render is bound by the
+// processors (its files are read by twice as many workers as there are
+// processors), so more of them at once add memory, not throughput: on two
+// cores, four at once served the week of 400 series as fast as eight and
+// held 13 MB less.
 func largeRenders(flag int) int {
 	if flag > 0 {
 		return flag
 	}
-	return 2 * runtime.GOMAXPROCS(0)
+	return max(4, runtime.GOMAXPROCS(0))
 }
 
 // renderMemory returns the memory budget renders draw from for a ceiling

@@ -14,5 +14,5 @@ func TestMemoryArithmetic(t *testing.T) {
 	assert.Equal(t, int64(704<<20), renderMemory(1024, cacheBytes(64, 1024), 4).Capacity(), "3/4 of the ceiling less the cache")
 	assert.Nil(t, renderMemory(0, 64<<20, 4))
 	assert.Equal(t, 3, largeRenders(3), "the flag wins")
-	assert.Equal(t, 2*runtime.GOMAXPROCS(0), largeRenders(0), "twice the processors")
+	assert.Equal(t, max(4, runtime.GOMAXPROCS(0)), largeRenders(0), "the processors, at least 4")
 }

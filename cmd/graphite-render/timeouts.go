@@ -54,7 +54,7 @@ func (cfg serveConfig) checkTimeouts() error {
 		return fmt.Errorf("invalid -mapped-mb=%d: want 0 (no mapping) up to 1048576", cfg.mappedMB)
 	}
 	if cfg.maxLarge < 0 {
-		return fmt.Errorf("invalid -max-large-renders=%d: must not be negative (0 is twice the processors)", cfg.maxLarge)
+		return fmt.Errorf("invalid -max-large-renders=%d: must not be negative (0 is the processors, at least 4)", cfg.maxLarge)
 	}
 	if cfg.maxConns < 0 {
 		return fmt.Errorf("invalid -max-connections=%d: must not be negative (0 derives it from the descriptor limit)", cfg.maxConns)
