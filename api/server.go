@@ -143,7 +143,13 @@ func New(opts Options) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler
 	e.Pre(middleware.RemoveTrailingSlash())
-	edge := []echo.MiddlewareFunc{partialAnswers, requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly}
+	var edge []echo.MiddlewareFunc
+	if opts.Engine.HasBackends() {
+		// Only a front reads backends that may fail: elsewhere the
+		// request's Partial would cost a context and a request copy.
+		edge = append(edge, partialAnswers)
+	}
+	edge = append(edge, requestLog(log), recoverPanics(log), timeout(opts.Timeout), headOnly)
 	edge = append(edge, compression()...)
 	edge = append(edge, func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {

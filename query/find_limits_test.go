@@ -131,3 +131,21 @@ func TestFindNames(t *testing.T) {
 	_, err = withTree.FindNames(context.Background(), FindRequest{Query: "a..*"})
 	require.ErrorIs(t, err, ErrBadTarget)
 }
+
+// remoteStorage is a storage of remote backends.
+type remoteStorage struct{ fakeStorage }
+
+func (*remoteStorage) Backends() []string { return []string{"http://a:8080"} }
+
+// TestHasBackends checks which engines read remote backends: the api
+// collects failed backends only for those.
+func TestHasBackends(t *testing.T) {
+	local, err := NewEngine(Options{Storage: &fakeStorage{}})
+	require.NoError(t, err)
+	assert.False(t, local.HasBackends())
+	front, err := NewEngine(Options{Storage: &remoteStorage{}})
+	require.NoError(t, err)
+	assert.True(t, front.HasBackends())
+	var none *Engine
+	assert.False(t, none.HasBackends())
+}

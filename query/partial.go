@@ -6,6 +6,23 @@ import (
 	"sync"
 )
 
+// Remote is a Storage made of remote backends, such as a query front's,
+// whose failures it reports with ReportFailure.
+type Remote interface {
+	Backends() []string
+}
+
+// HasBackends reports whether the engine reads remote backends, whose
+// failures a request collects only when its context has a Partial. A nil
+// engine reads none.
+func (e *Engine) HasBackends() bool {
+	if e == nil {
+		return false
+	}
+	_, ok := e.storage.(Remote)
+	return ok
+}
+
 // Partial collects the remote backends that failed while one request was
 // answered, and why, so that an answer made from the others can say it is
 // incomplete. Its methods are safe for concurrent use.
