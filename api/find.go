@@ -69,18 +69,16 @@ func (s *server) find(c echo.Context) error {
 		pretty = true
 	}
 	opt := FindOptions{Query: q, Wildcards: wildcards, Pretty: pretty}
+	req := query.FindRequest{Query: q, LeavesOnly: leavesOnly}
+	var names query.Names
+	var nodes []query.Node
 	if format == "treejson" {
 		// Each name once: a find matching 500 metrics under 5 names
 		// builds 5 paths, not 500.
-		names, err := s.engine.FindNames(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
-		if err != nil {
-			return &queryError{query: q, err: err}
-		}
-		c.Response().Header().Set("Cache-Control", "no-cache")
-		c.Response().Header().Set("Pragma", "no-cache")
-		return sendMetricsJSON(c, form, AppendTreeJSONNames(nil, names, opt))
+		names, err = s.engine.FindNames(c.Request().Context(), req)
+	} else {
+		nodes, err = s.engine.Find(c.Request().Context(), req)
 	}
-	nodes, err := s.engine.Find(c.Request().Context(), query.FindRequest{Query: q, LeavesOnly: leavesOnly})
 	if err != nil {
 		return &queryError{query: q, err: err}
 	}
@@ -102,8 +100,10 @@ func (s *server) find(c echo.Context) error {
 		b = AppendCompleter(nil, nodes, opt)
 	case "json":
 		b = AppendFindJSON(nil, nodes, intervals)
-	default: // nodelist
+	case "nodelist":
 		b = AppendNodelist(nil, nodes, pos)
+	default:
+		b = AppendTreeJSONNames(nil, names, opt)
 	}
 	return sendMetricsJSON(c, form, b)
 }

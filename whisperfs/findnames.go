@@ -60,8 +60,9 @@ type nameSet struct {
 	// finds usually match few names, which a scan finds faster than a
 	// hash of each match's name.
 	at       map[string]int
-	matches  int
+	matches  int // the matches kept (leaves only when leavesOnly)
 	branches bool
+	hits     int // every match a walk met, for the tree's MaxMatches
 }
 
 // linearNames is how many names a nameSet scans before it indexes them.

@@ -35,7 +35,6 @@ type walker struct {
 	// visits counts the directory entries and index nodes looked at;
 	// nextCheck is the count at which the context is checked next.
 	visits, nextCheck int
-	hits              int        // the matches a walk into names has met
 	inside            []dirID    // disk walk: the directories it is in, root first
 	path              []uint32   // index walk: likewise, as nodes of idx
 	idx               *treeIndex // the index an index walk reads
@@ -177,10 +176,10 @@ func (w *walker) inDir(rel string, info fs.FileInfo, f func() error) error {
 // add records a node; a leaf wins over a branch of the same path.
 func (w *walker) add(path []string, leaf bool) error {
 	if s := w.names; s != nil {
-		if w.hits >= w.t.maxHits {
-			return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
+		if s.hits >= w.t.maxHits {
+			return w.tooManyMatches()
 		}
-		w.hits++
+		s.hits++
 		if leaf || !s.leavesOnly {
 			s.addPath(path, leaf)
 		}
@@ -192,7 +191,7 @@ func (w *walker) add(path []string, leaf bool) error {
 		}
 		m := w.once
 		if len(m.ends) >= w.t.maxHits {
-			return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
+			return w.tooManyMatches()
 		}
 		start := len(m.names)
 		dir := path[:max(len(path)-1, 0)]
@@ -220,10 +219,16 @@ func (w *walker) add(path []string, leaf bool) error {
 	}
 	p := strings.Join(path, ".")
 	if _, ok := w.nodes[p]; !ok && len(w.nodes) >= w.t.maxHits {
-		return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
+		return w.tooManyMatches()
 	}
 	w.nodes[p] = w.nodes[p] || leaf
 	return nil
+}
+
+// tooManyMatches is the error of a walk that met more matches than the
+// tree allows.
+func (w *walker) tooManyMatches() error {
+	return fmt.Errorf("pattern %q matches more than %d nodes (raise -max-glob-matches): %w", w.pattern, w.t.maxHits, ErrTooManyMatches)
 }
 
 // matchBuf collects the matches of a walk that meets each path once: their

@@ -252,27 +252,26 @@ func gallopRight[T any](key T, a []T, hint int, less func(x, y T) bool) int {
 // mergeLo is CPython's merge_lo: it merges the adjacent runs
 // xs[pa:pa+na] and xs[pb:pb+nb], na <= nb, left to right, with a copy of
 // the first run. a's first element is known to go after b's first, and
-// a's last after all of b.
+// a's last after all of b. Its labels are CPython's: succeed copies what
+// is left of a, copyB what is left of b and then a's last element.
 func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 	xs, less := ms.xs, ms.less
 	ms.tmp = append(ms.tmp[:0], xs[pa:pa+na]...)
 	a := ms.tmp // a's elements, read from ia
 	ia, dest := 0, pa
+	var mg, k int
 
 	xs[dest] = xs[pb]
 	dest++
 	pb++
 	nb--
 	if nb == 0 {
-		copy(xs[dest:], a[ia:ia+na])
-		return
+		goto succeed
 	}
 	if na == 1 {
-		copy(xs[dest:], xs[pb:pb+nb])
-		xs[dest+nb] = a[ia]
-		return
+		goto copyB
 	}
-	mg := ms.minGallop
+	mg = ms.minGallop
 	for {
 		acount, bcount := 0, 0
 		// One element at a time until one run wins mg times in a row.
@@ -285,8 +284,7 @@ func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 				acount = 0
 				nb--
 				if nb == 0 {
-					copy(xs[dest:], a[ia:ia+na])
-					return
+					goto succeed
 				}
 				if bcount >= mg {
 					break
@@ -299,9 +297,7 @@ func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 				bcount = 0
 				na--
 				if na == 1 {
-					copy(xs[dest:], xs[pb:pb+nb])
-					xs[dest+nb] = a[ia]
-					return
+					goto copyB
 				}
 				if acount >= mg {
 					break
@@ -315,7 +311,7 @@ func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 				mg--
 			}
 			ms.minGallop = mg
-			k := gallopRight(xs[pb], a[ia:ia+na], 0, less)
+			k = gallopRight(xs[pb], a[ia:ia+na], 0, less)
 			acount = k
 			if k > 0 {
 				copy(xs[dest:], a[ia:ia+k])
@@ -323,12 +319,10 @@ func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 				ia += k
 				na -= k
 				if na == 1 {
-					copy(xs[dest:], xs[pb:pb+nb])
-					xs[dest+nb] = a[ia]
-					return
+					goto copyB
 				}
 				if na == 0 {
-					return
+					goto succeed
 				}
 			}
 			xs[dest] = xs[pb]
@@ -336,8 +330,7 @@ func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 			pb++
 			nb--
 			if nb == 0 {
-				copy(xs[dest:], a[ia:ia+na])
-				return
+				goto succeed
 			}
 			k = gallopLeft(a[ia], xs[pb:pb+nb], 0, less)
 			bcount = k
@@ -347,8 +340,7 @@ func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 				pb += k
 				nb -= k
 				if nb == 0 {
-					copy(xs[dest:], a[ia:ia+na])
-					return
+					goto succeed
 				}
 			}
 			xs[dest] = a[ia]
@@ -356,9 +348,7 @@ func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 			ia++
 			na--
 			if na == 1 {
-				copy(xs[dest:], xs[pb:pb+nb])
-				xs[dest+nb] = a[ia]
-				return
+				goto copyB
 			}
 			if acount < minGallop && bcount < minGallop {
 				break
@@ -367,10 +357,18 @@ func (ms *mergeState[T]) mergeLo(pa, na, pb, nb int) {
 		mg++ // penalize leaving galloping mode
 		ms.minGallop = mg
 	}
+succeed:
+	copy(xs[dest:], a[ia:ia+na])
+	return
+copyB:
+	copy(xs[dest:], xs[pb:pb+nb])
+	xs[dest+nb] = a[ia]
 }
 
 // mergeHi is CPython's merge_hi: mergeLo from the right, with a copy of
-// the second run, for na > nb.
+// the second run, for na > nb. Its labels are CPython's: succeed copies
+// what is left of b, copyA moves what is left of a right by one and puts
+// b's first element before it.
 func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 	xs, less := ms.xs, ms.less
 	ms.tmp = append(ms.tmp[:0], xs[pb:pb+nb]...)
@@ -379,24 +377,19 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 	ia := pa + na - 1 // a's last element not yet placed
 	ib := nb - 1
 	dest := pb + nb - 1
+	var mg, k int
 
 	xs[dest] = xs[ia]
 	dest--
 	ia--
 	na--
 	if na == 0 {
-		copy(xs[dest-(nb-1):], b[:nb])
-		return
+		goto succeed
 	}
 	if nb == 1 {
-		// copyA: a's remaining elements move right by one, b's goes first.
-		dest -= na
-		ia -= na
-		copy(xs[dest+1:dest+1+na], xs[ia+1:ia+1+na])
-		xs[dest] = b[ib]
-		return
+		goto copyA
 	}
-	mg := ms.minGallop
+	mg = ms.minGallop
 	for {
 		acount, bcount := 0, 0
 		for {
@@ -408,8 +401,7 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 				bcount = 0
 				na--
 				if na == 0 {
-					copy(xs[dest-(nb-1):], b[:nb])
-					return
+					goto succeed
 				}
 				if acount >= mg {
 					break
@@ -422,11 +414,7 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 				acount = 0
 				nb--
 				if nb == 1 {
-					dest -= na
-					ia -= na
-					copy(xs[dest+1:dest+1+na], xs[ia+1:ia+1+na])
-					xs[dest] = b[ib]
-					return
+					goto copyA
 				}
 				if bcount >= mg {
 					break
@@ -439,8 +427,7 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 				mg--
 			}
 			ms.minGallop = mg
-			k := gallopRight(b[ib], xs[baseA:baseA+na], na-1, less)
-			k = na - k
+			k = na - gallopRight(b[ib], xs[baseA:baseA+na], na-1, less)
 			acount = k
 			if k > 0 {
 				dest -= k
@@ -448,8 +435,7 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 				copy(xs[dest+1:dest+1+k], xs[ia+1:ia+1+k])
 				na -= k
 				if na == 0 {
-					copy(xs[dest-(nb-1):], b[:nb])
-					return
+					goto succeed
 				}
 			}
 			xs[dest] = b[ib]
@@ -457,14 +443,9 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 			ib--
 			nb--
 			if nb == 1 {
-				dest -= na
-				ia -= na
-				copy(xs[dest+1:dest+1+na], xs[ia+1:ia+1+na])
-				xs[dest] = b[ib]
-				return
+				goto copyA
 			}
-			k = gallopLeft(xs[ia], b[:nb], nb-1, less)
-			k = nb - k
+			k = nb - gallopLeft(xs[ia], b[:nb], nb-1, less)
 			bcount = k
 			if k > 0 {
 				dest -= k
@@ -472,11 +453,7 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 				copy(xs[dest+1:dest+1+k], b[ib+1:ib+1+k])
 				nb -= k
 				if nb == 1 {
-					dest -= na
-					ia -= na
-					copy(xs[dest+1:dest+1+na], xs[ia+1:ia+1+na])
-					xs[dest] = b[ib]
-					return
+					goto copyA
 				}
 				if nb == 0 {
 					return
@@ -487,8 +464,7 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 			ia--
 			na--
 			if na == 0 {
-				copy(xs[dest-(nb-1):], b[:nb])
-				return
+				goto succeed
 			}
 			if acount < minGallop && bcount < minGallop {
 				break
@@ -497,4 +473,12 @@ func (ms *mergeState[T]) mergeHi(pa, na, pb, nb int) {
 		mg++
 		ms.minGallop = mg
 	}
+succeed:
+	copy(xs[dest-(nb-1):], b[:nb])
+	return
+copyA:
+	dest -= na
+	ia -= na
+	copy(xs[dest+1:dest+1+na], xs[ia+1:ia+1+na])
+	xs[dest] = b[ib]
 }
